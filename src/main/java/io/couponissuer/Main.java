@@ -1,0 +1,33 @@
+package io.couponissuer;
+
+import io.couponissuer.issuer.CouponTopology;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.util.concurrent.Callable;
+
+/** The one command: each role of the system is a subcommand. Settings come from the environment (see README). */
+@Command(name = "coupon-issuer", mixinStandardHelpOptions = true,
+        description = "First-come-first-served coupon issuer on Kafka Streams.",
+        subcommands = {Main.DescribeTopology.class})
+public final class Main implements Callable<Integer> {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 0;
+    }
+
+    @Command(name = "topology", description = "Print the issuer topology (Topology#describe()).")
+    static final class DescribeTopology implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            System.out.print(CouponTopology.build().describe());
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.couponissuer.config;
+
+/**
+ * Every setting of every role: its environment variable, its default and what it is for. The
+ * README's settings table is checked against this list by a test.
+ */
+public enum Setting {
+    KAFKA_BOOTSTRAP_SERVERS("127.0.0.1:9092", "Kafka brokers to connect to"),
+    COUPON_TOPIC_PARTITIONS("6", "partitions of each topic when the system creates them"),
+    COUPON_REPLICATION_FACTOR("1", "replication of topics, changelogs and (dev broker) internal topics"),
+    COUPON_MIN_INSYNC_REPLICAS("1", "min.insync.replicas of the topics the system creates"),
+
+    COUPON_HTTP_HOST("127.0.0.1", "address the gateway listens on (0.0.0.0 in containers)"),
+    COUPON_HTTP_PORT("8080", "gateway HTTP port"),
+    COUPON_ADMIN_TOKEN("", "bearer token for POST /api/events; `dev` generates and prints one when empty, "
+            + "the gateway refuses to start without one"),
+    COUPON_GATEWAY_SEND_TIMEOUT_MS("3000", "how long the gateway waits for the broker to take a record before it answers 503"),
+    COUPON_GATEWAY_LINGER_MS("1", "gateway producer linger.ms: batching against per-request latency"),
+
+    COUPON_APPLICATION_ID("coupon-issuer", "Kafka Streams application.id (consumer group and changelog prefix)"),
+    COUPON_STATE_DIR("data/streams", "directory of the issuer's RocksDB stores"),
+    COUPON_STREAM_THREADS("1", "stream threads per issuer instance"),
+    COUPON_STANDBY_REPLICAS("0", "standby replicas of each store (1 on a real cluster: fast takeover)"),
+    COUPON_COMMIT_INTERVAL_MS("100", "how often the issuer commits its transaction: decisions become visible then"),
+    COUPON_SESSION_TIMEOUT_MS("10000", "consumer session timeout: how soon a hard-killed instance's partitions move"),
+    COUPON_INSTANCE_ID("", "static group membership id of this issuer instance (empty: dynamic membership)"),
+    COUPON_ISSUER_HTTP_PORT("8081", "port on which an issuer serves its state stores to gateways (0: none)"),
+    COUPON_ISSUER_ADVERTISED_HOST("127.0.0.1", "host name other instances use to reach this issuer's store port"),
+    COUPON_ISSUER_URL("http://127.0.0.1:8081", "where a separate gateway asks for decisions and counts"),
+
+    COUPON_JDBC_URL("jdbc:postgresql://127.0.0.1:5432/postgres", "PostgreSQL the writer stores coupons in"),
+    COUPON_JDBC_USER("postgres", "PostgreSQL user"),
+    COUPON_JDBC_PASSWORD("", "PostgreSQL password"),
+    COUPON_WRITER_GROUP_ID("coupon-writer", "consumer group of the writer"),
+    COUPON_WRITER_BATCH_SIZE("500", "most coupons the writer inserts in one database transaction"),
+    COUPON_WRITER_RETRY_MAX_MS("10000", "longest back-off between the writer's retries of a failing database"),
+
+    COUPON_BROKER_DIR("data/kafka", "data directory of the embedded broker (`dev`, `broker`)"),
+    COUPON_BROKER_PORT("9092", "port of the embedded broker"),
+    COUPON_BROKER_CONTROLLER_PORT("9093", "KRaft controller port of the embedded broker");
+
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String defaultValue, String description) {
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,51 @@
+package io.couponissuer.config;
+
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** Settings read from the environment, each falling back to its default. */
+public final class Settings {
+    private final Map<Setting, String> values;
+
+    private Settings(Map<Setting, String> values) {
+        this.values = values;
+    }
+
+    public static Settings fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    public static Settings from(Map<String, String> env) {
+        Map<Setting, String> values = new EnumMap<>(Setting.class);
+        for (Setting setting : Setting.values()) {
+            String value = env.get(setting.name());
+            values.put(setting, value == null || value.isBlank() ? setting.defaultValue() : value.trim());
+        }
+        return new Settings(values);
+    }
+
+    /** A copy with one setting replaced (command-line flags, tests). */
+    public Settings with(Setting setting, Object value) {
+        Map<Setting, String> copy = new EnumMap<>(values);
+        copy.put(setting, String.valueOf(value));
+        return new Settings(copy);
+    }
+
+    public String get(Setting setting) {
+        return values.get(setting);
+    }
+
+    public int getInt(Setting setting) {
+        String value = get(setting);
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(setting.name() + " must be a whole number, was '" + value + "'");
+        }
+    }
+
+    public Path getPath(Setting setting) {
+        return Path.of(get(setting));
+    }
+}

@@ -1,0 +1,95 @@
+package io.couponissuer.issuer;
+
+import io.couponissuer.message.ApplyRequest;
+import io.couponissuer.message.CouponIssued;
+import io.couponissuer.message.Decision;
+import io.couponissuer.message.EventDefinition;
+import io.couponissuer.message.IssuerCommand;
+import io.couponissuer.message.RejectReason;
+import io.couponissuer.message.Rejection;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Decides every application of the events in its partition, first come first served.
+ *
+ * <p>One stream task owns all records of an event, in partition order, so the count needs no lock;
+ * the stores, the outputs and the input offset commit in one transaction (exactly_once_v2), so a
+ * crash replays the same records against the same state and decides the same. Nothing here reads a
+ * clock: times come from the records.
+ */
+final class CouponDecider implements Processor<String, IssuerCommand, String, Object> {
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, EventDefinition> definitions;
+    private KeyValueStore<String, Long> issuedCounts;
+    private KeyValueStore<String, Decision> decisions;
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.definitions = context.getStateStore(IssuerStores.EVENT_DEFINITIONS);
+        this.issuedCounts = context.getStateStore(IssuerStores.ISSUED_COUNTS);
+        this.decisions = context.getStateStore(IssuerStores.DECISIONS);
+    }
+
+    @Override
+    public void process(Record<String, IssuerCommand> record) {
+        IssuerCommand command = record.value();
+        if (command instanceof EventDefinition definition) {
+            define(record, definition);
+        } else {
+            decide(record, (ApplyRequest) command);
+        }
+    }
+
+    /** A (re)definition replaces cap and window; the count is kept, so issued never exceeds any cap. */
+    private void define(Record<String, IssuerCommand> record, EventDefinition definition) {
+        definitions.put(definition.eventId(), definition);
+        context.forward(record.withValue(definition), CouponTopology.EVENTS_SINK);
+    }
+
+    private void decide(Record<String, IssuerCommand> record, ApplyRequest request) {
+        EventDefinition definition = definitions.get(request.eventId());
+        if (definition == null) {
+            reject(record, request, RejectReason.EVENT_UNKNOWN, null);
+            return;
+        }
+        Decision first = decisions.get(request.decisionKey());
+        if (first != null) {
+            reject(record, request, RejectReason.DUPLICATE, first);
+            return;
+        }
+        RejectReason window = definition.windowRejection(request.requestedAt());
+        if (window != null) {
+            reject(record, request, window, null);
+            return;
+        }
+        Long count = issuedCounts.get(request.eventId());
+        long issued = count == null ? 0L : count;
+        if (issued < definition.cap()) {
+            issue(record, request, issued + 1);
+        } else {
+            reject(record, request, RejectReason.SOLD_OUT, null);
+        }
+    }
+
+    private void issue(Record<String, IssuerCommand> record, ApplyRequest request, long seq) {
+        CouponIssued coupon = new CouponIssued(CouponIssued.couponIdOf(request.eventId(), seq), request.eventId(),
+                request.userId(), request.requestId(), seq, request.requestedAt());
+        issuedCounts.put(request.eventId(), seq);
+        decisions.put(request.decisionKey(), Decision.issued(coupon));
+        context.forward(record.withValue(coupon), CouponTopology.ISSUED_SINK);
+    }
+
+    private void reject(Record<String, IssuerCommand> record, ApplyRequest request, RejectReason reason,
+                        Decision first) {
+        Rejection rejection = new Rejection(request.requestId(), request.eventId(), request.userId(), reason,
+                request.requestedAt(), first);
+        if (reason.isFinalForUser()) {
+            decisions.put(request.decisionKey(), Decision.rejected(rejection));
+        }
+        context.forward(record.withValue(rejection), CouponTopology.REJECTED_SINK);
+    }
+}

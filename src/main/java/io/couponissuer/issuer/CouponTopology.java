@@ -1,0 +1,52 @@
+package io.couponissuer.issuer;
+
+import io.couponissuer.kafka.JsonSerde;
+import io.couponissuer.kafka.Topics;
+import io.couponissuer.message.CouponIssued;
+import io.couponissuer.message.EventDefinition;
+import io.couponissuer.message.Rejection;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * The issuer topology, wired in one place. Every node and store is named, so
+ * {@code Topology#describe()} and the changelog topic names stay stable; {@code topology/} holds
+ * the committed description that a test compares with this.
+ *
+ * <pre>
+ * coupon.apply-requests -> apply-requests-source -> command-parser -> coupon-decider -+-> issued-sink   -> coupon.issued
+ *                       (bytes)        (ApplyRequest | EventDefinition)      |           +-> rejected-sink -> coupon.rejected
+ *                                             stores: event-definitions,     |           +-> events-sink   -> coupon.events
+ *                                             issued-counts, decisions
+ * </pre>
+ * Unreadable or invalid records go to coupon.failed through the processing exception handler.
+ */
+public final class CouponTopology {
+    public static final String SOURCE = "apply-requests-source";
+    public static final String PARSER = "command-parser";
+    public static final String DECIDER = "coupon-decider";
+    public static final String ISSUED_SINK = "issued-sink";
+    public static final String REJECTED_SINK = "rejected-sink";
+    public static final String EVENTS_SINK = "events-sink";
+
+    private CouponTopology() {
+    }
+
+    public static Topology build() {
+        Topology topology = new Topology();
+        topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+                Topics.APPLY_REQUESTS);
+        topology.addProcessor(PARSER, CommandParser::new, SOURCE);
+        topology.addProcessor(DECIDER, CouponDecider::new, PARSER);
+        topology.addStateStore(IssuerStores.eventDefinitions(), DECIDER);
+        topology.addStateStore(IssuerStores.issuedCounts(), DECIDER);
+        topology.addStateStore(IssuerStores.decisions(), DECIDER);
+        topology.addSink(ISSUED_SINK, Topics.ISSUED, Serdes.String().serializer(),
+                new JsonSerde<>(CouponIssued.class), DECIDER);
+        topology.addSink(REJECTED_SINK, Topics.REJECTED, Serdes.String().serializer(),
+                new JsonSerde<>(Rejection.class), DECIDER);
+        topology.addSink(EVENTS_SINK, Topics.EVENTS, Serdes.String().serializer(),
+                new JsonSerde<>(EventDefinition.class), DECIDER);
+        return topology;
+    }
+}

@@ -1,0 +1,43 @@
+package io.couponissuer.issuer;
+
+import io.couponissuer.config.Setting;
+import io.couponissuer.config.Settings;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.util.Properties;
+
+/** The Kafka Streams configuration of the issuer, from the settings. */
+public final class IssuerStreamsConfig {
+    private IssuerStreamsConfig() {
+    }
+
+    public static Properties from(Settings settings) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.get(Setting.COUPON_APPLICATION_ID));
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS));
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, settings.getPath(Setting.COUPON_STATE_DIR).toAbsolutePath().toString());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.getInt(Setting.COUPON_STREAM_THREADS));
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.getInt(Setting.COUPON_REPLICATION_FACTOR));
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, settings.getInt(Setting.COUPON_STANDBY_REPLICAS));
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.getInt(Setting.COUPON_COMMIT_INTERVAL_MS));
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+                settings.getInt(Setting.COUPON_SESSION_TIMEOUT_MS));
+        String instanceId = settings.get(Setting.COUPON_INSTANCE_ID);
+        if (!instanceId.isEmpty()) {
+            props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+        }
+        // A failed record carries the original value and a stack trace: allow it through.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 4 * 1024 * 1024);
+        int storePort = settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT);
+        if (storePort > 0) {
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG,
+                    settings.get(Setting.COUPON_ISSUER_ADVERTISED_HOST) + ":" + storePort);
+        }
+        return props;
+    }
+}

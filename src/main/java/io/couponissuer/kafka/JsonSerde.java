@@ -1,0 +1,72 @@
+package io.couponissuer.kafka;
+
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+import java.io.IOException;
+
+/**
+ * JSON serde for one message record. Reading validates (the records' constructors check their
+ * fields), so a record that breaks the contract fails here, names the field, and goes to the
+ * failed topic instead of into the decision.
+ */
+public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
+    private final Class<T> type;
+
+    public JsonSerde(Class<T> type) {
+        this.type = type;
+    }
+
+    @Override
+    public byte[] serialize(String topic, T data) {
+        if (data == null) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.writeValueAsBytes(data);
+        } catch (IOException e) {
+            throw new SerializationException("cannot write " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public T deserialize(String topic, byte[] data) {
+        return read(type, topic, data);
+    }
+
+    static <R> R read(Class<R> type, String topic, byte[] data) {
+        if (data == null || data.length == 0) {
+            throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic + ": empty value");
+        }
+        try {
+            R value = Json.MAPPER.readValue(data, type);
+            if (value == null) {
+                throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic + ": null");
+            }
+            return value;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic + ": "
+                    + JsonErrors.describe(e).message(), e);
+        }
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return this;
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return this;
+    }
+
+    @Override
+    public void configure(java.util.Map<String, ?> configs, boolean isKey) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,50 @@
+package io.couponissuer.kafka;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+
+import java.util.List;
+import java.util.Map;
+
+/** Every topic of the system, with its partitions and configs: the one place they are defined. */
+public final class Topics {
+    /** Applications and event definitions, keyed by eventId (one event, one partition, one order). */
+    public static final String APPLY_REQUESTS = "coupon.apply-requests";
+    /** Accepted event definitions, compacted, keyed by eventId. */
+    public static final String EVENTS = "coupon.events";
+    /** Issued coupons, keyed by eventId. */
+    public static final String ISSUED = "coupon.issued";
+    /** Rejected applications with the reason, keyed by eventId. */
+    public static final String REJECTED = "coupon.rejected";
+    /** Records that could not be read or processed (issuer) or stored (writer), with error headers. */
+    public static final String FAILED = "coupon.failed";
+
+    /** Inputs are small JSON documents; a bigger record is refused by the broker, not decided. */
+    static final int INPUT_MAX_MESSAGE_BYTES = 64 * 1024;
+    /** A failed record carries the original value plus a stack trace in its headers. */
+    static final int FAILED_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+    private Topics() {
+    }
+
+    /** The topics to create, for a cluster with this many partitions per topic and this replication. */
+    public static List<NewTopic> all(int partitions, short replication, int minInSyncReplicas) {
+        Map<String, String> common = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(minInSyncReplicas));
+        return List.of(
+                topic(APPLY_REQUESTS, partitions, replication, common,
+                        Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(INPUT_MAX_MESSAGE_BYTES))),
+                topic(EVENTS, partitions, replication, common,
+                        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                topic(ISSUED, partitions, replication, common, Map.of()),
+                topic(REJECTED, partitions, replication, common, Map.of()),
+                topic(FAILED, partitions, replication, common,
+                        Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(FAILED_MAX_MESSAGE_BYTES))));
+    }
+
+    private static NewTopic topic(String name, int partitions, short replication, Map<String, String> common,
+                                  Map<String, String> own) {
+        var configs = new java.util.HashMap<>(common);
+        configs.putAll(own);
+        return new NewTopic(name, partitions, replication).configs(configs);
+    }
+}

@@ -1,0 +1,28 @@
+package io.couponissuer.message;
+
+import java.time.Instant;
+
+/**
+ * A user's request for a coupon of one event, on {@code coupon.apply-requests} keyed by eventId.
+ *
+ * @param requestId   unique id of this request, chosen by the gateway (a UUID); the answer is found under it
+ * @param eventId     the event applied to
+ * @param userId      the applicant; one coupon per (eventId, userId)
+ * @param requestedAt when the gateway accepted the request; opening and closing times are checked against it
+ */
+public record ApplyRequest(String requestId, String eventId, String userId, Instant requestedAt)
+        implements IssuerCommand {
+    public ApplyRequest {
+        Ids.require("requestId", requestId);
+        Ids.require("eventId", eventId);
+        Ids.require("userId", userId);
+        if (requestedAt == null) {
+            throw new InvalidMessageException("requestedAt", "is required");
+        }
+    }
+
+    /** Key of this applicant's decision in the decision store. */
+    public String decisionKey() {
+        return DecisionKey.of(eventId, userId);
+    }
+}

@@ -1,0 +1,115 @@
+package io.couponissuer.issuer;
+
+import io.couponissuer.config.Setting;
+import io.couponissuer.config.Settings;
+import io.couponissuer.kafka.IssuerCommandSerde;
+import io.couponissuer.kafka.JsonSerde;
+import io.couponissuer.kafka.Topics;
+import io.couponissuer.message.ApplyRequest;
+import io.couponissuer.message.CouponIssued;
+import io.couponissuer.message.Decision;
+import io.couponissuer.message.EventDefinition;
+import io.couponissuer.message.IssuerCommand;
+import io.couponissuer.message.Rejection;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** The real topology and the real issuer configuration on a TopologyTestDriver, with helpers to drive it. */
+final class IssuerDriver implements AutoCloseable {
+    static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+
+    final TopologyTestDriver driver;
+    private final TestInputTopic<String, IssuerCommand> commands;
+    private final TestInputTopic<byte[], byte[]> raw;
+    private final TestOutputTopic<String, CouponIssued> issued;
+    private final TestOutputTopic<String, Rejection> rejected;
+    private final TestOutputTopic<String, EventDefinition> events;
+    private final TestOutputTopic<byte[], byte[]> failed;
+    private long clockMillis;
+    private int requestCounter;
+
+    IssuerDriver(Path stateDir) {
+        Settings settings = Settings.from(Map.of(Setting.COUPON_STATE_DIR.name(), stateDir.toString()));
+        driver = new TopologyTestDriver(CouponTopology.build(), IssuerStreamsConfig.from(settings));
+        commands = driver.createInputTopic(Topics.APPLY_REQUESTS, new StringSerializer(), new IssuerCommandSerde());
+        raw = driver.createInputTopic(Topics.APPLY_REQUESTS, new ByteArraySerializer(), new ByteArraySerializer());
+        issued = driver.createOutputTopic(Topics.ISSUED, new StringDeserializer(), new JsonSerde<>(CouponIssued.class));
+        rejected = driver.createOutputTopic(Topics.REJECTED, new StringDeserializer(), new JsonSerde<>(Rejection.class));
+        events = driver.createOutputTopic(Topics.EVENTS, new StringDeserializer(), new JsonSerde<>(EventDefinition.class));
+        failed = driver.createOutputTopic(Topics.FAILED, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** The instant the next record carries: every record is one millisecond after the previous one. */
+    Instant now() {
+        return T0.plusMillis(clockMillis);
+    }
+
+    void define(String eventId, Integer cap) {
+        define(new EventDefinition(eventId, cap, null, null));
+    }
+
+    void define(EventDefinition definition) {
+        pipe(definition.eventId(), definition);
+    }
+
+    /** Applies and returns the requestId. */
+    String apply(String eventId, String userId) {
+        String requestId = "r-" + (++requestCounter);
+        pipe(eventId, new ApplyRequest(requestId, eventId, userId, now()));
+        return requestId;
+    }
+
+    void pipe(String key, IssuerCommand command) {
+        Instant at = now();
+        clockMillis++;
+        commands.pipeInput(new TestRecord<>(key, command, new RecordHeaders(), at));
+    }
+
+    void pipeRaw(byte[] key, byte[] value, RecordHeaders headers) {
+        Instant at = now();
+        clockMillis++;
+        raw.pipeInput(new TestRecord<>(key, value, headers, at));
+    }
+
+    List<CouponIssued> issued() {
+        return issued.readValuesToList();
+    }
+
+    List<Rejection> rejected() {
+        return rejected.readValuesToList();
+    }
+
+    List<EventDefinition> events() {
+        return events.readValuesToList();
+    }
+
+    List<TestRecord<byte[], byte[]>> failed() {
+        return failed.readRecordsToList();
+    }
+
+    KeyValueStore<String, Decision> decisions() {
+        return driver.getKeyValueStore(IssuerStores.DECISIONS);
+    }
+
+    KeyValueStore<String, Long> issuedCounts() {
+        return driver.getKeyValueStore(IssuerStores.ISSUED_COUNTS);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
