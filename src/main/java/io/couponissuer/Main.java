@@ -1,5 +1,6 @@
 package io.couponissuer;
 
+import io.couponissuer.dev.BrokerCommand;
 import io.couponissuer.issuer.CouponTopology;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +10,7 @@ import java.util.concurrent.Callable;
 /** The one command: each role of the system is a subcommand. Settings come from the environment (see README). */
 @Command(name = "coupon-issuer", mixinStandardHelpOptions = true,
         description = "First-come-first-served coupon issuer on Kafka Streams.",
-        subcommands = {Main.DescribeTopology.class})
+        subcommands = {Main.DescribeTopology.class, BrokerCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
