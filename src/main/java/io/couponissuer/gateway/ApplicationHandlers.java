@@ -1,0 +1,86 @@
+package io.couponissuer.gateway;
+
+import io.couponissuer.issuer.IssuerQueries;
+import io.couponissuer.message.ApplyRequest;
+import io.javalin.http.Context;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** POST /api/events/{eventId}/applications and GET /api/events/{eventId}/applications/{userId}. */
+final class ApplicationHandlers {
+    static final int MAX_WAIT_MS = 10_000;
+
+    private final CommandPublisher publisher;
+    private final DecisionWaiter waiter;
+    private final IssuerQueries queries;
+    private final BrokerFailures brokerFailures;
+    private final Clock clock;
+
+    ApplicationHandlers(CommandPublisher publisher, DecisionWaiter waiter, IssuerQueries queries,
+                        BrokerFailures brokerFailures, Clock clock) {
+        this.publisher = publisher;
+        this.waiter = waiter;
+        this.queries = queries;
+        this.brokerFailures = brokerFailures;
+        this.clock = clock;
+    }
+
+    /**
+     * 202 PENDING once the broker has the application; with {@code ?waitMs=N} the answer waits up to
+     * N ms for the decision (200 ISSUED or REJECTED), else still 202 PENDING.
+     */
+    void apply(Context ctx) {
+        String eventId = RequestBodies.id(ctx, "eventId");
+        int waitMs = waitMs(ctx);
+        RequestBodies.ApplicationBody body = RequestBodies.read(ctx, RequestBodies.ApplicationBody.class);
+        String requestId = UUID.randomUUID().toString();
+        ApplyRequest request = new ApplyRequest(requestId, eventId, body.userId(), clock.instant());
+        DecisionView pending = DecisionView.pending(requestId, eventId, body.userId());
+        CompletableFuture<DecisionView> decision = waitMs > 0 ? waiter.expect(requestId) : null;
+
+        ctx.future(() -> publisher.publish(request)
+                .handle((metadata, error) -> error)
+                .thenCompose(error -> {
+                    if (error != null) {
+                        waiter.forget(requestId);
+                        brokerFailures.answer(ctx, error);
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    if (decision == null) {
+                        ctx.status(202).json(pending);
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    return decision.completeOnTimeout(pending, waitMs, TimeUnit.MILLISECONDS).thenAccept(answer -> {
+                        waiter.forget(requestId);
+                        ctx.status(answer == pending ? 202 : 200).json(answer);
+                    });
+                }));
+    }
+
+    void status(Context ctx) {
+        String eventId = RequestBodies.id(ctx, "eventId");
+        String userId = RequestBodies.id(ctx, "userId");
+        queries.decision(eventId, userId).ifPresentOrElse(decision -> ctx.json(DecisionView.of(decision)),
+                () -> ctx.status(404).json(Map.of("eventId", eventId, "userId", userId, "status", "UNKNOWN")));
+    }
+
+    private static int waitMs(Context ctx) {
+        String raw = ctx.queryParam("waitMs");
+        if (raw == null || raw.isEmpty()) {
+            return 0;
+        }
+        try {
+            int value = Integer.parseInt(raw);
+            if (value >= 0 && value <= MAX_WAIT_MS) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("waitMs", "waitMs: must be a whole number from 0 to " + MAX_WAIT_MS);
+    }
+}

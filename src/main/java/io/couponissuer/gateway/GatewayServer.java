@@ -1,0 +1,102 @@
+package io.couponissuer.gateway;
+
+import io.couponissuer.config.Setting;
+import io.couponissuer.config.Settings;
+import io.couponissuer.issuer.IssuerQueries;
+import io.couponissuer.kafka.Json;
+import io.couponissuer.ops.HealthCheck;
+import io.couponissuer.ops.OpsRoutes;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/** The HTTP API. Every route is listed in {@link #routes}; handlers are small classes beside this one. */
+public final class GatewayServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
+    private final Javalin app;
+    private final String host;
+    private final int port;
+
+    public GatewayServer(Settings settings, CommandPublisher publisher, DecisionWaiter waiter, IssuerQueries queries,
+                         List<HealthCheck> checks, PrometheusMeterRegistry registry, Clock clock) {
+        this.host = settings.get(Setting.COUPON_HTTP_HOST);
+        this.port = settings.getInt(Setting.COUPON_HTTP_PORT);
+        BrokerFailures brokerFailures = new BrokerFailures(registry);
+        EventHandlers events = new EventHandlers(new AdminAuth(settings.get(Setting.COUPON_ADMIN_TOKEN)), publisher,
+                queries, brokerFailures);
+        ApplicationHandlers applications = new ApplicationHandlers(publisher, waiter, queries, brokerFailures, clock);
+        this.app = Javalin.create(cfg -> {
+            cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            cfg.http.maxRequestSize = RequestBodies.MAX_BODY_BYTES;
+            cfg.startup.showJavalinBanner = false;
+            cfg.requestLogger.http((ctx, ms) -> Timer.builder("coupon.gateway.requests")
+                    .description("HTTP requests by route and status")
+                    .tag("route", routeOf(ctx))
+                    .tag("method", ctx.method().name())
+                    .tag("status", String.valueOf(ctx.statusCode()))
+                    .publishPercentileHistogram()
+                    .register(registry).record(Duration.ofNanos((long) (ms * 1_000_000))));
+            routes(cfg, events, applications);
+            OpsRoutes.register(cfg, checks, registry);
+            errors(cfg);
+        });
+    }
+
+    private static void routes(JavalinConfig cfg, EventHandlers events, ApplicationHandlers applications) {
+        cfg.routes.post("/api/events", events::create);
+        cfg.routes.get("/api/events/{eventId}", events::get);
+        cfg.routes.post("/api/events/{eventId}/applications", applications::apply);
+        cfg.routes.get("/api/events/{eventId}/applications/{userId}", applications::status);
+    }
+
+    private static void errors(JavalinConfig cfg) {
+        cfg.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+        cfg.routes.exception(IssuerQueries.UnavailableException.class, (e, ctx) -> ctx.status(503)
+                .header("Retry-After", "1").json(new ApiException.ApiError("issuer_unavailable", e.getMessage(), null)));
+        cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
+            if (e.getStatus() == 413) {
+                ctx.status(413).json(RequestBodies.tooLarge().body());
+            } else {
+                ctx.status(e.getStatus()).json(new ApiException.ApiError("http_" + e.getStatus(), e.getMessage(), null));
+            }
+        });
+        cfg.routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
+            ctx.status(500).json(new ApiException.ApiError("internal_error", "unexpected error; see the gateway log", null));
+        });
+    }
+
+    /** The matched route pattern (bounded label values), or "unmatched". */
+    private static String routeOf(io.javalin.http.Context ctx) {
+        try {
+            return ctx.endpoint().path;
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
+    }
+
+    public GatewayServer start() {
+        app.start(host, port);
+        LOG.info("Gateway listening on http://{}:{}", host, app.port());
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

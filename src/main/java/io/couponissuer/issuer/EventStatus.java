@@ -1,0 +1,13 @@
+package io.couponissuer.issuer;
+
+import io.couponissuer.message.EventDefinition;
+
+import java.time.Instant;
+
+/** An event as the issuer sees it now: its definition, how many coupons went out, how many are left. */
+public record EventStatus(String eventId, int cap, Instant opensAt, Instant closesAt, long issued, long remaining) {
+    public static EventStatus of(EventDefinition definition, long issued) {
+        return new EventStatus(definition.eventId(), definition.cap(), definition.opensAt(), definition.closesAt(),
+                issued, Math.max(0, definition.cap() - issued));
+    }
+}

@@ -1,0 +1,21 @@
+package io.couponissuer.issuer;
+
+import io.couponissuer.message.Decision;
+
+import java.util.Optional;
+
+/** What the gateway asks the issuer's state stores. */
+public interface IssuerQueries {
+    /** The standing decision for a user of an event, if any. */
+    Optional<Decision> decision(String eventId, String userId);
+
+    /** The event's definition and counts, if the event is defined. */
+    Optional<EventStatus> event(String eventId);
+
+    /** The stores cannot answer now (rebalancing, restoring, owner unreachable): try again shortly. */
+    final class UnavailableException extends RuntimeException {
+        public UnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.couponissuer.issuer;
+
+import io.couponissuer.message.Decision;
+import io.couponissuer.message.DecisionKey;
+import io.couponissuer.message.EventDefinition;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Interactive queries against this instance's stores. Every store is partitioned like the apply
+ * topic, by eventId, so the eventId finds the owning instance; when that is another instance the
+ * question is forwarded to it over HTTP (its {@code application.server}).
+ */
+public final class LocalIssuerQueries implements IssuerQueries {
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final Function<HostInfo, IssuerQueries> remoteInstances;
+
+    public LocalIssuerQueries(KafkaStreams streams, HostInfo self, Function<HostInfo, IssuerQueries> remoteInstances) {
+        this.streams = streams;
+        this.self = self;
+        this.remoteInstances = remoteInstances;
+    }
+
+    @Override
+    public Optional<Decision> decision(String eventId, String userId) {
+        return locate(eventId).map(partition -> Optional.ofNullable(
+                        this.<Decision>store(IssuerStores.DECISIONS, partition).get(DecisionKey.of(eventId, userId))))
+                .orElseGet(() -> remoteInstances.apply(owner(eventId)).decision(eventId, userId));
+    }
+
+    @Override
+    public Optional<EventStatus> event(String eventId) {
+        return locate(eventId).map(partition -> localEvent(eventId, partition))
+                .orElseGet(() -> remoteInstances.apply(owner(eventId)).event(eventId));
+    }
+
+    /** Answers only from this instance's stores; used for questions forwarded by another instance. */
+    public IssuerQueries localOnly() {
+        return new IssuerQueries() {
+            @Override
+            public Optional<Decision> decision(String eventId, String userId) {
+                int partition = locate(eventId).orElseThrow(() -> notHere(eventId));
+                return Optional.ofNullable(LocalIssuerQueries.this.<Decision>store(IssuerStores.DECISIONS, partition)
+                        .get(DecisionKey.of(eventId, userId)));
+            }
+
+            @Override
+            public Optional<EventStatus> event(String eventId) {
+                int partition = locate(eventId).orElseThrow(() -> notHere(eventId));
+                return localEvent(eventId, partition);
+            }
+        };
+    }
+
+    private Optional<EventStatus> localEvent(String eventId, int partition) {
+        EventDefinition definition = this.<EventDefinition>store(IssuerStores.EVENT_DEFINITIONS, partition).get(eventId);
+        if (definition == null) {
+            return Optional.empty();
+        }
+        Long issued = this.<Long>store(IssuerStores.ISSUED_COUNTS, partition).get(eventId);
+        return Optional.of(EventStatus.of(definition, issued == null ? 0 : issued));
+    }
+
+    /** The partition of the event when this instance owns it; empty when another instance does. */
+    private Optional<Integer> locate(String eventId) {
+        KeyQueryMetadata metadata = metadata(eventId);
+        return metadata.activeHost().equals(self) ? Optional.of(metadata.partition()) : Optional.empty();
+    }
+
+    private HostInfo owner(String eventId) {
+        return metadata(eventId).activeHost();
+    }
+
+    private KeyQueryMetadata metadata(String eventId) {
+        KeyQueryMetadata metadata;
+        try {
+            metadata = streams.queryMetadataForKey(IssuerStores.DECISIONS, eventId, Serdes.String().serializer());
+        } catch (RuntimeException e) {
+            throw new UnavailableException("issuer metadata unavailable: " + e.getMessage(), e);
+        }
+        if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            throw new UnavailableException("issuer is rebalancing or starting (state " + streams.state() + ")", null);
+        }
+        return metadata;
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
+        try {
+            return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
+                    .withPartition(partition));
+        } catch (InvalidStateStoreException e) {
+            throw new UnavailableException("store " + name + " is not queryable now: " + e.getMessage(), e);
+        }
+    }
+
+    private static UnavailableException notHere(String eventId) {
+        return new UnavailableException("event " + eventId + " is not owned by this instance (ownership moved)", null);
+    }
+}

@@ -1,0 +1,69 @@
+package io.couponissuer.issuer;
+
+import com.fasterxml.jackson.databind.JavaType;
+import io.couponissuer.kafka.Json;
+import io.couponissuer.message.Decision;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Asks an issuer instance over HTTP ({@link IssuerStoreRoutes}). A gateway running apart from the
+ * issuers uses it with COUPON_ISSUER_URL; an issuer uses it to forward to the instance owning an
+ * event, with {@code local=true} so the question is not forwarded again.
+ */
+public final class RemoteIssuerQueries implements IssuerQueries {
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    private final HttpClient http;
+    private final URI base;
+    private final boolean localOnly;
+
+    public RemoteIssuerQueries(HttpClient http, URI base, boolean localOnly) {
+        this.http = http;
+        this.base = base;
+        this.localOnly = localOnly;
+    }
+
+    @Override
+    public Optional<Decision> decision(String eventId, String userId) {
+        return get("/internal/events/" + encode(eventId) + "/decisions/" + encode(userId), Decision.class);
+    }
+
+    @Override
+    public Optional<EventStatus> event(String eventId) {
+        return get("/internal/events/" + encode(eventId), EventStatus.class);
+    }
+
+    private <T> Optional<T> get(String path, Class<T> type) {
+        URI uri = base.resolve(path + (localOnly ? "?local=true" : ""));
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
+        try {
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() == 404) {
+                return Optional.empty();
+            }
+            if (response.statusCode() != 200) {
+                throw new UnavailableException("issuer at " + base + " answered " + response.statusCode(), null);
+            }
+            JavaType javaType = Json.MAPPER.constructType(type);
+            return Optional.of(Json.MAPPER.readValue(response.body(), javaType));
+        } catch (IOException e) {
+            throw new UnavailableException("issuer at " + base + " is unreachable: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("interrupted asking " + base, e);
+        }
+    }
+
+    private static String encode(String id) {
+        return URLEncoder.encode(id, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,61 @@
+package io.couponissuer.ops;
+
+import io.couponissuer.config.Setting;
+import io.couponissuer.config.Settings;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** Whether Kafka answers, probed every two seconds in the background so /health/ready never blocks. */
+public final class KafkaConnectivity implements HealthCheck, AutoCloseable {
+    private static final int PROBE_TIMEOUT_MS = 2_000;
+
+    private final Admin admin;
+    private final String bootstrap;
+    private final ScheduledExecutorService probe = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "kafka-connectivity");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile Status last;
+
+    public KafkaConnectivity(Settings settings) {
+        this.bootstrap = settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS);
+        this.last = Status.notReady("kafka", "not probed yet (" + bootstrap + ")");
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.CLIENT_ID_CONFIG, "coupon-health",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, PROBE_TIMEOUT_MS,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, PROBE_TIMEOUT_MS));
+    }
+
+    public KafkaConnectivity start() {
+        probe.scheduleWithFixedDelay(this::probe, 0, 2, TimeUnit.SECONDS);
+        return this;
+    }
+
+    private void probe() {
+        try {
+            int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(PROBE_TIMEOUT_MS)).nodes()
+                    .get(PROBE_TIMEOUT_MS + 500L, TimeUnit.MILLISECONDS).size();
+            last = nodes > 0 ? Status.ready("kafka") : Status.notReady("kafka", "no brokers at " + bootstrap);
+        } catch (Exception e) {
+            last = Status.notReady("kafka", "unreachable at " + bootstrap + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public Status check() {
+        return last;
+    }
+
+    @Override
+    public void close() {
+        probe.shutdownNow();
+        admin.close(java.time.Duration.ofSeconds(2));
+    }
+}
