@@ -10,7 +10,7 @@ public enum Setting {
     COUPON_REPLICATION_FACTOR("1", "replication of topics, changelogs and (dev broker) internal topics"),
     COUPON_MIN_INSYNC_REPLICAS("1", "min.insync.replicas of the topics the system creates"),
 
-    COUPON_HTTP_HOST("127.0.0.1", "address the gateway listens on (0.0.0.0 in containers)"),
+    COUPON_HTTP_HOST("127.0.0.1", "address every HTTP server of the process listens on (0.0.0.0 in containers)"),
     COUPON_HTTP_PORT("8080", "gateway HTTP port"),
     COUPON_ADMIN_TOKEN("", "bearer token for POST /api/events; `dev` generates and prints one when empty, "
             + "the gateway refuses to start without one"),
@@ -26,7 +26,7 @@ public enum Setting {
     COUPON_INSTANCE_ID("", "static group membership id of this issuer instance (empty: dynamic membership)"),
     COUPON_ISSUER_HTTP_PORT("8081", "port on which an issuer serves its state stores to gateways (0: none)"),
     COUPON_ISSUER_ADVERTISED_HOST("127.0.0.1", "host name other instances use to reach this issuer's store port"),
-    COUPON_ISSUER_URL("http://127.0.0.1:8081", "where a separate gateway asks for decisions and counts"),
+    COUPON_ISSUER_URL("http://127.0.0.1:8081", "issuer store URLs (comma-separated, tried in order) a separate gateway asks for decisions and counts"),
 
     COUPON_JDBC_URL("jdbc:postgresql://127.0.0.1:5432/postgres", "PostgreSQL the writer stores coupons in"),
     COUPON_JDBC_USER("postgres", "PostgreSQL user"),

@@ -1,0 +1,89 @@
+package io.couponissuer.config;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** docker-compose.yml cannot run here (no Docker engine), so its consistency with the code is checked instead. */
+class DockerComposeTest {
+    static Map<String, Map<String, Object>> services;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void load() throws IOException {
+        Map<String, Object> compose = new Yaml().load(Files.readString(Path.of("docker-compose.yml")));
+        services = (Map<String, Map<String, Object>>) compose.get("services");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> env(String service) {
+        return (Map<String, Object>) services.get(service).get("environment");
+    }
+
+    static List<String> servicesRunning(String role) {
+        return services.entrySet().stream().filter(e -> List.of(role).equals(e.getValue().get("command")))
+                .map(Map.Entry::getKey).sorted().toList();
+    }
+
+    @Test
+    void kafkaVersionIsKnownToTheTest() {
+        assertThat(System.getProperty("kafka.version")).as("set by surefire from the pom").matches("\\d+\\.\\d+\\.\\d+");
+    }
+
+    @Test
+    void threeKraftNodesOfTheClientsKafkaVersionWithReplicationThreeAndMinIsrTwo() {
+        List<String> kafka = services.keySet().stream().filter(s -> s.startsWith("kafka-")).sorted().toList();
+        assertThat(kafka).containsExactly("kafka-1", "kafka-2", "kafka-3");
+        for (String node : kafka) {
+            assertThat(services.get(node).get("image")).isEqualTo("apache/kafka:" + System.getProperty("kafka.version"));
+            Map<String, Object> env = env(node);
+            assertThat(env.get("KAFKA_PROCESS_ROLES")).isEqualTo("broker,controller");
+            assertThat(env.get("KAFKA_CONTROLLER_QUORUM_VOTERS"))
+                    .isEqualTo("1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093");
+            assertThat((String) env.get("KAFKA_CONTROLLER_QUORUM_VOTERS"))
+                    .contains(env.get("KAFKA_NODE_ID") + "@" + node + ":9093");
+            assertThat(env.get("KAFKA_ADVERTISED_LISTENERS")).isEqualTo("PLAINTEXT://" + node + ":9092");
+            assertThat(env.get("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR")).isEqualTo("3");
+            assertThat(env.get("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR")).isEqualTo("2");
+            assertThat(env.get("KAFKA_MIN_INSYNC_REPLICAS")).isEqualTo("2");
+        }
+    }
+
+    @Test
+    void rolesUseOnlySettingsTheCodeKnowsAndPointAtTheCluster() {
+        Set<String> known = Arrays.stream(Setting.values()).map(Enum::name).collect(Collectors.toSet());
+        for (String service : List.of("gateway", "issuer-1", "issuer-2", "writer")) {
+            Map<String, Object> env = env(service);
+            assertThat(known).as("settings of " + service).containsAll(env.keySet());
+            assertThat(env.get("KAFKA_BOOTSTRAP_SERVERS")).isEqualTo("kafka-1:9092,kafka-2:9092,kafka-3:9092");
+            assertThat(env.get("COUPON_REPLICATION_FACTOR")).isEqualTo("3");
+            assertThat(env.get("COUPON_MIN_INSYNC_REPLICAS")).isEqualTo("2");
+        }
+    }
+
+    @Test
+    void twoIssuerInstancesWithStandbyReplicasAndDistinctIdentities() {
+        List<String> issuers = servicesRunning("issuer");
+        assertThat(issuers).containsExactly("issuer-1", "issuer-2");
+        for (String issuer : issuers) {
+            assertThat(env(issuer).get("COUPON_STANDBY_REPLICAS")).isEqualTo("1");
+            assertThat(env(issuer).get("COUPON_INSTANCE_ID")).isEqualTo(issuer);
+            assertThat(env(issuer).get("COUPON_ISSUER_ADVERTISED_HOST")).isEqualTo(issuer);
+        }
+        assertThat(servicesRunning("gateway")).containsExactly("gateway");
+        assertThat(servicesRunning("writer")).containsExactly("writer");
+        assertThat((String) env("gateway").get("COUPON_ISSUER_URL")).contains("issuer-1:8081");
+        assertThat(env("writer").get("COUPON_JDBC_URL")).isEqualTo("jdbc:postgresql://postgres:5432/postgres");
+    }
+}
