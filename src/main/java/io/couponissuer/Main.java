@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 /** The one command: each role of the system is a subcommand. Settings come from the environment (see README). */
 @Command(name = "coupon-issuer", mixinStandardHelpOptions = true,
         description = "First-come-first-served coupon issuer on Kafka Streams.",
-        subcommands = {Main.DescribeTopology.class})
+        subcommands = {Main.DescribeTopology.class, io.couponissuer.writer.ReplayCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {

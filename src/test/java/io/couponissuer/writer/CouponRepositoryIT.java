@@ -147,4 +147,19 @@ class CouponRepositoryIT {
         assertThat(new SchemaMigrator(dataSource).migrate()).isEqualTo("1");
         assertThat(new SchemaMigrator(dataSource).migrate()).isEqualTo("1");
     }
+
+    @Test
+    void batchInsertThroughput() throws SQLException {
+        int rows = 50_000;
+        int batchSize = 500;
+        long start = System.nanoTime();
+        for (int from = 1; from <= rows; from += batchSize) {
+            int first = from;
+            repository.write(IntStream.range(first, first + batchSize).mapToObj(i -> coupon("load", i, "u" + i)).toList());
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("writer batch insert: %d rows in batches of %d in %.2f s = %.0f rows/s%n",
+                rows, batchSize, seconds, rows / seconds);
+        assertThat(database.count("SELECT count(*) FROM coupon WHERE event_id = 'load'")).isEqualTo(rows);
+    }
 }
