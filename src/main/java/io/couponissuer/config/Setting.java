@@ -34,6 +34,8 @@ public enum Setting {
     COUPON_WRITER_GROUP_ID("coupon-writer", "consumer group of the writer"),
     COUPON_WRITER_BATCH_SIZE("500", "most coupons the writer inserts in one database transaction"),
     COUPON_WRITER_RETRY_MAX_MS("10000", "longest back-off between the writer's retries of a failing database"),
+    COUPON_WRITER_RETRY_INITIAL_MS("100", "first back-off of the writer after a database failure; doubles up to COUPON_WRITER_RETRY_MAX_MS"),
+    COUPON_JDBC_TIMEOUT_MS("5000", "how long the writer waits for a database connection before it counts the attempt as failed and backs off"),
 
     COUPON_BROKER_DIR("data/kafka", "data directory of the embedded broker (`dev`, `broker`)"),
     COUPON_BROKER_PORT("9092", "port of the embedded broker"),

@@ -1,0 +1,386 @@
+package io.couponissuer.writer;
+
+import io.couponissuer.config.Settings;
+import io.couponissuer.kafka.FailedRecords;
+import io.couponissuer.kafka.JsonSerde;
+import io.couponissuer.kafka.Topics;
+import io.couponissuer.message.CouponIssued;
+import io.couponissuer.ops.HealthCheck;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The writer role: {@code coupon.issued} (read_committed) into the PostgreSQL table {@code coupon}.
+ *
+ * <p>One thread polls, collects up to {@code batchSize} records, stores them in one database
+ * transaction, puts the records the database refuses for good on {@code coupon.failed} (waiting for
+ * the broker's ack), and only then commits the offsets past the batch. A crash anywhere in between
+ * re-delivers the batch, which the idempotent insert absorbs.
+ *
+ * <p>While the database fails (or the failed topic cannot be written) the writer keeps its records,
+ * pauses its partitions and keeps polling so it stays in the group, and retries the same batch
+ * with exponential back-off: nothing is skipped. Records of partitions revoked meanwhile are
+ * dropped; their new owner reads them again from the committed offset.
+ *
+ * <p>It owns what it is given: {@link #close()} closes the consumer, the producer and, when it is
+ * closeable (a pool), the data source.
+ */
+public final class CouponWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CouponWriter.class);
+    private static final String COMPONENT = "writer";
+    private static final Duration IDLE_POLL = Duration.ofMillis(500);
+    private static final Duration MAX_PAUSED_POLL = Duration.ofMillis(200);
+
+    private final WriterConfig config;
+    private final DataSource dataSource;
+    private final CouponRepository repository;
+    private final SchemaMigrator migrator;
+    private final Consumer<byte[], byte[]> consumer;
+    private final FailedRecordPublisher failedRecords;
+    private final WriterMetrics metrics;
+    private final KafkaClientMetrics consumerMetrics;
+    private final JsonSerde<CouponIssued> serde = new JsonSerde<>(CouponIssued.class);
+    private final Backoff backoff;
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final Thread thread;
+
+    // Touched by the poll thread only (the rebalance listener runs inside poll()).
+    private final ArrayDeque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
+    private long retryAtNanos;
+
+    private volatile HealthCheck.Status status = HealthCheck.Status.notReady(COMPONENT, "not started");
+    private volatile boolean databaseConnected;
+    private volatile boolean closing;
+
+    public CouponWriter(Settings settings, DataSource dataSource, MeterRegistry registry) {
+        this(WriterConfig.from(settings), dataSource, registry);
+    }
+
+    public CouponWriter(WriterConfig config, DataSource dataSource, MeterRegistry registry) {
+        this(config, dataSource, registry, newConsumer(config),
+                FailedRecordPublisher.create(config.bootstrapServers(), config.groupId() + "-failed"));
+    }
+
+    CouponWriter(WriterConfig config, DataSource dataSource, MeterRegistry registry,
+                 Consumer<byte[], byte[]> consumer, FailedRecordPublisher failedRecords) {
+        this.config = config;
+        this.dataSource = dataSource;
+        this.repository = new CouponRepository(dataSource);
+        this.migrator = new SchemaMigrator(dataSource);
+        this.consumer = consumer;
+        this.failedRecords = failedRecords;
+        this.metrics = new WriterMetrics(registry);
+        this.backoff = new Backoff(config.retryInitial(), config.retryMax());
+        this.consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(registry);
+        Gauge.builder("coupon.writer.db.connected", this, w -> w.databaseConnected ? 1 : 0)
+                .description("1 when the writer's last database interaction succeeded").register(registry);
+        this.thread = new Thread(this::run, "coupon-writer");
+    }
+
+    static Consumer<byte[], byte[]> newConsumer(WriterConfig config) {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
+                ConsumerConfig.CLIENT_ID_CONFIG, config.groupId(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                // A new writer group must store every coupon ever issued, not only the new ones.
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchSize(),
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, config.sessionTimeoutMs()),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Starts the poll loop on its own thread; returns at once (the database may still be down). */
+    public void start() {
+        status = HealthCheck.Status.notReady(COMPONENT, "starting: migrating the schema at " + config.jdbcUrl());
+        thread.start();
+    }
+
+    /** Readiness: ready while the loop runs and its last database interaction succeeded. */
+    public HealthCheck health() {
+        return () -> status;
+    }
+
+    public boolean connectedToDatabase() {
+        return databaseConnected;
+    }
+
+    private void run() {
+        try {
+            if (!migrateSchema()) {
+                return;
+            }
+            consumer.subscribe(List.of(Topics.ISSUED), new DropRevoked());
+            LOG.info("Writer consuming {} as group {} into {}", Topics.ISSUED, config.groupId(), config.jdbcUrl());
+            while (!closing) {
+                poll();
+                if (!pending.isEmpty() && System.nanoTime() - retryAtNanos >= 0) {
+                    writeNextBatch();
+                }
+            }
+        } catch (WakeupException e) {
+            if (!closing) {
+                fail(e);
+            }
+        } catch (RuntimeException | Error e) {
+            fail(e);
+        } finally {
+            status = HealthCheck.Status.notReady(COMPONENT, closing ? "stopped" : status.reason());
+            // Records still pending were never committed to the database: their offsets are not
+            // committed either, so the next owner reads them again.
+            pending.clear();
+            try {
+                consumer.close(Duration.ofSeconds(10));
+            } catch (RuntimeException e) {
+                LOG.warn("Writer consumer did not close cleanly", e);
+            }
+        }
+    }
+
+    private void fail(Throwable error) {
+        LOG.error("Writer poll loop stopped on an unexpected error; its partitions go to other writers", error);
+        status = HealthCheck.Status.notReady(COMPONENT, "stopped on " + DatabaseErrors.describe(error));
+    }
+
+    /** Retries until the schema is in place, without joining the group: a healthy writer can take the partitions. */
+    private boolean migrateSchema() {
+        Backoff startBackoff = new Backoff(config.retryInitial(), config.retryMax());
+        while (!closing) {
+            try {
+                String version = migrator.migrate();
+                databaseConnected = true;
+                status = HealthCheck.Status.ready(COMPONENT);
+                LOG.info("PostgreSQL at {}: schema at version {}", config.jdbcUrl(), version);
+                return true;
+            } catch (RuntimeException e) {
+                Duration delay = startBackoff.next();
+                String reason = "PostgreSQL at " + config.jdbcUrl() + " is unreachable or refused the schema migration ("
+                        + DatabaseErrors.describe(rootCause(e)) + ")";
+                databaseConnected = false;
+                status = HealthCheck.Status.notReady(COMPONENT, reason);
+                metrics.retries.increment();
+                LOG.warn("{}; the writer retries in {} ms", reason, delay.toMillis());
+                try {
+                    if (stopping.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
+                        return false;
+                    }
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void poll() {
+        long waitNanos = retryAtNanos - System.nanoTime();
+        boolean backingOff = !pending.isEmpty() && waitNanos > 0;
+        // Paused partitions return nothing, but poll() still keeps us in the group and runs rebalances.
+        if (backingOff || pending.size() >= config.batchSize()) {
+            consumer.pause(consumer.assignment());
+        } else if (!consumer.paused().isEmpty()) {
+            consumer.resume(consumer.paused());
+        }
+        Duration timeout = backingOff ? min(Duration.ofNanos(waitNanos), MAX_PAUSED_POLL)
+                : pending.isEmpty() ? IDLE_POLL : Duration.ZERO;
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout)) {
+            pending.add(record);
+        }
+    }
+
+    private void writeNextBatch() {
+        List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(Math.min(pending.size(), config.batchSize()));
+        var iterator = pending.iterator();
+        while (iterator.hasNext() && batch.size() < config.batchSize()) {
+            batch.add(iterator.next());
+        }
+        List<CouponIssued> coupons = new ArrayList<>(batch.size());
+        List<ConsumerRecord<byte[], byte[]>> couponRecords = new ArrayList<>(batch.size());
+        Map<ConsumerRecord<byte[], byte[]>, Throwable> failures = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : batch) {
+            try {
+                coupons.add(serde.deserialize(record.topic(), record.value()));
+                couponRecords.add(record);
+            } catch (RuntimeException unreadable) {
+                failures.put(record, unreadable);
+            }
+        }
+        try {
+            Timer.Sample sample = Timer.start();
+            WriteResult result = repository.write(coupons);
+            sample.stop(metrics.dbCommit);
+            databaseConnected = true;
+            for (WriteResult.Refused refused : result.refused()) {
+                failures.put(couponRecords.get(refused.index()), refused.reason());
+            }
+            List<ProducerRecord<byte[], byte[]>> failed = new ArrayList<>(failures.size());
+            for (ConsumerRecord<byte[], byte[]> record : batch) {
+                Throwable reason = failures.get(record);
+                if (reason != null) {
+                    failed.add(FailedRecords.build(FailedRecords.STAGE_WRITER, sourceOf(record), record.key(),
+                            record.value(), reason));
+                    LOG.warn("Coupon record {}-{}@{} goes to {}: {}", record.topic(), record.partition(),
+                            record.offset(), Topics.FAILED, DatabaseErrors.describe(reason));
+                }
+            }
+            failedRecords.publishAll(failed);
+            commitOffsets(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                pending.removeFirst();
+            }
+            metrics.batchSize.record(batch.size());
+            metrics.rowsInserted.increment(result.inserted());
+            metrics.rowsAlreadyPresent.increment(result.alreadyPresent());
+            metrics.failedRefused.increment(result.refused().size());
+            metrics.failedUnreadable.increment(failures.size() - result.refused().size());
+            if (backoff.failures() > 0) {
+                LOG.info("Writer recovered after {} failed attempts", backoff.failures());
+            }
+            backoff.reset();
+            status = HealthCheck.Status.ready(COMPONENT);
+        } catch (SQLException e) {
+            databaseConnected = false;
+            retryLater("PostgreSQL at " + config.jdbcUrl() + " failed: " + DatabaseErrors.describe(e), batch.size());
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            retryLater("could not publish to " + Topics.FAILED + ": " + DatabaseErrors.describe(e), batch.size());
+        }
+    }
+
+    private void retryLater(String reason, int batchSize) {
+        Duration delay = backoff.next();
+        retryAtNanos = System.nanoTime() + delay.toNanos();
+        metrics.retries.increment();
+        status = HealthCheck.Status.notReady(COMPONENT, reason);
+        LOG.warn("{}; {} records kept, partitions paused, retry {} in {} ms", reason, batchSize,
+                backoff.failures(), delay.toMillis());
+    }
+
+    private void commitOffsets(List<ConsumerRecord<byte[], byte[]>> batch) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : batch) {
+            offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+        }
+        try {
+            consumer.commitSync(offsets);
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            // The rows are in the database: if the partitions moved, their new owner re-reads them
+            // from the older committed offset and the idempotent insert absorbs the repeat.
+            LOG.warn("Offset commit after the database commit failed ({}); the batch may be re-delivered",
+                    e.getMessage());
+        }
+    }
+
+    private static FailedRecords.Source sourceOf(ConsumerRecord<byte[], byte[]> record) {
+        return new FailedRecords.Source(record.topic(), record.partition(), record.offset(), record.timestamp(),
+                record.headers());
+    }
+
+    private static Throwable rootCause(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            if (cause instanceof SQLException) {
+                return cause;
+            }
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** Drops the pending records of partitions this writer no longer owns. */
+    private final class DropRevoked implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            drop(partitions, "revoked");
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            drop(partitions, "lost");
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                LOG.info("Writer assigned {}", partitions);
+            }
+        }
+
+        private void drop(Collection<TopicPartition> partitions, String how) {
+            int before = pending.size();
+            pending.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
+            if (!partitions.isEmpty()) {
+                LOG.info("Writer partitions {} {}; dropped {} uncommitted records (their next owner re-reads them)",
+                        partitions, how, before - pending.size());
+            }
+        }
+    }
+
+    /**
+     * Stops the loop: wakes the consumer, lets an in-flight database transaction end (its offsets
+     * are not committed unless the commit already happened), then closes consumer, producer and pool.
+     */
+    @Override
+    public void close() {
+        closing = true;
+        stopping.countDown();
+        consumer.wakeup();
+        if (thread.isAlive()) {
+            try {
+                thread.join(Duration.ofSeconds(60).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else if (thread.getState() == Thread.State.NEW) {
+            consumer.close(Duration.ofSeconds(5));
+        }
+        consumerMetrics.close();
+        failedRecords.close();
+        if (dataSource instanceof AutoCloseable pool) {
+            try {
+                pool.close();
+            } catch (Exception e) {
+                LOG.warn("Writer connection pool did not close cleanly", e);
+            }
+        }
+        status = HealthCheck.Status.notReady(COMPONENT, "stopped");
+        LOG.info("Writer stopped");
+    }
+}

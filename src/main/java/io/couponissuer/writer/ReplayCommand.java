@@ -1,0 +1,268 @@
+package io.couponissuer.writer;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.couponissuer.config.Setting;
+import io.couponissuer.config.Settings;
+import io.couponissuer.kafka.FailedRecords;
+import io.couponissuer.kafka.JsonSerde;
+import io.couponissuer.kafka.Topics;
+import io.couponissuer.message.CouponIssued;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Re-drives the writer's failed records ({@code coupon.failed} with {@code coupon.stage=writer})
+ * into PostgreSQL with the writer's idempotent insert.
+ *
+ * <p>It reads, as its own consumer group ({@code read_committed}), from the group's committed
+ * offset up to the end of the topic as it was when the command started. A record that now goes in
+ * (or is already there) is done. A record that still fails is reported and <b>re-published</b> to
+ * {@code coupon.failed} with the new reason (stage writer, the original coupon.issued position kept
+ * in its headers), then the offset moves past it: every unresolved coupon stays on the topic, where
+ * the next {@code replay} finds it again, and one bad record never blocks the ones behind it.
+ * Offsets are committed per batch only after the database commit and the broker's ack of the
+ * re-published records. Exit code: 0 when nothing failed, 1 when some records still fail, 2 when
+ * the database or the broker could not be used (progress up to the last finished batch is kept).
+ *
+ * <p>{@code --dry-run} runs every insert in a transaction that is rolled back, re-publishes
+ * nothing and commits no offset: it shows what a real run would do.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Re-drive failed writer records from coupon.failed into PostgreSQL.")
+public final class ReplayCommand implements Callable<Integer> {
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    @Option(names = "--dry-run", description = "Try every insert and roll it back; commit and re-publish nothing.")
+    boolean dryRun;
+
+    @Option(names = "--max-records", paramLabel = "N",
+            description = "Handle at most N writer records in this run (default: all up to the current end).")
+    long maxRecords = Long.MAX_VALUE;
+
+    @Option(names = "--group", description = "Consumer group that keeps replay's progress (default: ${DEFAULT-VALUE}).")
+    String groupId = "coupon-replay";
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Records per database transaction "
+            + "(default: COUPON_WRITER_BATCH_SIZE).")
+    Integer batchSize;
+
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "Give up reading after this long, e.g. PT2M (default: ${DEFAULT-VALUE}).")
+    Duration timeout = Duration.ofMinutes(5);
+
+    @Spec
+    CommandSpec spec;
+
+    private final Settings settings;
+    private final JsonSerde<CouponIssued> serde = new JsonSerde<>(CouponIssued.class);
+
+    public ReplayCommand() {
+        this(Settings.fromEnvironment());
+    }
+
+    public ReplayCommand(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** What a run did; printed as the summary. */
+    public record Summary(long read, long skippedOtherStage, long inserted, long alreadyPresent, long stillFailing) {
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int size = batchSize != null ? batchSize : settings.getInt(Setting.COUPON_WRITER_BATCH_SIZE);
+        String jdbcUrl = settings.get(Setting.COUPON_JDBC_URL);
+        Counts counts = new Counts();
+        try (HikariDataSource dataSource = CouponDataSource.create(settings, "coupon-replay");
+             KafkaConsumer<byte[], byte[]> consumer = newConsumer();
+             FailedRecordPublisher publisher = FailedRecordPublisher.create(
+                     settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS), groupId + "-republish")) {
+            try {
+                new SchemaMigrator(dataSource).migrate();
+            } catch (RuntimeException e) {
+                err.printf("replay: PostgreSQL at %s is unusable: %s%n", jdbcUrl, e.getMessage());
+                return 2;
+            }
+            run(consumer, new CouponRepository(dataSource), publisher, size, counts, out);
+        } catch (SQLException e) {
+            err.printf("replay: PostgreSQL at %s failed: %s; progress is committed up to the last finished batch%n",
+                    jdbcUrl, DatabaseErrors.describe(e));
+            print(out, counts);
+            return 2;
+        } catch (RuntimeException e) {
+            err.printf("replay: stopped: %s; progress is committed up to the last finished batch%n",
+                    DatabaseErrors.describe(e));
+            print(out, counts);
+            return 2;
+        }
+        print(out, counts);
+        return counts.stillFailing == 0 ? 0 : 1;
+    }
+
+    private void run(KafkaConsumer<byte[], byte[]> consumer, CouponRepository repository,
+                     FailedRecordPublisher publisher, int size, Counts counts, PrintWriter out) throws SQLException {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo info : consumer.partitionsFor(Topics.FAILED, Duration.ofSeconds(30))) {
+            partitions.add(new TopicPartition(info.topic(), info.partition()));
+        }
+        consumer.assign(partitions);
+        // The end as of now: records re-published by this run lie beyond it and wait for the next run.
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (counts.read < maxRecords && !caughtUp(consumer, end)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("timed out after " + timeout + " before reaching the end of "
+                        + Topics.FAILED);
+            }
+            List<ConsumerRecord<byte[], byte[]>> taken = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                if (record.offset() >= end.get(partition)) {
+                    continue;
+                }
+                boolean writerRecord = FailedRecords.STAGE_WRITER.equals(FailedRecords.header(record.headers(),
+                        FailedRecords.STAGE));
+                if (writerRecord && counts.read + countWriter(taken) >= maxRecords) {
+                    break;
+                }
+                taken.add(record);
+            }
+            for (int from = 0; from < taken.size(); from += size) {
+                replayBatch(taken.subList(from, Math.min(taken.size(), from + size)), consumer, repository, publisher,
+                        counts, out);
+            }
+            if (counts.read >= maxRecords) {
+                break;
+            }
+        }
+    }
+
+    private void replayBatch(List<ConsumerRecord<byte[], byte[]>> batch, KafkaConsumer<byte[], byte[]> consumer,
+                             CouponRepository repository, FailedRecordPublisher publisher, Counts counts,
+                             PrintWriter out) throws SQLException {
+        List<CouponIssued> coupons = new ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> couponRecords = new ArrayList<>();
+        List<Map.Entry<ConsumerRecord<byte[], byte[]>, Throwable>> failing = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : batch) {
+            if (!FailedRecords.STAGE_WRITER.equals(FailedRecords.header(record.headers(), FailedRecords.STAGE))) {
+                counts.skippedOtherStage++;
+                continue;
+            }
+            counts.read++;
+            try {
+                coupons.add(serde.deserialize(Topics.ISSUED, record.value()));
+                couponRecords.add(record);
+            } catch (RuntimeException unreadable) {
+                failing.add(Map.entry(record, unreadable));
+            }
+        }
+        WriteResult result = dryRun ? repository.preview(coupons) : repository.write(coupons);
+        counts.inserted += result.inserted();
+        counts.alreadyPresent += result.alreadyPresent();
+        for (WriteResult.Refused refused : result.refused()) {
+            failing.add(Map.entry(couponRecords.get(refused.index()), refused.reason()));
+        }
+        counts.stillFailing += failing.size();
+        List<ProducerRecord<byte[], byte[]>> republish = new ArrayList<>();
+        for (var failure : failing) {
+            ConsumerRecord<byte[], byte[]> record = failure.getKey();
+            FailedRecords.Source origin = originOf(record);
+            out.printf("still failing: %s-%d@%d (from %s-%d@%d): %s%n", record.topic(), record.partition(),
+                    record.offset(), origin.topic(), origin.partition(), origin.offset(),
+                    DatabaseErrors.describe(failure.getValue()));
+            republish.add(FailedRecords.build(FailedRecords.STAGE_WRITER, origin, record.key(), record.value(),
+                    failure.getValue()));
+        }
+        if (dryRun) {
+            return;
+        }
+        publisher.publishAll(republish);
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : batch) {
+            offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+        }
+        consumer.commitSync(offsets);
+    }
+
+    /** The coupon.issued position the failed record came from, as its headers say. */
+    private static FailedRecords.Source originOf(ConsumerRecord<byte[], byte[]> record) {
+        String topic = FailedRecords.header(record.headers(), FailedRecords.TOPIC);
+        String partition = FailedRecords.header(record.headers(), FailedRecords.PARTITION);
+        String offset = FailedRecords.header(record.headers(), FailedRecords.OFFSET);
+        try {
+            return new FailedRecords.Source(topic == null ? record.topic() : topic,
+                    partition == null ? record.partition() : Integer.parseInt(partition),
+                    offset == null ? record.offset() : Long.parseLong(offset), record.timestamp(), record.headers());
+        } catch (NumberFormatException e) {
+            return new FailedRecords.Source(record.topic(), record.partition(), record.offset(), record.timestamp(),
+                    record.headers());
+        }
+    }
+
+    private static long countWriter(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().filter(r -> FailedRecords.STAGE_WRITER.equals(
+                FailedRecords.header(r.headers(), FailedRecords.STAGE))).count();
+    }
+
+    private static boolean caughtUp(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
+            if (consumer.position(partition.getKey()) < partition.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private KafkaConsumer<byte[], byte[]> newConsumer() {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS),
+                ConsumerConfig.GROUP_ID_CONFIG, groupId,
+                ConsumerConfig.CLIENT_ID_CONFIG, groupId,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private void print(PrintWriter out, Counts counts) {
+        Summary summary = counts.summary();
+        out.printf("replay%s: %d writer records read (%d of other stages skipped): %d inserted, %d already present, "
+                        + "%d still failing%s%n", dryRun ? " (dry run, nothing committed)" : "", summary.read(),
+                summary.skippedOtherStage(), summary.inserted(), summary.alreadyPresent(), summary.stillFailing(),
+                summary.stillFailing() > 0 && !dryRun ? " (re-published to " + Topics.FAILED + ")" : "");
+        out.flush();
+    }
+
+    private static final class Counts {
+        long read;
+        long skippedOtherStage;
+        long inserted;
+        long alreadyPresent;
+        long stillFailing;
+
+        Summary summary() {
+            return new Summary(read, skippedOtherStage, inserted, alreadyPresent, stillFailing);
+        }
+    }
+}

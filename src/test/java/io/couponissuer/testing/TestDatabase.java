@@ -1,0 +1,95 @@
+package io.couponissuer.testing;
+
+import io.couponissuer.config.Setting;
+import io.couponissuer.config.Settings;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A fresh database on the real PostgreSQL at 127.0.0.1:5432 (trust auth, user postgres), created
+ * from the {@code postgres} database and dropped on close, so test classes never see each other's rows.
+ */
+public final class TestDatabase implements AutoCloseable {
+    public static final String HOST_PORT = "127.0.0.1:5432";
+    private static final String ADMIN_URL = "jdbc:postgresql://" + HOST_PORT + "/postgres";
+    private static final String USER = "postgres";
+
+    private final String name;
+
+    private TestDatabase(String name) {
+        this.name = name;
+    }
+
+    public static TestDatabase create() throws SQLException {
+        String name = "coupon_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection admin = DriverManager.getConnection(ADMIN_URL, USER, "");
+             Statement statement = admin.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        }
+        return new TestDatabase(name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl(HOST_PORT);
+    }
+
+    /** The URL of this database through another address, e.g. a {@link TcpProxy}. */
+    public String jdbcUrl(String hostPort) {
+        return "jdbc:postgresql://" + hostPort + "/" + name;
+    }
+
+    /** Settings pointing the writer at this database. */
+    public Settings settings() {
+        return Settings.from(Map.of(Setting.COUPON_JDBC_URL.name(), jdbcUrl(), Setting.COUPON_JDBC_USER.name(), USER));
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), USER, "");
+    }
+
+    /** Runs one statement (DDL or DML) in auto-commit. */
+    public void execute(String sql) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    public long count(String sql) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    public List<String> strings(String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return values;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try (Connection admin = DriverManager.getConnection(ADMIN_URL, USER, "");
+             Statement statement = admin.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        }
+    }
+}
