@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
                 RoleCommands.All.class,
                 BrokerCommand.class,
                 ReplayCommand.class,
+                io.couponissuer.bench.BenchCommand.class,
                 Main.DescribeTopology.class})
 public final class Main implements Callable<Integer> {
 

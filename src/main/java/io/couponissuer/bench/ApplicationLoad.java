@@ -1,0 +1,11 @@
+package io.couponissuer.bench;
+
+import java.util.List;
+
+/** Defines the run's events, then sends every application of the plan; returns when all are answered. */
+interface ApplicationLoad {
+    List<SentRequest> run(RunPlan plan) throws Exception;
+
+    /** How the decision time of {@link SentRequest#answeredNanos()} or the decision topics is meant, for the report. */
+    String decisionTime();
+}

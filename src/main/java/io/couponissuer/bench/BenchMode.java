@@ -1,0 +1,11 @@
+package io.couponissuer.bench;
+
+/** What the bench drives: the whole system over HTTP, the issuer alone, or the bare broker. */
+public enum BenchMode {
+    /** Applications through the gateway's HTTP API; decision time = the ?waitMs answer. */
+    HTTP,
+    /** ApplyRequest records straight onto coupon.apply-requests: the issuer without the gateway. */
+    DIRECT,
+    /** Produce and consume on a throwaway one-partition topic: the ceiling one hot event works under. */
+    RAW
+}

@@ -1,0 +1,5 @@
+package io.couponissuer.bench;
+
+/** One row of the {@code coupon} table, as far as the verdict compares it with coupon.issued. */
+public record CouponRow(String couponId, String eventId, String userId, String requestId) {
+}

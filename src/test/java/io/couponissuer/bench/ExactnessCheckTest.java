@@ -1,0 +1,120 @@
+package io.couponissuer.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The bench's verdict fails on each kind of broken run, and passes the exact one. */
+class ExactnessCheckTest {
+    private static final String EVENT = "bench-00-e0";
+
+    /** Three users, cap 2: u-0 and u-1 issued, u-2 sold out, u-0's repeat a duplicate; all in the table. */
+    private final List<SentRequest> sent = List.of(accepted("r0", "u-0"), accepted("r1", "u-1"),
+            accepted("r2", "u-2"), accepted("r3", "u-0"));
+    private final List<ObservedDecision> decisions = List.of(issued("r0", "u-0", 1), issued("r1", "u-1", 2),
+            rejected("r2", "u-2", "SOLD_OUT"), rejected("r3", "u-0", "DUPLICATE"));
+    private final List<CouponRow> table = List.of(row("r0", "u-0", 1), row("r1", "u-1", 2));
+
+    private final ExactnessCheck check = new ExactnessCheck(2);
+
+    @Test
+    void anExactRunPasses() {
+        Verdict verdict = check.judge(List.of(EVENT), sent, decisions, table);
+        assertThat(verdict.problems()).isEmpty();
+        assertThat(verdict.exact()).isTrue();
+    }
+
+    @Test
+    void aMissingDecisionFails() {
+        Verdict verdict = check.judge(List.of(EVENT), sent, without(decisions, 3), table);
+        assertThat(verdict.exact()).isFalse();
+        assertThat(verdict.missingDecisions()).isEqualTo(1);
+        assertThat(verdict.problems()).anyMatch(p -> p.contains("r3") && p.contains("never decided"));
+    }
+
+    @Test
+    void aRequestDecidedTwiceFails() {
+        Verdict verdict = check.judge(List.of(EVENT), sent, with(decisions, rejected("r2", "u-2", "SOLD_OUT")), table);
+        assertThat(verdict.exact()).isFalse();
+        assertThat(verdict.repeatedDecisions()).isEqualTo(1);
+    }
+
+    @Test
+    void aSecondCouponForOneUserFails() {
+        List<ObservedDecision> twice = with(without(decisions, 3), issued("r3", "u-0", 3));
+        Verdict verdict = new ExactnessCheck(3).judge(List.of(EVENT), sent, twice,
+                with(table, row("r3", "u-0", 3)));
+        assertThat(verdict.exact()).isFalse();
+        assertThat(verdict.duplicateUsers()).isEqualTo(1);
+    }
+
+    @Test
+    void issuingPastTheCapFails() {
+        List<ObservedDecision> overCap = with(without(decisions, 2), issued("r2", "u-2", 3));
+        Verdict verdict = check.judge(List.of(EVENT), sent, overCap, with(table, row("r2", "u-2", 3)));
+        assertThat(verdict.exact()).isFalse();
+        assertThat(verdict.capViolations()).isEqualTo(1);
+    }
+
+    @Test
+    void issuingFewerThanTheApplicantsAllowFails() {
+        List<ObservedDecision> underCap = with(without(decisions, 1), rejected("r1", "u-1", "SOLD_OUT"));
+        Verdict verdict = check.judge(List.of(EVENT), sent, underCap, List.of(row("r0", "u-0", 1)));
+        assertThat(verdict.exact()).isFalse();
+        assertThat(verdict.capViolations()).isEqualTo(1);
+    }
+
+    @Test
+    void aCouponMissingFromTheTableFails() {
+        Verdict verdict = check.judge(List.of(EVENT), sent, decisions, List.of(row("r0", "u-0", 1)));
+        assertThat(verdict.exact()).isFalse();
+        assertThat(verdict.tableMismatches()).isEqualTo(1);
+    }
+
+    @Test
+    void aRowThatIsNotOnTheTopicFails() {
+        Verdict verdict = check.judge(List.of(EVENT), sent, decisions, with(table, row("r9", "u-9", 3)));
+        assertThat(verdict.exact()).isFalse();
+        assertThat(verdict.tableMismatches()).isEqualTo(1);
+    }
+
+    @Test
+    void aDecisionForARequestAnswered503IsReportedNotFailed() {
+        List<SentRequest> with503 = with(sent, new SentRequest(null, EVENT, "u-3", 1, 0, 0, 503));
+        Verdict verdict = new ExactnessCheck(2).judge(List.of(EVENT), with503,
+                with(decisions, rejected("r4", "u-3", "SOLD_OUT")), table);
+        assertThat(verdict.exact()).isTrue();
+        assertThat(verdict.unmatchedDecisions()).isEqualTo(1);
+    }
+
+    private static SentRequest accepted(String requestId, String userId) {
+        return new SentRequest(requestId, EVENT, userId, 1, 2, 0, 202);
+    }
+
+    private static ObservedDecision issued(String requestId, String userId, long seq) {
+        return new ObservedDecision(requestId, EVENT, userId, true, EVENT + "-" + seq, seq, null, 3);
+    }
+
+    private static ObservedDecision rejected(String requestId, String userId, String reason) {
+        return new ObservedDecision(requestId, EVENT, userId, false, null, 0, reason, 3);
+    }
+
+    private static CouponRow row(String requestId, String userId, long seq) {
+        return new CouponRow(EVENT + "-" + seq, EVENT, userId, requestId);
+    }
+
+    private static <T> List<T> with(List<T> list, T extra) {
+        List<T> copy = new ArrayList<>(list);
+        copy.add(extra);
+        return copy;
+    }
+
+    private static <T> List<T> without(List<T> list, int index) {
+        List<T> copy = new ArrayList<>(list);
+        copy.remove(index);
+        return copy;
+    }
+}
