@@ -98,6 +98,8 @@ public final class CouponWriter implements AutoCloseable {
         this.failedRecords = failedRecords;
         this.metrics = new WriterMetrics(registry);
         this.backoff = new Backoff(config.retryInitial(), config.retryMax());
+        // nanoTime has an arbitrary origin (possibly negative): "no retry pending" is "due now".
+        this.retryAtNanos = System.nanoTime();
         this.consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(registry);
         Gauge.builder("coupon.writer.db.connected", this, w -> w.databaseConnected ? 1 : 0)
