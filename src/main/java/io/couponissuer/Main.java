@@ -1,6 +1,9 @@
 package io.couponissuer;
 
+import io.couponissuer.dev.BrokerCommand;
+import io.couponissuer.dev.DevCommand;
 import io.couponissuer.issuer.CouponTopology;
+import io.couponissuer.writer.ReplayCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,8 +11,16 @@ import java.util.concurrent.Callable;
 
 /** The one command: each role of the system is a subcommand. Settings come from the environment (see README). */
 @Command(name = "coupon-issuer", mixinStandardHelpOptions = true,
-        description = "First-come-first-served coupon issuer on Kafka Streams.",
-        subcommands = {Main.DescribeTopology.class, io.couponissuer.writer.ReplayCommand.class})
+        description = "First-come-first-served coupon issuer on Kafka Streams. Settings: environment variables (README).",
+        subcommands = {
+                DevCommand.class,
+                RoleCommands.Gateway.class,
+                RoleCommands.Issuer.class,
+                RoleCommands.Writer.class,
+                RoleCommands.All.class,
+                BrokerCommand.class,
+                ReplayCommand.class,
+                Main.DescribeTopology.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {

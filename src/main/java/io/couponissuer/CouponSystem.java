@@ -1,0 +1,168 @@
+package io.couponissuer;
+
+import io.couponissuer.config.Setting;
+import io.couponissuer.config.Settings;
+import io.couponissuer.gateway.CommandPublisher;
+import io.couponissuer.gateway.DecisionWaiter;
+import io.couponissuer.gateway.GatewayServer;
+import io.couponissuer.issuer.CouponIssuer;
+import io.couponissuer.issuer.FailoverIssuerQueries;
+import io.couponissuer.issuer.IssuerQueries;
+import io.couponissuer.issuer.IssuerStoreRoutes;
+import io.couponissuer.issuer.RemoteIssuerQueries;
+import io.couponissuer.kafka.Json;
+import io.couponissuer.kafka.TopicSetup;
+import io.couponissuer.ops.HealthCheck;
+import io.couponissuer.ops.KafkaConnectivity;
+import io.couponissuer.ops.OpsRoutes;
+import io.couponissuer.writer.CouponDataSource;
+import io.couponissuer.writer.CouponWriter;
+import com.zaxxer.hikari.HikariDataSource;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Starts the chosen roles in this process against the configured Kafka and PostgreSQL, and stops
+ * them in reverse order. {@code all} and {@code dev} run every role; a real cluster runs each role
+ * as its own process and scales by starting more of them.
+ */
+public final class CouponSystem implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CouponSystem.class);
+
+    public enum Role { ISSUER, WRITER, GATEWAY }
+
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private CouponIssuer issuer;
+    private HealthCheck writerHealth;
+    private GatewayServer gateway;
+
+    private CouponSystem() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        running.push(gc);
+    }
+
+    public static CouponSystem start(Settings settings, Set<Role> roles) {
+        CouponSystem system = new CouponSystem();
+        try {
+            system.startRoles(settings, roles.isEmpty() ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(roles));
+            return system;
+        } catch (RuntimeException e) {
+            system.close();
+            throw e;
+        }
+    }
+
+    private void startRoles(Settings settings, EnumSet<Role> roles) {
+        new TopicSetup(settings).createAll();
+        KafkaConnectivity kafka = new KafkaConnectivity(settings).start();
+        running.push(kafka);
+        if (roles.contains(Role.ISSUER)) {
+            startIssuer(settings, kafka);
+        }
+        if (roles.contains(Role.WRITER)) {
+            startWriter(settings);
+        }
+        if (roles.contains(Role.GATEWAY)) {
+            startGateway(settings, kafka);
+        }
+    }
+
+    private void startIssuer(Settings settings, KafkaConnectivity kafka) {
+        issuer = new CouponIssuer(settings, registry);
+        running.push(issuer);
+        IssuerStoreRoutes storeRoutes = new IssuerStoreRoutes(issuer.queries());
+        List<HealthCheck> checks = List.of(kafka, issuer.health());
+        Javalin storeServer = Javalin.create(cfg -> {
+            cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            cfg.startup.showJavalinBanner = false;
+            storeRoutes.register(cfg);
+            OpsRoutes.register(cfg, checks, registry);
+        });
+        storeServer.start(settings.get(Setting.COUPON_HTTP_HOST), settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT));
+        running.push(storeServer::stop);
+        issuer.start();
+        LOG.info("Issuer started; stores, health and metrics on port {}", storeServer.port());
+    }
+
+    private void startWriter(Settings settings) {
+        HikariDataSource dataSource = CouponDataSource.create(settings, "coupon-writer");
+        running.push(dataSource);
+        CouponWriter writer = new CouponWriter(settings, dataSource, registry);
+        running.push(writer);
+        writer.start();
+        writerHealth = writer.health();
+    }
+
+    private void startGateway(Settings settings, KafkaConnectivity kafka) {
+        List<HealthCheck> checks = new ArrayList<>(List.of(kafka));
+        if (writerHealth != null) {
+            checks.add(writerHealth);
+        }
+        IssuerQueries queries;
+        if (issuer != null) {
+            queries = issuer.queries();
+            checks.add(issuer.health());
+        } else {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+            queries = new FailoverIssuerQueries(Arrays.stream(settings.get(Setting.COUPON_ISSUER_URL).split(","))
+                    .map(String::trim).filter(url -> !url.isEmpty())
+                    .map(url -> (IssuerQueries) new RemoteIssuerQueries(http, URI.create(url.endsWith("/") ? url : url + "/"), false))
+                    .toList());
+        }
+        CommandPublisher publisher = new CommandPublisher(settings);
+        running.push(publisher);
+        DecisionWaiter waiter = new DecisionWaiter(settings);
+        running.push(waiter);
+        waiter.start();
+        gateway = new GatewayServer(settings, publisher, waiter, queries, checks, registry, Clock.systemUTC()).start();
+        running.push(gateway);
+    }
+
+    public int gatewayPort() {
+        if (gateway == null) {
+            throw new IllegalStateException("no gateway in this process");
+        }
+        return gateway.port();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        while (!running.isEmpty()) {
+            AutoCloseable part = running.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("Error while stopping {}: {}", part, e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package io.couponissuer.dev;
+
+import io.couponissuer.config.Setting;
+import io.couponissuer.config.Settings;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real single-node Apache Kafka broker (KRaft, broker and controller in one node) running in this
+ * JVM, on 127.0.0.1 only. Data lives in COUPON_BROKER_DIR and survives {@link #stop()} and
+ * {@link #start()}, so fault tests can restart the broker; {@code fresh} wipes it before the first
+ * start. Ports are fixed at construction (0 picks a free one), so a restart comes back on the same
+ * address and clients reconnect by themselves.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+    private static final String HOST = "127.0.0.1";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** coupon.failed allows 4 MiB records (Topics); the broker default must not be the tighter limit. */
+    private static final int MESSAGE_MAX_BYTES = 4 * 1024 * 1024 + 64 * 1024;
+
+    /** What the data directory holds: the config used to format it and Kafka's log directory. */
+    private static final Set<String> OWN_ENTRIES = Set.of("server.properties", "logs");
+
+    private final Path dataDir;
+    private final int port;
+    private final int controllerPort;
+    private boolean wipeBeforeStart;
+    private KafkaRaftServer server;
+
+    public EmbeddedKafkaBroker(Settings settings, boolean fresh) {
+        this.dataDir = settings.getPath(Setting.COUPON_BROKER_DIR).toAbsolutePath().normalize();
+        this.port = portOrFree(settings.getInt(Setting.COUPON_BROKER_PORT));
+        this.controllerPort = portOrFree(settings.getInt(Setting.COUPON_BROKER_CONTROLLER_PORT));
+        this.wipeBeforeStart = fresh;
+    }
+
+    /**
+     * Formats the data directory if needed and starts the broker; returns once it answers metadata
+     * requests. Throws if it is already running or does not become ready in time.
+     */
+    public synchronized void start() {
+        if (server != null) {
+            throw new IllegalStateException("the embedded Kafka broker is already running on " + bootstrapServers());
+        }
+        long startedAt = System.nanoTime();
+        if (wipeBeforeStart) {
+            deleteRecursively(dataDir);
+            wipeBeforeStart = false;
+        }
+        Properties config = brokerConfig();
+        format(config);
+        KafkaRaftServer starting = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
+        try {
+            starting.startup();
+            server = starting;
+            awaitReady();
+        } catch (RuntimeException e) {
+            server = null;
+            shutDown(starting);
+            throw new IllegalStateException("the embedded Kafka broker did not start on " + bootstrapServers()
+                    + " (data in " + dataDir + "): " + e.getMessage(), e);
+        }
+        log.info("Kafka broker ready on {} in {} ms (data in {})", bootstrapServers(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt), dataDir);
+    }
+
+    /** Shuts the broker down and waits until it has; the data stays. Does nothing if it is not running. */
+    public synchronized void stop() {
+        if (server == null) {
+            return;
+        }
+        long stoppingAt = System.nanoTime();
+        KafkaRaftServer stopping = server;
+        server = null;
+        shutDown(stopping);
+        log.info("Kafka broker on {} stopped in {} ms", bootstrapServers(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppingAt));
+    }
+
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
+    public String bootstrapServers() {
+        return HOST + ":" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int controllerPort() {
+        return controllerPort;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private Path logDir() {
+        return dataDir.resolve("logs");
+    }
+
+    private Properties brokerConfig() {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
+        p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+        p.put("log.dirs", logDir().toString());
+        // One node: Kafka's internal topics can have one replica only, or they are never created.
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        // 50 partitions each (the defaults) cost seconds on first use on a small machine and buy nothing on one node.
+        p.put("offsets.topic.num.partitions", "5");
+        p.put("transaction.state.log.num.partitions", "5");
+        p.put("share.coordinator.state.topic.num.partitions", "5");
+        // Topics come from TopicSetup with their configs; a typo in a topic name must fail, not create one.
+        p.put("auto.create.topics.enable", "false");
+        // Nobody else joins a dev or test group late: rebalance at once instead of waiting 3 s.
+        p.put("group.initial.rebalance.delay.ms", "0");
+        // Upper bound for clients' transaction.timeout.ms (Streams EOS asks for 10 s; 15 min is Kafka's own bound).
+        p.put("transaction.max.timeout.ms", String.valueOf(Duration.ofMinutes(15).toMillis()));
+        p.put("message.max.bytes", String.valueOf(MESSAGE_MAX_BYTES));
+        // The log cleaner (compacted coupon.events, __consumer_offsets) allocates 128 MiB by default: too much for a test JVM.
+        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
+        return p;
+    }
+
+    /** Like `kafka-storage format --ignore-formatted`: a no-op on a formatted directory, so restarts keep data. */
+    private void format(Properties config) {
+        Path configFile = dataDir.resolve("server.properties");
+        try {
+            Files.createDirectories(logDir());
+            try (OutputStream out = Files.newOutputStream(configFile)) {
+                config.store(out, "written by EmbeddedKafkaBroker on each start; used to format the storage");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the Kafka broker config in " + dataDir, e);
+        }
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        int exitCode;
+        try (PrintStream printStream = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+            exitCode = StorageTool.execute(new String[] {"format", "--cluster-id", clusterId(),
+                    "--config", configFile.toString(), "--ignore-formatted"}, printStream);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("formatting Kafka storage in " + logDir() + " failed: " + e.getMessage()
+                    + "\n" + output.toString(StandardCharsets.UTF_8), e);
+        }
+        if (exitCode != 0) {
+            throw new IllegalStateException("formatting Kafka storage in " + logDir() + " failed (exit code "
+                    + exitCode + "):\n" + output.toString(StandardCharsets.UTF_8));
+        }
+        log.debug("kafka-storage format: {}", output.toString(StandardCharsets.UTF_8).trim());
+    }
+
+    /** The cluster id the directory was formatted with, so a restart keeps it; a new one for an empty directory. */
+    private String clusterId() {
+        Path meta = logDir().resolve("meta.properties");
+        if (Files.exists(meta)) {
+            Properties properties = new Properties();
+            try (InputStream in = Files.newInputStream(meta)) {
+                properties.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + meta, e);
+            }
+            String id = properties.getProperty("cluster.id");
+            if (id != null && !id.isBlank()) {
+                return id;
+            }
+        }
+        return Uuid.randomUuid().toString();
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Exception last = null;
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+        try {
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
+                } catch (Exception e) {
+                    last = e;
+                }
+                sleep(100);
+            }
+        } finally {
+            admin.close(Duration.ZERO); // do not wait for a call still pending after a timeout
+        }
+        throw new IllegalStateException("no broker answered on " + bootstrapServers() + " within "
+                + READY_TIMEOUT.toSeconds() + " s" + (last == null ? "" : "; last error: " + last), last);
+    }
+
+    private static void shutDown(KafkaRaftServer server) {
+        server.shutdown();
+        server.awaitShutdown();
+    }
+
+    private static int portOrFree(int port) {
+        if (port != 0) {
+            return port;
+        }
+        // The OS hands out a free port; it stays ours in practice until the broker binds it moments later.
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port on " + HOST, e);
+        }
+    }
+
+    /** Wipes the data directory, refusing one that holds anything this class did not put there (a mistyped path). */
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            List<String> foreign = entries.map(entry -> entry.getFileName().toString())
+                    .filter(name -> !OWN_ENTRIES.contains(name)).toList();
+            if (!foreign.isEmpty()) {
+                throw new IllegalStateException("will not wipe " + dir + ": it holds " + foreign
+                        + ", which the embedded Kafka broker did not write");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the Kafka data directory " + dir, e);
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot wipe the Kafka data directory " + dir, e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
+        }
+    }
+}

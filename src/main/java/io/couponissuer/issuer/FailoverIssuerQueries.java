@@ -1,0 +1,41 @@
+package io.couponissuer.issuer;
+
+import io.couponissuer.message.Decision;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** Asks issuer instances in order until one answers: a gateway keeps answering while one issuer is down. */
+public final class FailoverIssuerQueries implements IssuerQueries {
+    private final List<IssuerQueries> instances;
+
+    public FailoverIssuerQueries(List<IssuerQueries> instances) {
+        if (instances.isEmpty()) {
+            throw new IllegalArgumentException("at least one issuer instance is needed");
+        }
+        this.instances = List.copyOf(instances);
+    }
+
+    @Override
+    public Optional<Decision> decision(String eventId, String userId) {
+        return firstAnswer(instance -> instance.decision(eventId, userId));
+    }
+
+    @Override
+    public Optional<EventStatus> event(String eventId) {
+        return firstAnswer(instance -> instance.event(eventId));
+    }
+
+    private <T> T firstAnswer(Function<IssuerQueries, T> question) {
+        UnavailableException last = null;
+        for (IssuerQueries instance : instances) {
+            try {
+                return question.apply(instance);
+            } catch (UnavailableException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+}

@@ -1,0 +1,62 @@
+package io.couponissuer.kafka;
+
+import io.couponissuer.config.Setting;
+import io.couponissuer.config.Settings;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The client configs every role shares. Each call returns a new mutable map: callers add their
+ * serializers, transactional.id or tuning on top.
+ */
+public final class ClientConfigs {
+    /** A broker that has not answered in this time is treated as gone for this request; the client retries. */
+    private static final int REQUEST_TIMEOUT_MS = 15_000;
+    /** How long a send may take, retries included, before the caller hears it failed (default is 2 min). */
+    private static final int DELIVERY_TIMEOUT_MS = 60_000;
+
+    private ClientConfigs() {
+    }
+
+    public static Map<String, Object> admin(Settings settings) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS));
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
+        return config;
+    }
+
+    /** Nothing acknowledged is lost (acks=all) and retries never duplicate or reorder (idempotence). */
+    public static Map<String, Object> producer(Settings settings, String clientId) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS));
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
+        return config;
+    }
+
+    /**
+     * A consumer that sees only committed transactions (the issuer's output is transactional: a
+     * read_uncommitted reader would see aborted decisions) and commits offsets itself, after its work
+     * is done. A null groupId makes an assign-only reader (checks, tests) that joins no group.
+     */
+    public static Map<String, Object> readCommittedConsumer(Settings settings, String groupId, String clientId) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS));
+        if (groupId != null) {
+            config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        }
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
+        return config;
+    }
+}
