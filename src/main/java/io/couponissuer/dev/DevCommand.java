@@ -36,6 +36,10 @@ public final class DevCommand implements Callable<Integer> {
         if (settings.get(Setting.COUPON_ADMIN_TOKEN).isEmpty()) {
             settings = settings.with(Setting.COUPON_ADMIN_TOKEN, HexFormat.of().formatHex(new SecureRandom().generateSeed(16)));
         }
+        if (settings.get(Setting.COUPON_INSTANCE_ID).isEmpty()) {
+            // Static membership: a restarted dev takes its partitions back without waiting out a session.
+            settings = settings.with(Setting.COUPON_INSTANCE_ID, "dev-issuer");
+        }
         if (fresh) {
             String applicationId = settings.get(Setting.COUPON_APPLICATION_ID);
             OwnedDirectories.wipe(settings.getPath(Setting.COUPON_STATE_DIR),
