@@ -37,8 +37,9 @@ public final class DevCommand implements Callable<Integer> {
             settings = settings.with(Setting.COUPON_ADMIN_TOKEN, HexFormat.of().formatHex(new SecureRandom().generateSeed(16)));
         }
         if (fresh) {
-            StateDirectories.wipeStreamsState(settings.getPath(Setting.COUPON_STATE_DIR),
-                    settings.get(Setting.COUPON_APPLICATION_ID));
+            String applicationId = settings.get(Setting.COUPON_APPLICATION_ID);
+            OwnedDirectories.wipe(settings.getPath(Setting.COUPON_STATE_DIR),
+                    java.util.Set.of(applicationId, "kafka-streams-process-metadata"), "Kafka Streams of " + applicationId);
         }
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(settings, fresh);
         broker.start();
