@@ -246,7 +246,8 @@ class LagCommandIT {
         Settings unreachable = settings.with(Setting.KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:" + deadPort);
         Run run = lag(unreachable, "--window", "0ms", "--interval", "10ms", "--timeout", "1s", "--fail-on", "ERR");
         assertThat(run.exitCode()).as(run.out()).isEqualTo(1);
-        assertThat(run.out()).containsPattern(ISSUER_GROUP + " +ERR: no answer from Kafka")
-                .containsPattern(WRITER_GROUP + " +ERR: no answer from Kafka");
+        // The reason is the Admin client's own timeout or ours, whichever fires first.
+        assertThat(run.out()).containsPattern(ISSUER_GROUP + " +ERR: .*(Timeout|no answer)")
+                .containsPattern(WRITER_GROUP + " +ERR: .*(Timeout|no answer)");
     }
 }
