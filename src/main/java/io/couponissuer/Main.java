@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
                 RoleCommands.All.class,
                 BrokerCommand.class,
                 ReplayCommand.class,
+                io.couponissuer.ops.lag.LagCommand.class,
                 Main.DescribeTopology.class})
 public final class Main implements Callable<Integer> {
 

@@ -6,6 +6,7 @@ import io.couponissuer.issuer.EventStatus;
 import io.couponissuer.issuer.IssuerQueries;
 import io.couponissuer.kafka.Json;
 import io.couponissuer.message.Decision;
+import io.couponissuer.ops.OpsSummary;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +49,11 @@ class GatewayInputTest {
         public Optional<EventStatus> event(String eventId) {
             return Optional.empty();
         }
+
+        @Override
+        public List<EventStatus> events() {
+            return List.of();
+        }
     };
 
     @BeforeAll
@@ -63,7 +70,8 @@ class GatewayInputTest {
         publisher = new CommandPublisher(settings);
         waiter = new DecisionWaiter(settings); // never started: these requests never wait for a decision
         gateway = new GatewayServer(settings, publisher, waiter, NOTHING_KNOWN, List.of(),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC()).start();
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(),
+                () -> OpsSummary.notSampledYet(Instant.now())).start();
     }
 
     @AfterAll

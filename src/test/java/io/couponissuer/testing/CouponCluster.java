@@ -38,6 +38,8 @@ public final class CouponCluster implements AutoCloseable {
     private final int brokerPort = freePort();
     private final int controllerPort = freePort();
     private final int gatewayPort = freePort();
+    /** The writer process serves health and metrics when it runs without the gateway. */
+    private final int writerPort = freePort();
     private final Map<String, Integer> issuerPorts = new LinkedHashMap<>();
     private final Map<String, String> common;
     private final List<RoleProcess> processes = new ArrayList<>();
@@ -159,6 +161,7 @@ public final class CouponCluster implements AutoCloseable {
             writer = track(RoleProcess.start("writer", "writer", jvmOptions, env(Map.of(
                     "COUPON_JDBC_URL", database.jdbcUrl(databaseProxy.hostPort()),
                     "COUPON_JDBC_TIMEOUT_MS", "1000",
+                    "COUPON_WRITER_HTTP_PORT", String.valueOf(writerPort),
                     // Short back-off: an outage of a few seconds should not cost ten more.
                     "COUPON_WRITER_RETRY_MAX_MS", "1000")), dir));
         } else {
