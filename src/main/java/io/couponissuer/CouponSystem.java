@@ -14,11 +14,18 @@ import io.couponissuer.kafka.Json;
 import io.couponissuer.kafka.TopicSetup;
 import io.couponissuer.ops.HealthCheck;
 import io.couponissuer.ops.KafkaConnectivity;
+import io.couponissuer.ops.EventMetrics;
+import io.couponissuer.ops.OpsMonitor;
 import io.couponissuer.ops.OpsRoutes;
+import io.couponissuer.ops.lag.LagMetrics;
+import io.couponissuer.ops.lag.LagMonitor;
+import io.couponissuer.ops.lag.MonitoredGroup;
+import io.couponissuer.ops.lag.OffsetsReader;
 import io.couponissuer.writer.CouponDataSource;
 import io.couponissuer.writer.CouponWriter;
 import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -40,6 +47,7 @@ import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Starts the chosen roles in this process against the configured Kafka and PostgreSQL, and stops
@@ -86,6 +94,11 @@ public final class CouponSystem implements AutoCloseable {
         }
         if (roles.contains(Role.WRITER)) {
             startWriter(settings);
+            if (!roles.contains(Role.GATEWAY)) {
+                // Without the gateway nothing else serves the writer's health and metrics.
+                startOpsServer(settings, settings.getInt(Setting.COUPON_WRITER_HTTP_PORT), List.of(kafka, writerHealth),
+                        cfg -> { }, "Writer health and metrics");
+            }
         }
         if (roles.contains(Role.GATEWAY)) {
             startGateway(settings, kafka);
@@ -96,17 +109,23 @@ public final class CouponSystem implements AutoCloseable {
         issuer = new CouponIssuer(settings, registry);
         running.push(issuer);
         IssuerStoreRoutes storeRoutes = new IssuerStoreRoutes(issuer.queries());
-        List<HealthCheck> checks = List.of(kafka, issuer.health());
-        Javalin storeServer = Javalin.create(cfg -> {
+        startOpsServer(settings, settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT), List.of(kafka, issuer.health()),
+                storeRoutes::register, "Issuer stores, health and metrics");
+        issuer.start();
+    }
+
+    /** An HTTP server with health and metrics (and the given routes), stopped with the system. */
+    private void startOpsServer(Settings settings, int port, List<HealthCheck> checks, Consumer<JavalinConfig> routes,
+                                String what) {
+        Javalin server = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.startup.showJavalinBanner = false;
-            storeRoutes.register(cfg);
+            routes.accept(cfg);
             OpsRoutes.register(cfg, checks, registry);
         });
-        storeServer.start(settings.get(Setting.COUPON_HTTP_HOST), settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT));
-        running.push(storeServer::stop);
-        issuer.start();
-        LOG.info("Issuer started; stores, health and metrics on port {}", storeServer.port());
+        server.start(settings.get(Setting.COUPON_HTTP_HOST), port);
+        running.push(server::stop);
+        LOG.info("{} on port {}", what, server.port());
     }
 
     private void startWriter(Settings settings) {
@@ -139,7 +158,15 @@ public final class CouponSystem implements AutoCloseable {
         DecisionWaiter waiter = new DecisionWaiter(settings);
         running.push(waiter);
         waiter.start();
-        gateway = new GatewayServer(settings, publisher, waiter, queries, checks, registry, Clock.systemUTC()).start();
+        OpsMonitor ops = new OpsMonitor(
+                new LagMonitor(MonitoredGroup.of(settings), new OffsetsReader(settings, Clock.systemUTC(), Duration.ofSeconds(5)),
+                        Duration.ofMillis(settings.getInt(Setting.COUPON_LAG_WINDOW_MS))),
+                queries, settings.get(Setting.COUPON_APPLICATION_ID), settings.get(Setting.COUPON_WRITER_GROUP_ID),
+                new LagMetrics(registry), new EventMetrics(registry),
+                Duration.ofMillis(settings.getInt(Setting.COUPON_LAG_INTERVAL_MS)), Clock.systemUTC()).start();
+        running.push(ops);
+        gateway = new GatewayServer(settings, publisher, waiter, queries, checks, registry, Clock.systemUTC(),
+                ops::summary).start();
         running.push(gateway);
     }
 

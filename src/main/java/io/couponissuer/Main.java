@@ -3,6 +3,7 @@ package io.couponissuer;
 import io.couponissuer.dev.BrokerCommand;
 import io.couponissuer.dev.DevCommand;
 import io.couponissuer.issuer.CouponTopology;
+import io.couponissuer.ops.lag.LagCommand;
 import io.couponissuer.writer.ReplayCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,6 +21,7 @@ import java.util.concurrent.Callable;
                 RoleCommands.All.class,
                 BrokerCommand.class,
                 ReplayCommand.class,
+                LagCommand.class,
                 io.couponissuer.bench.BenchCommand.class,
                 Main.DescribeTopology.class})
 public final class Main implements Callable<Integer> {

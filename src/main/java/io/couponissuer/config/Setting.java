@@ -31,11 +31,15 @@ public enum Setting {
     COUPON_JDBC_URL("jdbc:postgresql://127.0.0.1:5432/postgres", "PostgreSQL the writer stores coupons in"),
     COUPON_JDBC_USER("postgres", "PostgreSQL user"),
     COUPON_JDBC_PASSWORD("", "PostgreSQL password"),
+    COUPON_WRITER_HTTP_PORT("8082", "port of the writer's health and metrics server when the writer runs without the gateway"),
     COUPON_WRITER_GROUP_ID("coupon-writer", "consumer group of the writer"),
     COUPON_WRITER_BATCH_SIZE("500", "most coupons the writer inserts in one database transaction"),
     COUPON_WRITER_RETRY_MAX_MS("10000", "longest back-off between the writer's retries of a failing database"),
     COUPON_WRITER_RETRY_INITIAL_MS("100", "first back-off of the writer after a database failure; doubles up to COUPON_WRITER_RETRY_MAX_MS"),
     COUPON_JDBC_TIMEOUT_MS("5000", "how long the writer waits for a database connection before it counts the attempt as failed and backs off"),
+
+    COUPON_LAG_INTERVAL_MS("2000", "how often the gateway samples consumer lag and event counts for /metrics and /ops"),
+    COUPON_LAG_WINDOW_MS("30000", "sliding window of the lag status rules in the gateway (README: Operations)"),
 
     COUPON_BROKER_DIR("data/kafka", "data directory of the embedded broker (`dev`, `broker`)"),
     COUPON_BROKER_PORT("9092", "port of the embedded broker"),

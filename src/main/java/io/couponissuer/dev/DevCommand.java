@@ -36,9 +36,14 @@ public final class DevCommand implements Callable<Integer> {
         if (settings.get(Setting.COUPON_ADMIN_TOKEN).isEmpty()) {
             settings = settings.with(Setting.COUPON_ADMIN_TOKEN, HexFormat.of().formatHex(new SecureRandom().generateSeed(16)));
         }
+        if (settings.get(Setting.COUPON_INSTANCE_ID).isEmpty()) {
+            // Static membership: a restarted dev takes its partitions back without waiting out a session.
+            settings = settings.with(Setting.COUPON_INSTANCE_ID, "dev-issuer");
+        }
         if (fresh) {
-            StateDirectories.wipeStreamsState(settings.getPath(Setting.COUPON_STATE_DIR),
-                    settings.get(Setting.COUPON_APPLICATION_ID));
+            String applicationId = settings.get(Setting.COUPON_APPLICATION_ID);
+            OwnedDirectories.wipe(settings.getPath(Setting.COUPON_STATE_DIR),
+                    java.util.Set.of(applicationId, "kafka-streams-process-metadata"), "Kafka Streams of " + applicationId);
         }
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(settings, fresh);
         broker.start();

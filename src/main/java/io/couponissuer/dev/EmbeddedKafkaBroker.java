@@ -24,13 +24,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real single-node Apache Kafka broker (KRaft, broker and controller in one node) running in this
@@ -72,7 +69,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         long startedAt = System.nanoTime();
         if (wipeBeforeStart) {
-            deleteRecursively(dataDir);
+            OwnedDirectories.wipe(dataDir, OWN_ENTRIES, "the embedded Kafka broker");
             wipeBeforeStart = false;
         }
         Properties config = brokerConfig();
@@ -251,30 +248,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot find a free port on " + HOST, e);
-        }
-    }
-
-    /** Wipes the data directory, refusing one that holds anything this class did not put there (a mistyped path). */
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> entries = Files.list(dir)) {
-            List<String> foreign = entries.map(entry -> entry.getFileName().toString())
-                    .filter(name -> !OWN_ENTRIES.contains(name)).toList();
-            if (!foreign.isEmpty()) {
-                throw new IllegalStateException("will not wipe " + dir + ": it holds " + foreign
-                        + ", which the embedded Kafka broker did not write");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the Kafka data directory " + dir, e);
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot wipe the Kafka data directory " + dir, e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.couponissuer.gateway;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
+import io.couponissuer.kafka.ClientConfigs;
 import io.couponissuer.kafka.IssuerCommandSerde;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.IssuerCommand;
@@ -11,7 +12,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -28,11 +28,7 @@ public final class CommandPublisher implements AutoCloseable {
     public CommandPublisher(Settings settings) {
         this.sendTimeoutMs = settings.getInt(Setting.COUPON_GATEWAY_SEND_TIMEOUT_MS);
         int lingerMs = settings.getInt(Setting.COUPON_GATEWAY_LINGER_MS);
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS));
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "coupon-gateway");
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        Map<String, Object> config = ClientConfigs.producer(settings, "coupon-gateway");
         config.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
         // Bounded everywhere: waiting for metadata, for a request, and for the whole delivery.
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, sendTimeoutMs);

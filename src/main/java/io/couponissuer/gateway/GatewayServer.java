@@ -6,6 +6,7 @@ import io.couponissuer.issuer.IssuerQueries;
 import io.couponissuer.kafka.Json;
 import io.couponissuer.ops.HealthCheck;
 import io.couponissuer.ops.OpsRoutes;
+import io.couponissuer.ops.OpsSummary;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpResponseException;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** The HTTP API. Every route is listed in {@link #routes}; handlers are small classes beside this one. */
 public final class GatewayServer implements AutoCloseable {
@@ -28,7 +30,8 @@ public final class GatewayServer implements AutoCloseable {
     private final int port;
 
     public GatewayServer(Settings settings, CommandPublisher publisher, DecisionWaiter waiter, IssuerQueries queries,
-                         List<HealthCheck> checks, PrometheusMeterRegistry registry, Clock clock) {
+                         List<HealthCheck> checks, PrometheusMeterRegistry registry, Clock clock,
+                         Supplier<OpsSummary> opsSummary) {
         this.host = settings.get(Setting.COUPON_HTTP_HOST);
         this.port = settings.getInt(Setting.COUPON_HTTP_PORT);
         BrokerFailures brokerFailures = new BrokerFailures(registry);
@@ -46,17 +49,20 @@ public final class GatewayServer implements AutoCloseable {
                     .tag("status", String.valueOf(ctx.statusCode()))
                     .publishPercentileHistogram()
                     .register(registry).record(Duration.ofNanos((long) (ms * 1_000_000))));
-            routes(cfg, events, applications);
+            routes(cfg, events, applications, new OpsPage(opsSummary));
             OpsRoutes.register(cfg, checks, registry);
             errors(cfg);
         });
     }
 
-    private static void routes(JavalinConfig cfg, EventHandlers events, ApplicationHandlers applications) {
+    private static void routes(JavalinConfig cfg, EventHandlers events, ApplicationHandlers applications, OpsPage ops) {
         cfg.routes.post("/api/events", events::create);
         cfg.routes.get("/api/events/{eventId}", events::get);
         cfg.routes.post("/api/events/{eventId}/applications", applications::apply);
         cfg.routes.get("/api/events/{eventId}/applications/{userId}", applications::status);
+        cfg.routes.get("/api/ops/summary", ops::summary);
+        cfg.routes.get("/ops", ops::page);
+        cfg.routes.get("/ops/{asset}", ops::asset);
     }
 
     private static void errors(JavalinConfig cfg) {

@@ -21,10 +21,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * clock: times come from the records.
  */
 final class CouponDecider implements Processor<String, IssuerCommand, String, Object> {
+    private final RejectionCounter rejections;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, EventDefinition> definitions;
     private KeyValueStore<String, Long> issuedCounts;
     private KeyValueStore<String, Decision> decisions;
+
+    CouponDecider(RejectionCounter rejections) {
+        this.rejections = rejections;
+    }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
@@ -91,5 +96,6 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
             decisions.put(request.decisionKey(), Decision.rejected(rejection));
         }
         context.forward(record.withValue(rejection), CouponTopology.REJECTED_SINK);
+        rejections.count(request.eventId(), reason);
     }
 }

@@ -3,7 +3,9 @@ package io.couponissuer.issuer;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.ops.HealthCheck;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -14,6 +16,8 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /** The issuer role: the topology running in Kafka Streams, its health and its queryable stores. */
 public final class CouponIssuer implements AutoCloseable {
@@ -21,11 +25,14 @@ public final class CouponIssuer implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final HostInfo self;
+    private static final Duration METRICS_REFRESH = Duration.ofSeconds(10);
+
     private final KafkaStreamsMetrics metrics;
+    private final ScheduledExecutorService metricsRefresh;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     public CouponIssuer(Settings settings, MeterRegistry registry) {
-        this.streams = new KafkaStreams(CouponTopology.build(), IssuerStreamsConfig.from(settings));
+        this.streams = new KafkaStreams(CouponTopology.build(new RejectionCounter(registry)), IssuerStreamsConfig.from(settings));
         this.self = new HostInfo(settings.get(Setting.COUPON_ISSUER_ADVERTISED_HOST),
                 settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT));
         streams.setStateListener((now, before) -> LOG.info("Issuer streams {} -> {}", before, now));
@@ -34,8 +41,21 @@ public final class CouponIssuer implements AutoCloseable {
             LOG.error("Issuer stream thread failed; replacing it", error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        this.metrics = new KafkaStreamsMetrics(streams);
+        // Task and processor-node metrics (process rate per task, record-e2e-latency) appear only once
+        // tasks are assigned, after binding; the binder looks for new metrics every 10 s, not 60.
+        this.metricsRefresh = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "issuer-metrics-refresh");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.metrics = new KafkaStreamsMetrics(streams, Tags.empty(), metricsRefresh, METRICS_REFRESH);
         metrics.bindTo(registry);
+        // One series per state, 1 for the current one: alerts can say "not RUNNING for 1 minute".
+        for (KafkaStreams.State state : KafkaStreams.State.values()) {
+            Gauge.builder("coupon.issuer.streams.state", streams, s -> s.state() == state ? 1 : 0)
+                    .description("1 for the issuer's current Kafka Streams state").tag("state", state.name())
+                    .register(registry);
+        }
     }
 
     public void start() {
@@ -60,6 +80,7 @@ public final class CouponIssuer implements AutoCloseable {
     @Override
     public void close() {
         metrics.close();
+        metricsRefresh.shutdownNow();
         streams.close(Duration.ofSeconds(30));
     }
 }

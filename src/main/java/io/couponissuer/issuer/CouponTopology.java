@@ -5,6 +5,7 @@ import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.CouponIssued;
 import io.couponissuer.message.EventDefinition;
 import io.couponissuer.message.Rejection;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 
@@ -32,12 +33,17 @@ public final class CouponTopology {
     private CouponTopology() {
     }
 
+    /** The topology without metrics (its description, test drivers). */
     public static Topology build() {
+        return build(new RejectionCounter(new SimpleMeterRegistry()));
+    }
+
+    public static Topology build(RejectionCounter rejections) {
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 Topics.APPLY_REQUESTS);
         topology.addProcessor(PARSER, CommandParser::new, SOURCE);
-        topology.addProcessor(DECIDER, CouponDecider::new, PARSER);
+        topology.addProcessor(DECIDER, () -> new CouponDecider(rejections), PARSER);
         topology.addStateStore(IssuerStores.eventDefinitions(), DECIDER);
         topology.addStateStore(IssuerStores.issuedCounts(), DECIDER);
         topology.addStateStore(IssuerStores.decisions(), DECIDER);

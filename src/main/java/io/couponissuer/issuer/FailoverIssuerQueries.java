@@ -27,6 +27,11 @@ public final class FailoverIssuerQueries implements IssuerQueries {
         return firstAnswer(instance -> instance.event(eventId));
     }
 
+    @Override
+    public List<EventStatus> events() {
+        return firstAnswer(IssuerQueries::events);
+    }
+
     private <T> T firstAnswer(Function<IssuerQueries, T> question) {
         UnavailableException last = null;
         for (IssuerQueries instance : instances) {

@@ -2,6 +2,7 @@ package io.couponissuer.issuer;
 
 import io.couponissuer.message.Decision;
 
+import java.util.List;
 import java.util.Optional;
 
 /** What the gateway asks the issuer's state stores. */
@@ -11,6 +12,9 @@ public interface IssuerQueries {
 
     /** The event's definition and counts, if the event is defined. */
     Optional<EventStatus> event(String eventId);
+
+    /** Every defined event with its counts, across all issuer instances, ordered by eventId. */
+    List<EventStatus> events();
 
     /** The stores cannot answer now (rebalancing, restoring, owner unreachable): try again shortly. */
     final class UnavailableException extends RuntimeException {

@@ -18,6 +18,7 @@ public final class IssuerStoreRoutes {
     }
 
     public void register(JavalinConfig config) {
+        config.routes.get("/internal/events", ctx -> ctx.json(target(ctx).events()));
         config.routes.get("/internal/events/{eventId}", this::event);
         config.routes.get("/internal/events/{eventId}/decisions/{userId}", this::decision);
         config.routes.exception(IssuerQueries.UnavailableException.class, (e, ctx) ->

@@ -8,10 +8,16 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -44,6 +50,45 @@ public final class LocalIssuerQueries implements IssuerQueries {
                 .orElseGet(() -> remoteInstances.apply(owner(eventId)).event(eventId));
     }
 
+    /**
+     * This instance's events plus those of every other instance of the application (asked with
+     * {@code local=true}). Instances without a store endpoint (no application.server) are skipped.
+     */
+    @Override
+    public List<EventStatus> events() {
+        List<EventStatus> all = new ArrayList<>(localEvents());
+        Collection<StreamsMetadata> instances;
+        try {
+            instances = streams.metadataForAllStreamsClients();
+        } catch (RuntimeException e) {
+            throw new UnavailableException("issuer metadata unavailable: " + e.getMessage(), e);
+        }
+        for (StreamsMetadata instance : instances) {
+            HostInfo host = instance.hostInfo();
+            if (!host.equals(self) && !host.equals(HostInfo.unavailable()) && host.port() > 0) {
+                all.addAll(remoteInstances.apply(host).events());
+            }
+        }
+        all.sort(Comparator.comparing(EventStatus::eventId));
+        return all;
+    }
+
+    /** Every event in the partitions this instance owns (its active tasks' stores). */
+    private List<EventStatus> localEvents() {
+        List<EventStatus> events = new ArrayList<>();
+        ReadOnlyKeyValueStore<String, Long> counts = allLocal(IssuerStores.ISSUED_COUNTS);
+        try (KeyValueIterator<String, EventDefinition> definitions =
+                     this.<EventDefinition>allLocal(IssuerStores.EVENT_DEFINITIONS).all()) {
+            definitions.forEachRemaining(entry -> {
+                Long issued = counts.get(entry.key);
+                events.add(EventStatus.of(entry.value, issued == null ? 0 : issued));
+            });
+        } catch (InvalidStateStoreException e) {
+            throw new UnavailableException("stores are not queryable now: " + e.getMessage(), e);
+        }
+        return events;
+    }
+
     /** Answers only from this instance's stores; used for questions forwarded by another instance. */
     public IssuerQueries localOnly() {
         return new IssuerQueries() {
@@ -58,6 +103,13 @@ public final class LocalIssuerQueries implements IssuerQueries {
             public Optional<EventStatus> event(String eventId) {
                 int partition = locate(eventId).orElseThrow(() -> notHere(eventId));
                 return localEvent(eventId, partition);
+            }
+
+            @Override
+            public List<EventStatus> events() {
+                List<EventStatus> events = localEvents();
+                events.sort(Comparator.comparing(EventStatus::eventId));
+                return events;
             }
         };
     }
@@ -98,6 +150,15 @@ public final class LocalIssuerQueries implements IssuerQueries {
         try {
             return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
                     .withPartition(partition));
+        } catch (InvalidStateStoreException e) {
+            throw new UnavailableException("store " + name + " is not queryable now: " + e.getMessage(), e);
+        }
+    }
+
+    /** The store over all partitions this instance owns. */
+    private <V> ReadOnlyKeyValueStore<String, V> allLocal(String name) {
+        try {
+            return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
         } catch (InvalidStateStoreException e) {
             throw new UnavailableException("store " + name + " is not queryable now: " + e.getMessage(), e);
         }

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -42,7 +43,18 @@ public final class RemoteIssuerQueries implements IssuerQueries {
         return get("/internal/events/" + encode(eventId), EventStatus.class);
     }
 
+    @Override
+    public List<EventStatus> events() {
+        JavaType listOfEvents = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, EventStatus.class);
+        return this.<List<EventStatus>>get("/internal/events", listOfEvents)
+                .orElseThrow(() -> new UnavailableException("issuer at " + base + " does not list events", null));
+    }
+
     private <T> Optional<T> get(String path, Class<T> type) {
+        return get(path, Json.MAPPER.constructType(type));
+    }
+
+    private <T> Optional<T> get(String path, JavaType javaType) {
         URI uri = base.resolve(path + (localOnly ? "?local=true" : ""));
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
         try {
@@ -53,7 +65,6 @@ public final class RemoteIssuerQueries implements IssuerQueries {
             if (response.statusCode() != 200) {
                 throw new UnavailableException("issuer at " + base + " answered " + response.statusCode(), null);
             }
-            JavaType javaType = Json.MAPPER.constructType(type);
             return Optional.of(Json.MAPPER.readValue(response.body(), javaType));
         } catch (IOException e) {
             throw new UnavailableException("issuer at " + base + " is unreachable: " + e.getMessage(), e);

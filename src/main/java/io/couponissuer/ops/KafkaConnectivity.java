@@ -2,6 +2,7 @@ package io.couponissuer.ops;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
+import io.couponissuer.kafka.ClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -27,10 +28,11 @@ public final class KafkaConnectivity implements HealthCheck, AutoCloseable {
     public KafkaConnectivity(Settings settings) {
         this.bootstrap = settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS);
         this.last = Status.notReady("kafka", "not probed yet (" + bootstrap + ")");
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.CLIENT_ID_CONFIG, "coupon-health",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, PROBE_TIMEOUT_MS,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, PROBE_TIMEOUT_MS));
+        Map<String, Object> config = ClientConfigs.admin(settings);
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "coupon-health");
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, PROBE_TIMEOUT_MS);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, PROBE_TIMEOUT_MS);
+        this.admin = Admin.create(config);
     }
 
     public KafkaConnectivity start() {
@@ -56,6 +58,6 @@ public final class KafkaConnectivity implements HealthCheck, AutoCloseable {
     @Override
     public void close() {
         probe.shutdownNow();
-        admin.close(java.time.Duration.ofSeconds(2));
+        admin.close(java.time.Duration.ZERO); // a probe to a dead broker must not hold shutdown
     }
 }

@@ -1,6 +1,8 @@
 package io.couponissuer.writer;
 
+import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
+import io.couponissuer.kafka.ClientConfigs;
 import io.couponissuer.kafka.FailedRecords;
 import io.couponissuer.kafka.JsonSerde;
 import io.couponissuer.kafka.Topics;
@@ -80,12 +82,8 @@ public final class CouponWriter implements AutoCloseable {
     private volatile boolean closing;
 
     public CouponWriter(Settings settings, DataSource dataSource, MeterRegistry registry) {
-        this(WriterConfig.from(settings), dataSource, registry);
-    }
-
-    public CouponWriter(WriterConfig config, DataSource dataSource, MeterRegistry registry) {
-        this(config, dataSource, registry, newConsumer(config),
-                FailedRecordPublisher.create(config.bootstrapServers(), config.groupId() + "-failed"));
+        this(WriterConfig.from(settings), dataSource, registry, newConsumer(settings),
+                FailedRecordPublisher.create(settings, settings.get(Setting.COUPON_WRITER_GROUP_ID) + "-failed"));
     }
 
     CouponWriter(WriterConfig config, DataSource dataSource, MeterRegistry registry,
@@ -98,6 +96,8 @@ public final class CouponWriter implements AutoCloseable {
         this.failedRecords = failedRecords;
         this.metrics = new WriterMetrics(registry);
         this.backoff = new Backoff(config.retryInitial(), config.retryMax());
+        // nanoTime has an arbitrary origin (possibly negative): "no retry pending" is "due now".
+        this.retryAtNanos = System.nanoTime();
         this.consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(registry);
         Gauge.builder("coupon.writer.db.connected", this, w -> w.databaseConnected ? 1 : 0)
@@ -105,18 +105,12 @@ public final class CouponWriter implements AutoCloseable {
         this.thread = new Thread(this::run, "coupon-writer");
     }
 
-    static Consumer<byte[], byte[]> newConsumer(WriterConfig config) {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
-                ConsumerConfig.CLIENT_ID_CONFIG, config.groupId(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                // A new writer group must store every coupon ever issued, not only the new ones.
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchSize(),
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, config.sessionTimeoutMs()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    static Consumer<byte[], byte[]> newConsumer(Settings settings) {
+        String group = settings.get(Setting.COUPON_WRITER_GROUP_ID);
+        Map<String, Object> config = ClientConfigs.readCommittedConsumer(settings, group, group);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.getInt(Setting.COUPON_WRITER_BATCH_SIZE));
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, settings.getInt(Setting.COUPON_SESSION_TIMEOUT_MS));
+        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Starts the poll loop on its own thread; returns at once (the database may still be down). */

@@ -1,5 +1,7 @@
 package io.couponissuer.writer;
 
+import io.couponissuer.config.Settings;
+import io.couponissuer.kafka.ClientConfigs;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -26,19 +28,15 @@ public final class FailedRecordPublisher implements AutoCloseable {
         this.producer = producer;
     }
 
-    public static FailedRecordPublisher create(String bootstrapServers, String clientId) {
-        return new FailedRecordPublisher(new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, clientId,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                // Bounded, so a broker outage surfaces as a failed batch that is retried later,
-                // not as a poll loop stuck for the default two minutes.
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
-                ProducerConfig.LINGER_MS_CONFIG, 0),
-                new ByteArraySerializer(), new ByteArraySerializer()));
+    public static FailedRecordPublisher create(Settings settings, String clientId) {
+        Map<String, Object> config = ClientConfigs.producer(settings, clientId);
+        // Bounded, so a broker outage surfaces as a failed batch that the writer retries later
+        // (polling meanwhile), not as a poll loop stuck in send() for a minute.
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        return new FailedRecordPublisher(new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()));
     }
 
     /** Sends all and returns once every one is acknowledged; throws if any was not. */

@@ -3,11 +3,11 @@ package io.couponissuer.writer;
 import com.zaxxer.hikari.HikariDataSource;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
+import io.couponissuer.kafka.ClientConfigs;
 import io.couponissuer.kafka.FailedRecords;
 import io.couponissuer.kafka.JsonSerde;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.CouponIssued;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -96,8 +96,7 @@ public final class ReplayCommand implements Callable<Integer> {
         Counts counts = new Counts();
         try (HikariDataSource dataSource = CouponDataSource.create(settings, "coupon-replay");
              KafkaConsumer<byte[], byte[]> consumer = newConsumer();
-             FailedRecordPublisher publisher = FailedRecordPublisher.create(
-                     settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS), groupId + "-republish")) {
+             FailedRecordPublisher publisher = FailedRecordPublisher.create(settings, groupId + "-republish")) {
             try {
                 new SchemaMigrator(dataSource).migrate();
             } catch (RuntimeException e) {
@@ -235,13 +234,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS),
-                ConsumerConfig.GROUP_ID_CONFIG, groupId,
-                ConsumerConfig.CLIENT_ID_CONFIG, groupId,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+        return new KafkaConsumer<>(ClientConfigs.readCommittedConsumer(settings, groupId, groupId),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 

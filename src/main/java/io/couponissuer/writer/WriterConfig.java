@@ -7,7 +7,7 @@ import java.time.Duration;
 
 /** What the writer's poll loop needs from the settings. */
 public record WriterConfig(String bootstrapServers, String groupId, int batchSize, Duration retryInitial,
-                           Duration retryMax, int sessionTimeoutMs, String jdbcUrl) {
+                           Duration retryMax, String jdbcUrl) {
     public WriterConfig {
         if (batchSize < 1) {
             throw new IllegalArgumentException("COUPON_WRITER_BATCH_SIZE must be 1 or more, was " + batchSize);
@@ -20,7 +20,6 @@ public record WriterConfig(String bootstrapServers, String groupId, int batchSiz
                 settings.getInt(Setting.COUPON_WRITER_BATCH_SIZE),
                 Duration.ofMillis(settings.getInt(Setting.COUPON_WRITER_RETRY_INITIAL_MS)),
                 Duration.ofMillis(settings.getInt(Setting.COUPON_WRITER_RETRY_MAX_MS)),
-                settings.getInt(Setting.COUPON_SESSION_TIMEOUT_MS),
                 settings.get(Setting.COUPON_JDBC_URL));
     }
 }

@@ -1,0 +1,35 @@
+package io.couponissuer.ops.lag;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The lag of every watched group at one moment: what `lag` prints, /metrics exports and /ops draws. */
+public record LagReport(Instant at, long windowMs, List<Group> groups) {
+
+    /**
+     * @param lag          records still to read, all partitions
+     * @param maxLagSeconds the largest partition lag in seconds (null when no partition could be estimated)
+     */
+    public record Group(String group, LagStatus status, long lag, Double maxLagSeconds, String error,
+                        List<Partition> partitions) {
+    }
+
+    /**
+     * @param committed  null when the group has no committed offset there (it starts at the log start)
+     * @param offsetLag  end - committed, what offset-only tools print
+     * @param lag        records still to read (transaction markers not counted, see {@link OffsetsReader})
+     * @param lagSeconds estimated age of the next record to read (0 when caught up)
+     */
+    public record Partition(String topic, int partition, Long committed, long end, long offsetLag, long lag,
+                            double lagSeconds, LagStatus status) {
+    }
+
+    public LagStatus worst() {
+        return groups.stream().map(Group::status).reduce(LagStatus.OK, LagStatus::worst);
+    }
+
+    public Group group(String groupId) {
+        return groups.stream().filter(g -> g.group().equals(groupId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no group " + groupId));
+    }
+}

@@ -1,0 +1,33 @@
+package io.couponissuer.ops.lag;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** The `lag` command's table: one line per partition, one summary line per group. */
+public final class LagTable {
+    private static final String ROW = "%-16s %-24s %9s %10s %10s %8s %9s  %-5s%n";
+
+    private LagTable() {
+    }
+
+    public static void print(LagReport report, PrintWriter out) {
+        out.printf("coupon-issuer lag at %s (window %d s)%n%n", report.at(), report.windowMs() / 1000);
+        out.printf(ROW, "GROUP", "TOPIC", "PARTITION", "COMMITTED", "END", "LAG", "LAG(s)", "STATUS");
+        for (LagReport.Group group : report.groups()) {
+            for (LagReport.Partition p : group.partitions()) {
+                out.printf(ROW, group.group(), p.topic(), p.partition(), p.committed() == null ? "-" : p.committed(),
+                        p.end(), p.lag(), String.format(Locale.ROOT, "%.1f", p.lagSeconds()), p.status());
+            }
+        }
+        out.println();
+        for (LagReport.Group group : report.groups()) {
+            if (group.error() != null) {
+                out.printf("%-16s %s: %s%n", group.group(), group.status(), group.error());
+            } else {
+                out.printf(Locale.ROOT, "%-16s %s: lag %d records, at most %.1f s behind%n", group.group(),
+                        group.status(), group.lag(), group.maxLagSeconds() == null ? 0.0 : group.maxLagSeconds());
+            }
+        }
+        out.flush();
+    }
+}

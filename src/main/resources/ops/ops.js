@@ -1,0 +1,125 @@
+// The ops page: polls /api/ops/summary and draws it with plain DOM and SVG (no libraries, no CDN).
+(function () {
+  'use strict';
+  const REFRESH_MS = 2000;
+  const COLORS = ['#2f7ed8', '#d8572f', '#2a8a3a', '#8e44ad'];
+
+  function el(tag, attrs, text) {
+    const node = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([k, v]) => node.setAttribute(k, v));
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function fmt(value, digits) {
+    return value === null || value === undefined ? '–' : Number(value).toFixed(digits);
+  }
+
+  function drawEvents(summary) {
+    const body = document.querySelector('#events tbody');
+    body.replaceChildren();
+    summary.events.forEach(event => {
+      const row = el('tr', { 'data-event': event.eventId });
+      row.append(el('td', { class: 'event-id' }, event.eventId));
+      row.append(el('td', { class: 'issued' }, event.issued + ' / ' + event.cap));
+      const bar = el('div', { class: 'bar' + (event.remaining === 0 ? ' full' : '') });
+      const share = event.cap > 0 ? Math.min(100, 100 * event.issued / event.cap) : 0;
+      bar.append(el('div', { style: 'width:' + share + '%' }));
+      const barCell = el('td');
+      barCell.append(bar);
+      row.append(barCell);
+      row.append(el('td', { class: 'remaining' }, String(event.remaining)));
+      body.append(row);
+    });
+    const error = document.getElementById('events-error');
+    error.hidden = !summary.eventsError;
+    error.textContent = summary.eventsError ? 'events: ' + summary.eventsError : '';
+  }
+
+  function card(container, label, value, extraClass, dataKey) {
+    const box = el('div', { class: 'card', 'data-key': dataKey });
+    box.append(el('div', {}, label));
+    box.append(el('div', { class: 'value ' + (extraClass || '') }, value));
+    container.append(box);
+    return box;
+  }
+
+  function drawGroups(summary) {
+    const container = document.getElementById('groups');
+    container.replaceChildren();
+    if (!summary.lag) return;
+    summary.lag.groups.forEach(group => {
+      const box = card(container, group.group, group.status + ' · ' + group.lag, 'status-' + group.status,
+        'group-' + group.group);
+      box.append(el('div', {}, group.error ? group.error : fmt(group.maxLagSeconds, 1) + ' s behind'));
+    });
+  }
+
+  function drawRates(summary) {
+    const container = document.getElementById('rates');
+    container.replaceChildren();
+    const last = summary.history.length ? summary.history[summary.history.length - 1] : {};
+    card(container, 'accepted', fmt(last.acceptedPerSecond, 1), '', 'accepted');
+    card(container, 'decided', fmt(last.decidedPerSecond, 1), '', 'decided');
+    card(container, 'written', fmt(last.writtenPerSecond, 1), '', 'written');
+  }
+
+  // One polyline per series on a shared time axis; y from 0 to the largest value.
+  function drawChart(svg, history, series) {
+    svg.replaceChildren();
+    if (history.length < 1) return;
+    const t0 = Date.parse(history[0].at);
+    const t1 = Math.max(t0 + 1, Date.parse(history[history.length - 1].at));
+    let max = 1;
+    series.forEach(s => history.forEach(p => { const v = s.value(p); if (v > max) max = v; }));
+    const ns = 'http://www.w3.org/2000/svg';
+    series.forEach((s, i) => {
+      const points = history.map(p => {
+        const v = s.value(p) || 0;
+        const x = 600 * (Date.parse(p.at) - t0) / (t1 - t0);
+        const y = 115 - 110 * v / max;
+        return x.toFixed(1) + ',' + y.toFixed(1);
+      }).join(' ');
+      const line = document.createElementNS(ns, 'polyline');
+      line.setAttribute('points', points);
+      line.setAttribute('fill', 'none');
+      line.setAttribute('stroke', COLORS[i % COLORS.length]);
+      line.setAttribute('stroke-width', '2');
+      line.setAttribute('vector-effect', 'non-scaling-stroke');
+      line.setAttribute('data-series', s.name);
+      svg.append(line);
+      const label = document.createElementNS(ns, 'text');
+      label.setAttribute('x', '6');
+      label.setAttribute('y', String(14 + 14 * i));
+      label.setAttribute('fill', COLORS[i % COLORS.length]);
+      label.setAttribute('font-size', '11');
+      label.textContent = s.name + ' (max ' + Math.round(max) + ')';
+      svg.append(label);
+    });
+  }
+
+  function draw(summary) {
+    document.getElementById('updated').textContent = 'updated ' + new Date(summary.at).toLocaleTimeString();
+    drawEvents(summary);
+    drawGroups(summary);
+    drawRates(summary);
+    const groups = summary.lag ? summary.lag.groups.map(g => g.group) : [];
+    drawChart(document.getElementById('lag-chart'), summary.history,
+      groups.map(g => ({ name: g, value: p => p.lag[g] })));
+    drawChart(document.getElementById('rate-chart'), summary.history, [
+      { name: 'accepted/s', value: p => p.acceptedPerSecond },
+      { name: 'decided/s', value: p => p.decidedPerSecond },
+      { name: 'written/s', value: p => p.writtenPerSecond }]);
+    document.body.setAttribute('data-loaded', 'true');
+  }
+
+  function refresh() {
+    fetch('/api/ops/summary', { cache: 'no-store' })
+      .then(response => response.json())
+      .then(draw)
+      .catch(error => { document.getElementById('updated').textContent = 'refresh failed: ' + error; })
+      .finally(() => setTimeout(refresh, REFRESH_MS));
+  }
+
+  refresh();
+}());

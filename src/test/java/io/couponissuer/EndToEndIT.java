@@ -1,0 +1,335 @@
+package io.couponissuer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.couponissuer.config.Setting;
+import io.couponissuer.config.Settings;
+import io.couponissuer.kafka.Json;
+import io.couponissuer.kafka.JsonSerde;
+import io.couponissuer.kafka.Topics;
+import io.couponissuer.message.CouponIssued;
+import io.couponissuer.message.RejectReason;
+import io.couponissuer.message.Rejection;
+import io.couponissuer.testing.KafkaBrokerExtension;
+import io.couponissuer.testing.TestDatabase;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole system in one process on a real KRaft broker and the real PostgreSQL, driven over
+ * HTTP: invariants 1-4 of DESIGN.md, and the status endpoint agreeing with the table.
+ */
+class EndToEndIT {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(3);
+    static final String TOKEN = "e2e-token";
+
+    static TestDatabase database;
+    static CouponSystem system;
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        database = TestDatabase.create();
+        Settings settings = KAFKA.settings()
+                .with(Setting.COUPON_JDBC_URL, database.jdbcUrl())
+                .with(Setting.COUPON_HTTP_PORT, 0)
+                .with(Setting.COUPON_ISSUER_HTTP_PORT, freePort())
+                .with(Setting.COUPON_ADMIN_TOKEN, TOKEN)
+                .with(Setting.COUPON_STATE_DIR, "target/it-streams/" + EndToEndIT.class.getSimpleName() + "-" + System.nanoTime());
+        system = CouponSystem.start(settings, java.util.EnumSet.allOf(CouponSystem.Role.class));
+        awaitReady();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (system != null) {
+            system.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static String base() {
+        return "http://127.0.0.1:" + system.gatewayPort();
+    }
+
+    static void awaitReady() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (get("/health/ready").statusCode() == 200) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("system not ready: " + get("/health/ready").body());
+    }
+
+    static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> post(String path, String body, boolean admin) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(15))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (admin) {
+            request.header("Authorization", "Bearer " + TOKEN);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static void define(String eventId, int cap) throws Exception {
+        HttpResponse<String> created = post("/api/events", "{\"eventId\":\"" + eventId + "\",\"cap\":" + cap + "}", true);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(Json.MAPPER.readTree(created.body()).path("cap").asInt()).isEqualTo(cap);
+    }
+
+    record Application(String eventId, String userId) {
+    }
+
+    @Test
+    void tenThousandApplicationsFromThreeThousandUsersIssueExactlyTheCaps() throws Exception {
+        Map<String, Integer> caps = Map.of("big-sale", 100, "small-sale", 7);
+        for (var cap : caps.entrySet()) {
+            define(cap.getKey(), cap.getValue());
+        }
+        List<Application> applications = applications(new Random(7), List.copyOf(caps.keySet()), 3_000, 10_000);
+
+        // 64 concurrent clients; every 202 is remembered with what it was for.
+        Map<String, Application> accepted = new ConcurrentHashMap<>();
+        AtomicInteger otherAnswers = new AtomicInteger();
+        ExecutorService clients = Executors.newFixedThreadPool(64);
+        List<Future<?>> sends = new ArrayList<>();
+        long started = System.nanoTime();
+        for (Application application : applications) {
+            sends.add(clients.submit(() -> {
+                HttpResponse<String> response = post("/api/events/" + application.eventId() + "/applications",
+                        "{\"userId\":\"" + application.userId() + "\"}", false);
+                if (response.statusCode() == 202) {
+                    accepted.put(Json.MAPPER.readTree(response.body()).path("requestId").asText(), application);
+                } else {
+                    otherAnswers.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> send : sends) {
+            send.get();
+        }
+        clients.shutdown();
+        System.out.printf("EndToEndIT: %d applications posted by 64 clients in %d ms, %d accepted, %d other answers%n",
+                applications.size(), (System.nanoTime() - started) / 1_000_000, accepted.size(), otherAnswers.get());
+        assertThat(otherAnswers).hasValue(0);
+        assertThat(accepted).hasSize(10_000);
+
+        // Invariant 3: every accepted request is decided exactly once, issued xor rejected.
+        List<CouponIssued> issued = new ArrayList<>();
+        List<Rejection> rejected = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        // Other tests of this class share the broker: only this test's events count.
+        while (issued.size() + rejected.size() < accepted.size() && System.nanoTime() < deadline) {
+            issued = readable(Topics.ISSUED, CouponIssued.class).stream()
+                    .filter(c -> caps.containsKey(c.eventId())).toList();
+            rejected = readable(Topics.REJECTED, Rejection.class).stream()
+                    .filter(r -> caps.containsKey(r.eventId())).toList();
+            Thread.sleep(300);
+        }
+        Map<String, Integer> decisionsPerRequest = new HashMap<>();
+        issued.forEach(c -> decisionsPerRequest.merge(c.requestId(), 1, Integer::sum));
+        rejected.forEach(r -> decisionsPerRequest.merge(r.requestId(), 1, Integer::sum));
+        assertThat(decisionsPerRequest.keySet()).isEqualTo(accepted.keySet());
+        assertThat(decisionsPerRequest.values()).allMatch(n -> n == 1);
+        assertThat(rejected).extracting(Rejection::reason)
+                .containsOnly(RejectReason.SOLD_OUT, RejectReason.DUPLICATE);
+
+        // Invariants 1 and 2, on the topic.
+        Map<String, List<CouponIssued>> byEvent = issued.stream().collect(Collectors.groupingBy(CouponIssued::eventId));
+        for (var cap : caps.entrySet()) {
+            long applicants = applications.stream().filter(a -> a.eventId().equals(cap.getKey()))
+                    .map(Application::userId).distinct().count();
+            List<CouponIssued> coupons = byEvent.get(cap.getKey());
+            assertThat(coupons).hasSize((int) Math.min(cap.getValue(), applicants));
+            assertThat(coupons).extracting(CouponIssued::userId).doesNotHaveDuplicates();
+            assertThat(coupons.stream().map(CouponIssued::seq).sorted().toList())
+                    .isEqualTo(LongStream.rangeClosed(1, cap.getValue()).boxed().toList());
+            coupons.forEach(c -> assertThat(accepted.get(c.requestId())).isEqualTo(new Application(c.eventId(), c.userId())));
+        }
+
+        // Invariant 4: every issued coupon is exactly one row.
+        Set<String> expectedRows = issued.stream()
+                .map(c -> c.couponId() + " " + c.eventId() + " " + c.userId() + " " + c.seq() + " " + c.requestId())
+                .collect(Collectors.toSet());
+        List<String> rows = List.of();
+        deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            rows = database.strings("SELECT coupon_id || ' ' || event_id || ' ' || user_id || ' ' || seq || ' ' || request_id"
+                    + " FROM coupon WHERE event_id IN ('big-sale', 'small-sale')");
+            if (rows.size() >= expectedRows.size()) {
+                break;
+            }
+            Thread.sleep(300);
+        }
+        assertThat(rows).hasSize(107).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(rows)).isEqualTo(expectedRows);
+
+        // The status endpoint agrees with the table for every user who applied.
+        Map<String, String> holders = issued.stream()
+                .collect(Collectors.toMap(c -> c.eventId() + "/" + c.userId(), CouponIssued::couponId));
+        Set<Application> applicants = new HashSet<>(applications);
+        for (Application applicant : applicants) {
+            HttpResponse<String> response = get("/api/events/" + applicant.eventId() + "/applications/" + applicant.userId());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            JsonNode decision = Json.MAPPER.readTree(response.body());
+            String coupon = holders.get(applicant.eventId() + "/" + applicant.userId());
+            if (coupon != null) {
+                assertThat(decision.path("status").asText()).isEqualTo("ISSUED");
+                assertThat(decision.path("couponId").asText()).isEqualTo(coupon);
+            } else {
+                assertThat(decision.path("status").asText()).isEqualTo("REJECTED");
+                assertThat(decision.path("reason").asText()).isEqualTo("SOLD_OUT");
+            }
+        }
+        JsonNode big = Json.MAPPER.readTree(get("/api/events/big-sale").body());
+        assertThat(big.path("issued").asLong()).isEqualTo(100);
+        assertThat(big.path("remaining").asLong()).isZero();
+    }
+
+    @Test
+    void waitMsAnswersWithTheDecision() throws Exception {
+        define("wait-sale", 1);
+        JsonNode first = Json.MAPPER.readTree(
+                expect(post("/api/events/wait-sale/applications?waitMs=10000", "{\"userId\":\"w-1\"}", false), 200));
+        assertThat(first.path("status").asText()).isEqualTo("ISSUED");
+        assertThat(first.path("couponId").asText()).isEqualTo("wait-sale-1");
+        assertThat(first.path("seq").asInt()).isEqualTo(1);
+
+        JsonNode again = Json.MAPPER.readTree(
+                expect(post("/api/events/wait-sale/applications?waitMs=10000", "{\"userId\":\"w-1\"}", false), 200));
+        assertThat(again.path("status").asText()).isEqualTo("REJECTED");
+        assertThat(again.path("reason").asText()).isEqualTo("DUPLICATE");
+        assertThat(again.path("firstDecision").path("couponId").asText()).isEqualTo("wait-sale-1");
+
+        JsonNode late = Json.MAPPER.readTree(
+                expect(post("/api/events/wait-sale/applications?waitMs=10000", "{\"userId\":\"w-2\"}", false), 200));
+        assertThat(late.path("reason").asText()).isEqualTo("SOLD_OUT");
+
+        JsonNode unknown = Json.MAPPER.readTree(
+                expect(post("/api/events/no-such-sale/applications?waitMs=10000", "{\"userId\":\"w-1\"}", false), 200));
+        assertThat(unknown.path("reason").asText()).isEqualTo("EVENT_UNKNOWN");
+    }
+
+    @Test
+    void creatingAnEventNeedsTheAdminToken() throws Exception {
+        assertThat(post("/api/events", "{\"eventId\":\"x\"}", false).statusCode()).isEqualTo(401);
+        HttpResponse<String> created = post("/api/events", "{\"eventId\":\"default-cap\"}", true);
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(Json.MAPPER.readTree(created.body()).path("cap").asInt()).isEqualTo(100);
+    }
+
+    @Test
+    void poisonRecordsOnEveryInputTopicLandOnTheFailedTopicAndProcessingGoesOn() throws Exception {
+        define("poison-sale", 5);
+        try (var producer = KAFKA.producer(new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            // Alone first: the failed record must be committed even when no good record follows it.
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.APPLY_REQUESTS, "poison-sale",
+                    "{\"userId\":".getBytes())).get();
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.ISSUED, "poison-sale",
+                    "not a coupon".getBytes())).get();
+        }
+        List<ConsumerRecord<byte[], byte[]>> failed = KAFKA.readAll(Topics.FAILED,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(), 2, Duration.ofSeconds(60));
+        Map<String, String> stageByTopic = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : failed) {
+            stageByTopic.put(io.couponissuer.kafka.FailedRecords.header(record.headers(), io.couponissuer.kafka.FailedRecords.TOPIC),
+                    io.couponissuer.kafka.FailedRecords.header(record.headers(), io.couponissuer.kafka.FailedRecords.STAGE));
+        }
+        assertThat(stageByTopic).containsEntry(Topics.APPLY_REQUESTS, "issuer").containsEntry(Topics.ISSUED, "writer");
+
+        JsonNode after = Json.MAPPER.readTree(
+                expect(post("/api/events/poison-sale/applications?waitMs=10000", "{\"userId\":\"p-1\"}", false), 200));
+        assertThat(after.path("status").asText()).isEqualTo("ISSUED");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (database.count("SELECT count(*) FROM coupon WHERE event_id = 'poison-sale'") < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(database.count("SELECT count(*) FROM coupon WHERE event_id = 'poison-sale'")).isEqualTo(1);
+    }
+
+    static String expect(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        return response.body();
+    }
+
+    /** The readable records of a topic; the poison test puts an unreadable one on coupon.issued. */
+    static <V> List<V> readable(String topic, Class<V> type) {
+        JsonSerde<V> serde = new JsonSerde<>(type);
+        List<V> values = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : KAFKA.readToEnd(topic, new StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(), Duration.ofSeconds(30))) {
+            try {
+                values.add(serde.deserialize(topic, record.value()));
+            } catch (org.apache.kafka.common.errors.SerializationException e) {
+                // not a decision: skipped here, the writer sends it to coupon.failed
+            }
+        }
+        return values;
+    }
+
+    /** Every user applies 1-5 times (to either event), {@code total} applications in all, shuffled. */
+    static List<Application> applications(Random random, List<String> events, int users, int total) {
+        int[] times = new int[users];
+        java.util.Arrays.fill(times, 1);
+        for (int extra = total - users; extra > 0; ) {
+            int user = random.nextInt(users);
+            if (times[user] < 5) {
+                times[user]++;
+                extra--;
+            }
+        }
+        List<Application> applications = new ArrayList<>();
+        for (int user = 0; user < users; user++) {
+            for (int t = 0; t < times[user]; t++) {
+                applications.add(new Application(events.get(random.nextInt(events.size())), "user-" + user));
+            }
+        }
+        Collections.shuffle(applications, random);
+        return applications;
+    }
+}

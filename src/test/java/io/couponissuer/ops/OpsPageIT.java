@@ -1,0 +1,217 @@
+package io.couponissuer.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.couponissuer.CouponSystem;
+import io.couponissuer.config.Setting;
+import io.couponissuer.config.Settings;
+import io.couponissuer.kafka.Json;
+import io.couponissuer.testing.KafkaBrokerExtension;
+import io.couponissuer.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole system in this JVM (real broker, real PostgreSQL), an event sold out, and the /ops page
+ * loaded in a real headless Chromium; plus /metrics and the writer-only role's health server.
+ */
+class OpsPageIT {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(3);
+
+    private static final String TOKEN = "ops-it-token";
+    private static final String EVENT = "flash-ops";
+    private static final int CAP = 5;
+    private static final int APPLICANTS = 8;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static TestDatabase database;
+    private static CouponSystem system;
+    private static Settings settings;
+    private static String base;
+
+    @BeforeAll
+    static void startAndSellOut() throws Exception {
+        database = TestDatabase.create();
+        settings = KAFKA.settings()
+                .with(Setting.COUPON_JDBC_URL, database.jdbcUrl())
+                .with(Setting.COUPON_HTTP_PORT, 0)
+                .with(Setting.COUPON_ISSUER_HTTP_PORT, freePort())
+                .with(Setting.COUPON_STATE_DIR, Path.of("target", "it-streams", UUID.randomUUID().toString()).toAbsolutePath())
+                .with(Setting.COUPON_ADMIN_TOKEN, TOKEN)
+                .with(Setting.COUPON_LAG_INTERVAL_MS, 300);
+        system = CouponSystem.start(settings, EnumSet.allOf(CouponSystem.Role.class));
+        base = "http://127.0.0.1:" + system.gatewayPort();
+
+        HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(base + "/api/events"))
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"eventId\":\"" + EVENT + "\",\"cap\":" + CAP + "}")));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        for (int i = 1; i <= APPLICANTS; i++) {
+            HttpResponse<String> applied = send(HttpRequest.newBuilder(URI.create(base + "/api/events/" + EVENT + "/applications"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"u-" + i + "\"}")));
+            assertThat(applied.statusCode()).as(applied.body()).isEqualTo(202);
+        }
+        // Sold out, stored by the writer, and the sampler has seen it all with the writer caught up.
+        await("summary shows the event sold out and both groups caught up", () -> summary(), summary ->
+                summary.get("events").size() == 1
+                        && summary.get("events").get(0).get("issued").asLong() == CAP
+                        && summary.get("lag") != null
+                        && summary.get("lag").get("groups").findValues("lag").stream().allMatch(lag -> lag.asLong() == 0));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (system != null) {
+            system.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void theOpsPageShowsTheEventAndTheGroupsInAHeadlessBrowser() throws Exception {
+        String dom = chromium("--dump-dom", "--virtual-time-budget=8000", base + "/ops");
+        assertThat(dom).contains("data-loaded=\"true\"");
+        assertThat(dom).containsPattern("<tr data-event=\"" + EVENT + "\"><td class=\"event-id\">" + EVENT
+                + "</td><td class=\"issued\">5 / 5</td>.*?<td class=\"remaining\">0</td></tr>");
+        assertThat(dom).contains("data-key=\"group-coupon-issuer\"").contains("data-key=\"group-coupon-writer\"");
+        assertThat(dom).containsPattern("data-series=\"coupon-writer\"");
+        assertThat(dom).containsPattern("data-key=\"accepted\"><div>accepted</div><div class=\"value \">[0-9.]+</div>");
+
+        Path screenshot = Path.of("target", "ops-page.png").toAbsolutePath();
+        Files.deleteIfExists(screenshot);
+        chromium("--screenshot=" + screenshot, "--window-size=1200,900", "--virtual-time-budget=8000", base + "/ops");
+        assertThat(screenshot).exists();
+        assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+    }
+
+    @Test
+    void theSummaryAgreesWithTheDatabaseAndTheStores() throws Exception {
+        JsonNode summary = summary();
+        JsonNode event = summary.get("events").get(0);
+        assertThat(event.get("eventId").asText()).isEqualTo(EVENT);
+        assertThat(event.get("remaining").asLong()).isZero();
+        assertThat(database.count("SELECT count(*) FROM coupon WHERE event_id = '" + EVENT + "'")).isEqualTo(CAP);
+        // The writer read a transactional topic to its end: lag 0 and OK, not the marker's 1.
+        JsonNode writer = summary.get("lag").get("groups").get(1);
+        assertThat(writer.get("group").asText()).isEqualTo("coupon-writer");
+        assertThat(writer.get("status").asText()).isEqualTo("OK");
+        assertThat(summary.get("history").size()).isGreaterThan(1);
+    }
+
+    @Test
+    void metricsCarryLagEventCountsRejectionsStreamsStateAndTheWriter() throws Exception {
+        // Processor-node metrics appear when the binder next looks for new metrics (every 10 s).
+        String metrics = await("end-to-end latency in /metrics",
+                () -> send(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET()).body(),
+                body -> body.contains("kafka_stream_processor_node_record_e2e_latency_avg{"));
+        Files.writeString(Path.of("target", "ops-metrics.txt"), metrics);
+        assertThat(metrics)
+                .containsPattern("(?m)^kafka_consumergroup_group_lag\\{group=\"coupon-issuer\",partition=\"\\d\",topic=\"coupon.apply-requests\"} 0\\.0$")
+                .containsPattern("(?m)^kafka_consumergroup_group_lag_seconds\\{group=\"coupon-writer\",partition=\"\\d\",topic=\"coupon.issued\"} 0\\.0$")
+                .containsPattern("(?m)^coupon_consumergroup_status\\{group=\"coupon-writer\"} 0\\.0$")
+                .containsPattern("(?m)^coupon_event_issued\\{event=\"" + EVENT + "\"} 5\\.0$")
+                .containsPattern("(?m)^coupon_event_remaining\\{event=\"" + EVENT + "\"} 0\\.0$")
+                .containsPattern("(?m)^coupon_issuer_rejections_total\\{event=\"" + EVENT + "\",reason=\"SOLD_OUT\"} 3\\.0$")
+                .containsPattern("(?m)^coupon_issuer_streams_state\\{state=\"RUNNING\"} 1\\.0$")
+                .containsPattern("(?m)^coupon_writer_rows_total\\{result=\"inserted\"} 5\\.0$")
+                .containsPattern("(?m)^coupon_writer_db_commit_seconds_count ")
+                .containsPattern("(?m)^coupon_gateway_requests_seconds_count\\{.*route=\"/api/events/\\{eventId}/applications\".*status=\"202\"} 8")
+                .containsPattern("(?m)^kafka_stream_thread_process_rate\\{")
+                .containsPattern("(?m)^kafka_stream_processor_node_record_e2e_latency_avg\\{");
+    }
+
+    @Test
+    void theWriterAloneServesHealthAndMetricsOnItsOwnPort() throws Exception {
+        int port = freePort();
+        Settings writerOnly = settings.with(Setting.COUPON_WRITER_HTTP_PORT, port)
+                .with(Setting.COUPON_WRITER_GROUP_ID, "ops-it-writer-only");
+        try (CouponSystem writer = CouponSystem.start(writerOnly, EnumSet.of(CouponSystem.Role.WRITER))) {
+            String writerBase = "http://127.0.0.1:" + port;
+            assertThat(send(HttpRequest.newBuilder(URI.create(writerBase + "/health/live")).GET()).statusCode()).isEqualTo(200);
+            JsonNode ready = await("the writer-only process is ready", () -> Json.MAPPER.readTree(
+                    send(HttpRequest.newBuilder(URI.create(writerBase + "/health/ready")).GET()).body()),
+                    body -> "READY".equals(body.get("status").asText()));
+            assertThat(ready.get("checks").has("writer")).isTrue();
+            assertThat(ready.get("checks").has("kafka")).isTrue();
+            assertThat(send(HttpRequest.newBuilder(URI.create(writerBase + "/metrics")).GET()).body())
+                    .contains("coupon_writer_db_connected");
+        }
+    }
+
+    private static JsonNode summary() throws Exception {
+        return Json.MAPPER.readTree(send(HttpRequest.newBuilder(URI.create(base + "/api/ops/summary")).GET()).body());
+    }
+
+    /** Runs Chromium headless with the flags a test box needs and returns its standard output. */
+    private static String chromium(String... args) throws Exception {
+        Path profile = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "chromium-profile");
+        List<String> command = new ArrayList<>(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile));
+        command.addAll(List.of(args));
+        Path output = profile.resolve("stdout.txt");
+        Process process = new ProcessBuilder(command).redirectOutput(output.toFile())
+                .redirectError(profile.resolve("stderr.txt").toFile()).start();
+        try {
+            assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("chromium finished").isTrue();
+        } finally {
+            process.destroyForcibly();
+        }
+        assertThat(process.exitValue()).as(Files.readString(profile.resolve("stderr.txt"))).isZero();
+        return Files.readString(output);
+    }
+
+    interface Probe<T> {
+        T get() throws Exception;
+    }
+
+    private static <T> T await(String what, Probe<T> probe, Predicate<T> done) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        T last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = probe.get();
+                if (done.test(last)) {
+                    return last;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("timed out waiting until " + what + "; last: " + last);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

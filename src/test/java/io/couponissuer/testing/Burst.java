@@ -1,0 +1,179 @@
+package io.couponissuer.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.couponissuer.kafka.Json;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Applications over HTTP from many concurrent clients, paced at a fixed rate, until {@link #stop()}:
+ * a fault can be injected while it runs and the burst spans it. Application {@code i} is for event
+ * {@code i mod events}; every {@code duplicateEvery}-th application repeats an earlier applicant of
+ * the same event, so invariant 2 is exercised too.
+ *
+ * <p>Records every answer: each 202 with its requestId and when it came, each 503 (the gateway's
+ * "the broker did not take it"), and anything else (which no test expects).
+ */
+public final class Burst implements AutoCloseable {
+    /** A 202: the gateway says the broker has this application. */
+    public record Accepted(String requestId, String eventId, String userId, long atNanos) {
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final String gatewayUrl;
+    private final List<String> events;
+    private final double perSecond;
+    private final int duplicateEvery;
+    private final String userPrefix;
+    private final AtomicInteger next = new AtomicInteger();
+    private final Map<String, Accepted> accepted = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Long> unavailableAtNanos = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
+    private final List<Thread> clients = new ArrayList<>();
+    private final CountDownLatch done;
+    private volatile boolean stopping;
+    private long startNanos;
+
+    private Burst(String gatewayUrl, List<String> events, int clients, double perSecond, int duplicateEvery,
+                  String userPrefix) {
+        this.gatewayUrl = gatewayUrl;
+        this.events = List.copyOf(events);
+        this.perSecond = perSecond;
+        this.duplicateEvery = duplicateEvery;
+        this.userPrefix = userPrefix;
+        this.done = new CountDownLatch(clients);
+        for (int c = 0; c < clients; c++) {
+            this.clients.add(new Thread(this::client, "burst-client-" + c));
+        }
+    }
+
+    /** Starts {@code clients} threads that together send {@code perSecond} applications a second. */
+    public static Burst start(String gatewayUrl, List<String> events, int clients, double perSecond,
+                              int duplicateEvery, String userPrefix) {
+        Burst burst = new Burst(gatewayUrl, events, clients, perSecond, duplicateEvery, userPrefix);
+        burst.startNanos = System.nanoTime();
+        burst.clients.forEach(Thread::start);
+        return burst;
+    }
+
+    private void client() {
+        try {
+            while (!stopping) {
+                int i = next.getAndIncrement();
+                // Paced by index, not per client: a client stuck on a slow answer does not slow the others.
+                long dueNanos = startNanos + (long) (i * 1e9 / perSecond);
+                long waitNanos = dueNanos - System.nanoTime();
+                if (waitNanos > 0) {
+                    Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
+                }
+                if (stopping) {
+                    return;
+                }
+                apply(events.get(i % events.size()), userOf(i));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            done.countDown();
+        }
+    }
+
+    /** Application i's user: a new one, or every duplicateEvery-th time an earlier user of the same event. */
+    private String userOf(int i) {
+        int round = events.size();
+        if (duplicateEvery > 0 && i % duplicateEvery == duplicateEvery - 1 && i >= round * 8) {
+            // Same event (a multiple of the round back), one to seven rounds back: an applicant seen before.
+            return userPrefix + (i - round * (1 + (i / round) % 7));
+        }
+        return userPrefix + i;
+    }
+
+    private void apply(String eventId, String userId) throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(gatewayUrl + "/api/events/" + eventId + "/applications"))
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(15))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + userId + "\"}"))
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 202) {
+                JsonNode body = Json.MAPPER.readTree(response.body());
+                String requestId = body.path("requestId").asText();
+                accepted.put(requestId, new Accepted(requestId, eventId, userId, System.nanoTime()));
+            } else if (response.statusCode() == 503) {
+                unavailableAtNanos.add(System.nanoTime());
+            } else {
+                unexpected.add(response.statusCode() + " " + response.body());
+            }
+        } catch (IOException e) {
+            unexpected.add(e.toString());
+        }
+    }
+
+    /** Stops sending and waits for the answers of requests in flight. */
+    public Burst stop() throws InterruptedException {
+        stopping = true;
+        if (!done.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new AssertionError("burst clients did not finish within 30 s");
+        }
+        return this;
+    }
+
+    public Map<String, Accepted> accepted() {
+        return Map.copyOf(accepted);
+    }
+
+    public int acceptedCount() {
+        return accepted.size();
+    }
+
+    public List<Long> unavailableAtNanos() {
+        return List.copyOf(unavailableAtNanos);
+    }
+
+    public List<String> unexpected() {
+        return List.copyOf(unexpected);
+    }
+
+    /** Applications sent so far. */
+    public int sent() {
+        return Math.min(next.get(), accepted.size() + unavailableAtNanos.size() + unexpected.size());
+    }
+
+    /** Waits until at least {@code count} applications have been accepted. */
+    public void awaitAccepted(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (accepted.size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + accepted.size() + " of " + count + " applications accepted within "
+                        + timeout + "; 503s: " + unavailableAtNanos.size() + ", unexpected: " + unexpected);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    public String summary() {
+        return String.format("sent %d applications in %.1f s: %d x 202, %d x 503, %d other",
+                accepted.size() + unavailableAtNanos.size() + unexpected.size(),
+                (System.nanoTime() - startNanos) / 1e9, accepted.size(), unavailableAtNanos.size(), unexpected.size());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (!stopping) {
+            stop();
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package io.couponissuer.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The whole system as separate OS processes on this machine: a broker process (so it can be stopped
+ * and started), a gateway, issuers and a writer, each a {@link RoleProcess}, on free ports, with the
+ * writer reaching PostgreSQL through a {@link TcpProxy} so a test can cut it off. Every process and
+ * the proxy end in {@link #close()}.
+ */
+public final class CouponCluster implements AutoCloseable {
+    public static final String ADMIN_TOKEN = "fault-test-token";
+    /** Generous: a dynamic member that rejoins waits out a dead member's session (45 s by Kafka's default). */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+
+    private final Path dir;
+    private final TestDatabase database;
+    private final TcpProxy databaseProxy;
+    private final int brokerPort = freePort();
+    private final int controllerPort = freePort();
+    private final int gatewayPort = freePort();
+    /** The writer process serves health and metrics when it runs without the gateway. */
+    private final int writerPort = freePort();
+    private final Map<String, Integer> issuerPorts = new LinkedHashMap<>();
+    private final Map<String, String> common;
+    private final List<RoleProcess> processes = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private List<String> jvmOptions = RoleProcess.SMALL_JVM;
+    private RoleProcess broker;
+    private RoleProcess gateway;
+    private RoleProcess writer;
+    private final Map<String, RoleProcess> issuers = new LinkedHashMap<>();
+
+    /**
+     * @param issuerIds           the issuer instances there will be (their ports are fixed now, so the
+     *                            gateway knows them all); each is a static member with this id
+     * @param sessionTimeoutMs    COUPON_SESSION_TIMEOUT_MS of issuers and writer
+     */
+    public CouponCluster(String name, TestDatabase database, List<String> issuerIds, int sessionTimeoutMs)
+            throws IOException {
+        this.dir = Path.of("target", "fault-it", name + "-" + UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
+        this.database = database;
+        this.databaseProxy = new TcpProxy("127.0.0.1", 5432);
+        issuerIds.forEach(id -> issuerPorts.put(id, freePort()));
+        this.common = Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers(),
+                "COUPON_TOPIC_PARTITIONS", "3",
+                "COUPON_ADMIN_TOKEN", ADMIN_TOKEN,
+                "COUPON_SESSION_TIMEOUT_MS", String.valueOf(sessionTimeoutMs),
+                // Kafka's own INFO lines (rebalances, restores, fencing) are the evidence when a test fails.
+                "COUPON_KAFKA_LOG_LEVEL", "INFO");
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + brokerPort;
+    }
+
+    public String gatewayUrl() {
+        return "http://127.0.0.1:" + gatewayPort;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public TcpProxy databaseProxy() {
+        return databaseProxy;
+    }
+
+    public RoleProcess startBroker() {
+        broker = track(RoleProcess.start("broker", "broker", jvmOptions, env(Map.of(
+                "COUPON_BROKER_DIR", dir.resolve("kafka").toString(),
+                "COUPON_BROKER_PORT", String.valueOf(brokerPort),
+                "COUPON_BROKER_CONTROLLER_PORT", String.valueOf(controllerPort),
+                "COUPON_KAFKA_LOG_LEVEL", "WARN")), dir));
+        awaitBroker();
+        return broker;
+    }
+
+    /** Waits for the broker's "ready" line (it prints it after creating the topics). */
+    public Duration awaitBroker() {
+        return broker.awaitLog("Kafka broker ready", START_TIMEOUT);
+    }
+
+    public RoleProcess startGateway() {
+        String issuerUrls = issuerPorts.values().stream().map(port -> "http://127.0.0.1:" + port)
+                .collect(Collectors.joining(","));
+        gateway = track(RoleProcess.start("gateway", "gateway", jvmOptions, env(Map.of(
+                "COUPON_HTTP_PORT", String.valueOf(gatewayPort),
+                "COUPON_ISSUER_URL", issuerUrls)), dir));
+        gateway.awaitHttpOk(gatewayUrl() + "/health/ready", START_TIMEOUT);
+        return gateway;
+    }
+
+    /** JVM options of the processes started from now on (default {@link RoleProcess#SMALL_JVM}). */
+    public CouponCluster jvmOptions(List<String> options) {
+        this.jvmOptions = List.copyOf(options);
+        return this;
+    }
+
+    /** Starts (or restarts) issuer {@code id}, a static member with that id, and waits until its streams are RUNNING. */
+    public RoleProcess startIssuer(String id) {
+        return startIssuer(id, Map.of("COUPON_INSTANCE_ID", id));
+    }
+
+    /**
+     * Starts (or restarts) issuer {@code id} with these extra settings (they apply from its first
+     * start on) and waits until its streams are RUNNING.
+     */
+    public RoleProcess startIssuer(String id, Map<String, String> extra) {
+        RoleProcess issuer = issuers.get(id);
+        if (issuer == null) {
+            Map<String, String> own = new HashMap<>(Map.of(
+                    "COUPON_STATE_DIR", dir.resolve("state-" + id).toString(),
+                    "COUPON_ISSUER_HTTP_PORT", String.valueOf(issuerPorts.get(id)),
+                    "COUPON_STANDBY_REPLICAS", "1"));
+            own.putAll(extra);
+            issuer = track(RoleProcess.start("issuer-" + id, "issuer", jvmOptions, env(own), dir));
+            issuers.put(id, issuer);
+        } else {
+            issuer.start();
+        }
+        awaitIssuerRunning(id, START_TIMEOUT);
+        return issuer;
+    }
+
+    public Duration awaitIssuerRunning(String id, Duration timeout) {
+        return issuers.get(id).awaitHttpOk("http://127.0.0.1:" + issuerPorts.get(id) + "/health/ready", timeout);
+    }
+
+    public RoleProcess issuer(String id) {
+        return issuers.get(id);
+    }
+
+    public Path issuerStateDir(String id) {
+        return dir.resolve("state-" + id);
+    }
+
+    /** Starts (or restarts) the writer, through the database proxy, and waits until it has partitions. */
+    public RoleProcess startWriter() {
+        if (writer == null) {
+            writer = track(RoleProcess.start("writer", "writer", jvmOptions, env(Map.of(
+                    "COUPON_JDBC_URL", database.jdbcUrl(databaseProxy.hostPort()),
+                    "COUPON_JDBC_TIMEOUT_MS", "1000",
+                    "COUPON_WRITER_HTTP_PORT", String.valueOf(writerPort),
+                    // Short back-off: an outage of a few seconds should not cost ten more.
+                    "COUPON_WRITER_RETRY_MAX_MS", "1000")), dir));
+        } else {
+            writer.start();
+        }
+        writer.awaitLog("Writer assigned [coupon", START_TIMEOUT);
+        return writer;
+    }
+
+    public RoleProcess broker() {
+        return broker;
+    }
+
+    public RoleProcess gateway() {
+        return gateway;
+    }
+
+    public RoleProcess writer() {
+        return writer;
+    }
+
+    /** Defines an event through the gateway (admin API), as an operator would. */
+    public void createEvent(String eventId, int cap) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl() + "/api/events"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"eventId\":\"" + eventId + "\",\"cap\":" + cap + "}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new AssertionError("creating event " + eventId + ": " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    private Map<String, String> env(Map<String, String> own) {
+        Map<String, String> env = new HashMap<>(common);
+        env.putAll(own);
+        return env;
+    }
+
+    private RoleProcess track(RoleProcess process) {
+        processes.add(process);
+        return process;
+    }
+
+    /**
+     * Kills every process (kill -9: nothing to keep), closes the proxy, and deletes the broker and
+     * state data (hundreds of MB after a big run); the logs stay for a post-mortem.
+     */
+    @Override
+    public void close() throws IOException {
+        try {
+            for (RoleProcess process : processes) {
+                process.kill();
+            }
+        } finally {
+            databaseProxy.close();
+        }
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path entry : entries.filter(p -> !p.getFileName().toString().endsWith(".log")).toList()) {
+                deleteRecursively(entry);
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        try (Stream<Path> paths = Files.walk(path)) {
+            for (Path each : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(each);
+            }
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
