@@ -40,7 +40,7 @@ public final class Json {
                 return (Instant) context.handleUnexpectedToken(Instant.class, parser);
             }
             try {
-                return Instant.parse(parser.getText());
+                return IsoInstants.parse(parser.getText());
             } catch (DateTimeParseException e) {
                 return (Instant) context.handleWeirdStringValue(Instant.class, parser.getText(),
                         "not an ISO-8601 instant such as 2026-11-25T10:00:00Z");
