@@ -9,7 +9,6 @@ import io.couponissuer.issuer.CouponIssuer;
 import io.couponissuer.issuer.FailoverIssuerQueries;
 import io.couponissuer.issuer.IssuerQueries;
 import io.couponissuer.issuer.IssuerStoreRoutes;
-import io.couponissuer.issuer.RemoteIssuerQueries;
 import io.couponissuer.kafka.Json;
 import io.couponissuer.kafka.TopicSetup;
 import io.couponissuer.ops.HealthCheck;
@@ -36,13 +35,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
@@ -147,11 +143,7 @@ public final class CouponSystem implements AutoCloseable {
             queries = issuer.queries();
             checks.add(issuer.health());
         } else {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-            queries = new FailoverIssuerQueries(Arrays.stream(settings.get(Setting.COUPON_ISSUER_URL).split(","))
-                    .map(String::trim).filter(url -> !url.isEmpty())
-                    .map(url -> (IssuerQueries) new RemoteIssuerQueries(http, URI.create(url.endsWith("/") ? url : url + "/"), false))
-                    .toList());
+            queries = FailoverIssuerQueries.overHttp(settings.get(Setting.COUPON_ISSUER_URL));
         }
         CommandPublisher publisher = new CommandPublisher(settings);
         running.push(publisher);

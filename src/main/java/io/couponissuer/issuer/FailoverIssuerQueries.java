@@ -2,6 +2,10 @@ package io.couponissuer.issuer;
 
 import io.couponissuer.message.Decision;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -15,6 +19,15 @@ public final class FailoverIssuerQueries implements IssuerQueries {
             throw new IllegalArgumentException("at least one issuer instance is needed");
         }
         this.instances = List.copyOf(instances);
+    }
+
+    /** Issuer instances at these comma-separated base URLs (COUPON_ISSUER_URL), asked in order. */
+    public static FailoverIssuerQueries overHttp(String commaSeparatedUrls) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        return new FailoverIssuerQueries(Arrays.stream(commaSeparatedUrls.split(","))
+                .map(String::trim).filter(url -> !url.isEmpty())
+                .map(url -> (IssuerQueries) new RemoteIssuerQueries(http, URI.create(url.endsWith("/") ? url : url + "/"), false))
+                .toList());
     }
 
     @Override

@@ -25,6 +25,8 @@ public final class IssuerStreamsConfig {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.getInt(Setting.COUPON_COMMIT_INTERVAL_MS));
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
+        // The topology has no global stores; opting in now is the 5.0 default and silences a warning.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
                 settings.getInt(Setting.COUPON_SESSION_TIMEOUT_MS));
         String instanceId = settings.get(Setting.COUPON_INSTANCE_ID);

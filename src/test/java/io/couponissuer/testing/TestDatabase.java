@@ -19,6 +19,7 @@ import java.util.UUID;
  */
 public final class TestDatabase implements AutoCloseable {
     public static final String HOST_PORT = "127.0.0.1:5432";
+    private static final String UNDEFINED_TABLE = "42P01";
     private static final String ADMIN_URL = "jdbc:postgresql://" + HOST_PORT + "/postgres";
     private static final String USER = "postgres";
 
@@ -66,11 +67,20 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * The count a query returns; 0 while the table does not exist yet (the writer creates it
+     * asynchronously at start, and tests poll for rows from the moment they start it).
+     */
     public long count(String sql) throws SQLException {
         try (Connection connection = connect(); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getLong(1);
+        } catch (SQLException e) {
+            if (UNDEFINED_TABLE.equals(e.getSQLState())) {
+                return 0;
+            }
+            throw e;
         }
     }
 
