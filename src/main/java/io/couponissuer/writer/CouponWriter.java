@@ -35,6 +35,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -136,9 +137,15 @@ public final class CouponWriter implements AutoCloseable {
             consumer.subscribe(List.of(Topics.ISSUED), new DropRevoked());
             LOG.info("Writer consuming {} as group {} into {}", Topics.ISSUED, config.groupId(), config.jdbcUrl());
             while (!closing) {
-                poll();
-                if (!pending.isEmpty() && System.nanoTime() - retryAtNanos >= 0) {
-                    writeNextBatch();
+                try {
+                    poll();
+                    if (!pending.isEmpty() && System.nanoTime() - retryAtNanos >= 0) {
+                        writeNextBatch();
+                    }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException unexpected) {
+                    recover(unexpected);
                 }
             }
         } catch (WakeupException e) {
@@ -157,6 +164,45 @@ public final class CouponWriter implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("Writer consumer did not close cleanly", e);
             }
+        }
+    }
+
+    /**
+     * An error nobody planned for (a bug, a driver surprise) must not end the writer for good:
+     * forget what is pending, go back to the committed offsets (nothing past them was committed to
+     * the database by this loop without its offsets), back off, and go on. The group membership is
+     * kept, and health says why the writer is not ready meanwhile.
+     */
+    private void recover(RuntimeException error) {
+        Duration delay = backoff.next();
+        metrics.retries.increment();
+        status = HealthCheck.Status.notReady(COMPONENT, "recovering from " + DatabaseErrors.describe(error));
+        LOG.error("Writer hit an unexpected error; re-reading from the committed offsets in {} ms", delay.toMillis(), error);
+        try {
+            Set<TopicPartition> assigned = consumer.assignment();
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned, Duration.ofSeconds(10));
+            for (TopicPartition partition : assigned) {
+                OffsetAndMetadata offset = committed.get(partition);
+                if (offset != null) {
+                    consumer.seek(partition, offset);
+                } else {
+                    consumer.seekToBeginning(List.of(partition));
+                }
+            }
+            pending.clear(); // only once the positions are back at the committed offsets: nothing is skipped
+        } catch (WakeupException e) {
+            throw e;
+        } catch (RuntimeException seekFailed) {
+            // Positions and pending records still match: keep them and retry the same batch later.
+            LOG.warn("Could not rewind to the committed offsets ({}); retrying the pending batch as it is",
+                    seekFailed.toString());
+        }
+        retryAtNanos = System.nanoTime() + delay.toNanos();
+        try {
+            stopping.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            closing = true;
         }
     }
 
