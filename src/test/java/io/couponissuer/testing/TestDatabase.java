@@ -84,6 +84,15 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /** {@link #count} for polling lambdas, which cannot throw checked exceptions. */
+    public long rows(String sql) {
+        try {
+            return count(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public List<String> strings(String sql) throws SQLException {
         List<String> values = new ArrayList<>();
         try (Connection connection = connect(); Statement statement = connection.createStatement();

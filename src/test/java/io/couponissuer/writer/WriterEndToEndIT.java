@@ -67,13 +67,6 @@ class WriterEndToEndIT {
         return new CouponWriter(settings, CouponDataSource.create(settings, "it-writer"), registry);
     }
 
-    private static long count(String sql) {
-        try {
-            return database.count(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static double rows(SimpleMeterRegistry registry, String result) {
         return registry.get("coupon.writer.rows").tag("result", result).counter().count();
@@ -93,11 +86,11 @@ class WriterEndToEndIT {
         SimpleMeterRegistry first = new SimpleMeterRegistry();
         try (CouponWriter writer = writer(settings, first)) {
             writer.start();
-            await("300 rows", Duration.ofSeconds(60), () -> count("SELECT count(*) FROM coupon") == 300);
+            await("300 rows", Duration.ofSeconds(60), () -> database.rows("SELECT count(*) FROM coupon") == 300);
             await("offsets committed", Duration.ofSeconds(30), () -> committed("writer-e2e").equals(endOfIssued()));
             assertThat(writer.health().check().ready()).isTrue();
         }
-        assertThat(count("SELECT count(*) FROM coupon WHERE event_id = 'ev-x'")).isZero();
+        assertThat(database.rows("SELECT count(*) FROM coupon WHERE event_id = 'ev-x'")).isZero();
         assertThat(rows(first, "inserted")).isEqualTo(300);
         assertThat(first.get("coupon.writer.batch.size").summary().max()).isLessThanOrEqualTo(50);
         assertThat(first.get("coupon.writer.db.commit").timer().count()).isGreaterThanOrEqualTo(6);
@@ -116,8 +109,8 @@ class WriterEndToEndIT {
             await("300 re-delivered", Duration.ofSeconds(60), () -> rows(second, "already_present") == 300);
         }
         assertThat(rows(second, "inserted")).isZero();
-        assertThat(count("SELECT count(*) FROM coupon")).isEqualTo(300);
-        assertThat(count("SELECT count(DISTINCT (event_id, user_id)) FROM coupon")).isEqualTo(300);
+        assertThat(database.rows("SELECT count(*) FROM coupon")).isEqualTo(300);
+        assertThat(database.rows("SELECT count(DISTINCT (event_id, user_id)) FROM coupon")).isEqualTo(300);
         assertThat(failedOfStageWriter()).isEmpty();
     }
 
@@ -135,7 +128,7 @@ class WriterEndToEndIT {
         try (CouponWriter writer = writer(settings, registry)) {
             writer.start();
             await("10 rows of ev-g", Duration.ofSeconds(60),
-                    () -> count("SELECT count(*) FROM coupon WHERE event_id = 'ev-g'") == 10);
+                    () -> database.rows("SELECT count(*) FROM coupon WHERE event_id = 'ev-g'") == 10);
             await("offsets committed", Duration.ofSeconds(30), () -> committed("writer-garbage").equals(endOfIssued()));
         }
         List<ConsumerRecord<byte[], byte[]>> failed = failedOfStageWriter();

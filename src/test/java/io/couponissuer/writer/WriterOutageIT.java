@@ -46,13 +46,6 @@ class WriterOutageIT {
         database.close();
     }
 
-    private static long count(String sql) {
-        try {
-            return database.count(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Test
     void anOutageLosesNothingDoublesNothingAndKeepsTheGroupMember() throws Exception {
@@ -69,7 +62,7 @@ class WriterOutageIT {
         try (CouponWriter writer = new CouponWriter(settings, CouponDataSource.create(settings, "it-outage"), registry)) {
             writer.start();
             produce(settings, coupons("out", 1, 100), true);
-            await("first 100 rows", Duration.ofSeconds(60), () -> count("SELECT count(*) FROM coupon") == 100);
+            await("first 100 rows", Duration.ofSeconds(60), () -> database.rows("SELECT count(*) FROM coupon") == 100);
             MemberDescription member = awaitValue(this::stableMember);
 
             proxy.cut();
@@ -85,15 +78,15 @@ class WriterOutageIT {
             assertThat(member.assignment().topicPartitions()).hasSize(3);
 
             proxy.restore();
-            await("all 300 rows", Duration.ofSeconds(60), () -> count("SELECT count(*) FROM coupon") == 300);
+            await("all 300 rows", Duration.ofSeconds(60), () -> database.rows("SELECT count(*) FROM coupon") == 300);
             await("ready again", Duration.ofSeconds(10), () -> writer.health().check().ready());
             assertThat(awaitValue(this::stableMember).consumerId()).isEqualTo(member.consumerId());
         } finally {
             proxy.restore();
         }
-        assertThat(count("SELECT count(*) FROM coupon WHERE event_id = 'out'")).isEqualTo(250);
-        assertThat(count("SELECT count(*) FROM coupon WHERE event_id = 'out2'")).isEqualTo(50);
-        assertThat(count("SELECT count(DISTINCT coupon_id) FROM coupon")).isEqualTo(300);
+        assertThat(database.rows("SELECT count(*) FROM coupon WHERE event_id = 'out'")).isEqualTo(250);
+        assertThat(database.rows("SELECT count(*) FROM coupon WHERE event_id = 'out2'")).isEqualTo(50);
+        assertThat(database.rows("SELECT count(DISTINCT coupon_id) FROM coupon")).isEqualTo(300);
         assertThat(registry.get("coupon.writer.rows").tag("result", "inserted").counter().count()).isEqualTo(300);
     }
 

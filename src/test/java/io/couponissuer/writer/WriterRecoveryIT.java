@@ -58,13 +58,6 @@ class WriterRecoveryIT {
                 });
     }
 
-    private static long count(String sql) {
-        try {
-            return database.count(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Test
     void anUnexpectedErrorIsRecoveredFromWithoutLossOrDuplicates() throws Exception {
@@ -80,16 +73,16 @@ class WriterRecoveryIT {
              CouponWriter writer = new CouponWriter(settings, failingOnDemand(pool, failures), registry)) {
             writer.start();
             produce(settings, coupons("rec", 1, 60), true);
-            await("first 60 rows", Duration.ofSeconds(60), () -> count("SELECT count(*) FROM coupon") == 60);
+            await("first 60 rows", Duration.ofSeconds(60), () -> database.rows("SELECT count(*) FROM coupon") == 60);
 
             failures.set(3);
             produce(settings, coupons("rec", 61, 200), true);
-            await("all 200 rows", Duration.ofSeconds(60), () -> count("SELECT count(*) FROM coupon") == 200);
+            await("all 200 rows", Duration.ofSeconds(60), () -> database.rows("SELECT count(*) FROM coupon") == 200);
             await("ready again", Duration.ofSeconds(10), () -> writer.health().check().ready());
 
             assertThat(failures).as("every simulated failure was hit").hasValue(0);
             assertThat(registry.get("coupon.writer.retries").counter().count()).isGreaterThanOrEqualTo(3);
-            assertThat(count("SELECT count(DISTINCT coupon_id) FROM coupon")).isEqualTo(200);
+            assertThat(database.rows("SELECT count(DISTINCT coupon_id) FROM coupon")).isEqualTo(200);
             assertThat(registry.get("coupon.writer.rows").tag("result", "inserted").counter().count()).isEqualTo(200);
         }
     }

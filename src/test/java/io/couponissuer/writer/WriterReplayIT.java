@@ -45,13 +45,6 @@ class WriterReplayIT {
         database.close();
     }
 
-    private static long count(String sql) {
-        try {
-            return database.count(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Runs {@code replay} as the CLI would, returning exit code and output. */
     private static Run replay(Settings settings, String... args) {
@@ -87,11 +80,11 @@ class WriterReplayIT {
         try (CouponWriter writer = new CouponWriter(settings, CouponDataSource.create(settings, "it-writer"), registry)) {
             writer.start();
             await("the 19 others", Duration.ofSeconds(60),
-                    () -> count("SELECT count(*) FROM coupon WHERE request_id <> 'stray'") == 19);
+                    () -> database.rows("SELECT count(*) FROM coupon WHERE request_id <> 'stray'") == 19);
             await("the refusal counted", Duration.ofSeconds(30),
                     () -> registry.get("coupon.writer.failed.records").tag("reason", "refused").counter().count() == 1);
         }
-        assertThat(count("SELECT count(*) FROM coupon WHERE coupon_id = 'rp-7'")).isZero();
+        assertThat(database.rows("SELECT count(*) FROM coupon WHERE coupon_id = 'rp-7'")).isZero();
         List<ConsumerRecord<byte[], byte[]>> failed = writerFailures();
         assertThat(failed).singleElement().satisfies(record -> {
             assertThat(new String(record.value())).contains("\"couponId\":\"rp-7\"");
@@ -117,8 +110,8 @@ class WriterReplayIT {
         Run fixed = replay(settings);
         assertThat(fixed.exit()).as(fixed.output()).isZero();
         assertThat(fixed.output()).contains("1 writer records read").contains("1 inserted").contains("0 still failing");
-        assertThat(count("SELECT count(*) FROM coupon WHERE event_id = 'rp'")).isEqualTo(20);
-        assertThat(count("SELECT count(*) FROM coupon WHERE coupon_id = 'rp-7' AND user_id = 'alice'")).isOne();
+        assertThat(database.rows("SELECT count(*) FROM coupon WHERE event_id = 'rp'")).isEqualTo(20);
+        assertThat(database.rows("SELECT count(*) FROM coupon WHERE coupon_id = 'rp-7' AND user_id = 'alice'")).isOne();
 
         Run again = replay(settings);
         assertThat(again.exit()).as(again.output()).isZero();
