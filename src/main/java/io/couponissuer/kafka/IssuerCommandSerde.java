@@ -23,6 +23,8 @@ public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serialize
     public static final String TYPE_DEFINITION = "EventDefinition";
 
     private final JsonSerde<IssuerCommand> writer = new JsonSerde<>(IssuerCommand.class);
+    private final JsonSerde<ApplyRequest> applications = new JsonSerde<>(ApplyRequest.class);
+    private final JsonSerde<EventDefinition> definitions = new JsonSerde<>(EventDefinition.class);
 
     @Override
     public byte[] serialize(String topic, IssuerCommand data) {
@@ -40,7 +42,7 @@ public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serialize
 
     @Override
     public IssuerCommand deserialize(String topic, byte[] data) {
-        return JsonSerde.read(ApplyRequest.class, topic, data);
+        return applications.deserialize(topic, data);
     }
 
     @Override
@@ -49,8 +51,8 @@ public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serialize
         String name = type == null || type.value() == null ? TYPE_APPLY
                 : new String(type.value(), StandardCharsets.UTF_8);
         return switch (name) {
-            case TYPE_APPLY -> JsonSerde.read(ApplyRequest.class, topic, data);
-            case TYPE_DEFINITION -> JsonSerde.read(EventDefinition.class, topic, data);
+            case TYPE_APPLY -> applications.deserialize(topic, data);
+            case TYPE_DEFINITION -> definitions.deserialize(topic, data);
             default -> throw new SerializationException("cannot read " + topic + ": unknown " + TYPE_HEADER
                     + " header '" + name + "' (expected " + TYPE_APPLY + " or " + TYPE_DEFINITION + ")");
         };

@@ -1,5 +1,6 @@
 package io.couponissuer.kafka;
 
+import com.fasterxml.jackson.databind.ObjectReader;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -14,9 +15,12 @@ import java.io.IOException;
  */
 public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
     private final Class<T> type;
+    /** Resolved once: the issuer reads one of these per record. */
+    private final ObjectReader reader;
 
     public JsonSerde(Class<T> type) {
         this.type = type;
+        this.reader = Json.MAPPER.readerFor(type);
     }
 
     @Override
@@ -33,21 +37,18 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
 
     @Override
     public T deserialize(String topic, byte[] data) {
-        return read(type, topic, data);
-    }
-
-    static <R> R read(Class<R> type, String topic, byte[] data) {
+        String name = type.getSimpleName();
         if (data == null || data.length == 0) {
-            throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic + ": empty value");
+            throw new SerializationException("cannot read " + name + " from " + topic + ": empty value");
         }
         try {
-            R value = Json.MAPPER.readValue(data, type);
+            T value = reader.readValue(data);
             if (value == null) {
-                throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic + ": null");
+                throw new SerializationException("cannot read " + name + " from " + topic + ": null");
             }
             return value;
         } catch (IOException | IllegalArgumentException e) {
-            throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic + ": "
+            throw new SerializationException("cannot read " + name + " from " + topic + ": "
                     + JsonErrors.describe(e).message(), e);
         }
     }
