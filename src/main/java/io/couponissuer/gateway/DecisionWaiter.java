@@ -71,10 +71,6 @@ public final class DecisionWaiter implements AutoCloseable {
         waiting.remove(requestId);
     }
 
-    public int waitingCount() {
-        return waiting.size();
-    }
-
     private void run() {
         try {
             while (running) {

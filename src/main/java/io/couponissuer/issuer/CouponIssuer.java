@@ -62,10 +62,6 @@ public final class CouponIssuer implements AutoCloseable {
         streams.start();
     }
 
-    public KafkaStreams.State state() {
-        return streams.state();
-    }
-
     public HealthCheck health() {
         return () -> streams.state() == KafkaStreams.State.RUNNING
                 ? HealthCheck.Status.ready("issuer")

@@ -39,15 +39,21 @@ public final class LocalIssuerQueries implements IssuerQueries {
 
     @Override
     public Optional<Decision> decision(String eventId, String userId) {
-        return locate(eventId).map(partition -> Optional.ofNullable(
-                        this.<Decision>store(IssuerStores.DECISIONS, partition).get(DecisionKey.of(eventId, userId))))
-                .orElseGet(() -> remoteInstances.apply(owner(eventId)).decision(eventId, userId));
+        KeyQueryMetadata owner = metadata(eventId);
+        if (!owner.activeHost().equals(self)) {
+            return remoteInstances.apply(owner.activeHost()).decision(eventId, userId);
+        }
+        return Optional.ofNullable(
+                this.<Decision>store(IssuerStores.DECISIONS, owner.partition()).get(DecisionKey.of(eventId, userId)));
     }
 
     @Override
     public Optional<EventStatus> event(String eventId) {
-        return locate(eventId).map(partition -> localEvent(eventId, partition))
-                .orElseGet(() -> remoteInstances.apply(owner(eventId)).event(eventId));
+        KeyQueryMetadata owner = metadata(eventId);
+        if (!owner.activeHost().equals(self)) {
+            return remoteInstances.apply(owner.activeHost()).event(eventId);
+        }
+        return localEvent(eventId, owner.partition());
     }
 
     /**
@@ -127,10 +133,6 @@ public final class LocalIssuerQueries implements IssuerQueries {
     private Optional<Integer> locate(String eventId) {
         KeyQueryMetadata metadata = metadata(eventId);
         return metadata.activeHost().equals(self) ? Optional.of(metadata.partition()) : Optional.empty();
-    }
-
-    private HostInfo owner(String eventId) {
-        return metadata(eventId).activeHost();
     }
 
     private KeyQueryMetadata metadata(String eventId) {
