@@ -1,10 +1,12 @@
 package io.couponissuer.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.issuer.EventStatus;
 import io.couponissuer.issuer.IssuerQueries;
 import io.couponissuer.kafka.Json;
+import io.couponissuer.ops.KafkaConnectivity;
 import io.couponissuer.message.Decision;
 import io.couponissuer.ops.OpsSummary;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -36,6 +38,7 @@ class GatewayInputTest {
     static GatewayServer gateway;
     static CommandPublisher publisher;
     static DecisionWaiter waiter;
+    static KafkaConnectivity kafka;
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** The issuer stores, as far as these tests need them: nothing is known. */
@@ -69,7 +72,8 @@ class GatewayInputTest {
                 .with(Setting.COUPON_GATEWAY_SEND_TIMEOUT_MS, 1500);
         publisher = new CommandPublisher(settings);
         waiter = new DecisionWaiter(settings); // never started: these requests never wait for a decision
-        gateway = new GatewayServer(settings, publisher, waiter, NOTHING_KNOWN, List.of(),
+        kafka = new KafkaConnectivity(settings).start();
+        gateway = new GatewayServer(settings, publisher, waiter, NOTHING_KNOWN, List.of(kafka),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(),
                 () -> OpsSummary.notSampledYet(Instant.now())).start();
     }
@@ -78,6 +82,7 @@ class GatewayInputTest {
     static void stop() {
         gateway.close();
         publisher.close();
+        kafka.close();
     }
 
     static HttpResponse<String> post(String path, String body, Map<String, String> headers) throws Exception {
@@ -116,9 +121,13 @@ class GatewayInputTest {
     }
 
     @Test
-    void healthAndMetricsAnswer() throws Exception {
+    void liveButNotReadyWhileKafkaIsUnreachableAndMetricsAnswer() throws Exception {
         assertThat(get("/health/live").statusCode()).isEqualTo(200);
-        assertThat(get("/health/ready").statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = get("/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        JsonNode kafkaCheck = Json.MAPPER.readTree(ready.body()).path("checks").path("kafka");
+        assertThat(kafkaCheck.path("ready").asBoolean(true)).isFalse();
+        assertThat(kafkaCheck.path("reason").asText()).contains("127.0.0.1:");
         HttpResponse<String> metrics = get("/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("coupon_gateway_requests_seconds");
