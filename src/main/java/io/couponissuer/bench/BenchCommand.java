@@ -65,6 +65,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--http-client", defaultValue = "jetty", description = "HTTP: jetty or jdk. Default: ${DEFAULT-VALUE}")
     String httpClient;
 
+    @Option(names = "--warmup", defaultValue = "0",
+            description = "unreported runs of the same shape (fresh ids) before the measured one, in this JVM, so that "
+                    + "neither side pays JIT compilation in the numbers. Default: ${DEFAULT-VALUE}")
+    int warmups;
+
     @Override
     public Integer call() throws Exception {
         Settings settings = Settings.fromEnvironment();
@@ -73,16 +78,33 @@ public final class BenchCommand implements Callable<Integer> {
         }
         String jdbcUrl = jdbc != null ? jdbc : settings.get(Setting.COUPON_JDBC_URL);
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        RunPlan plan = RunPlan.create(events, cap, users != null ? users : requests, requests, repeats);
         BenchMode benchMode = BenchMode.valueOf(mode.toUpperCase(Locale.ROOT));
-        BenchReport report = switch (benchMode) {
+        for (int i = 1; i <= warmups; i++) {
+            BenchReport warmup = runOnce(settings, jdbcUrl, timeout, benchMode);
+            System.err.printf(Locale.ROOT, "warm-up %d/%d: %.1f decisions/s, exact %s%n", i, warmups,
+                    warmup.decisionsPerSec(), warmup.verdict().exact());
+            if (!warmup.verdict().exact()) {
+                print(warmup); // an inexact run is a finding, warm-up or not
+                return 2;
+            }
+        }
+        BenchReport report = runOnce(settings, jdbcUrl, timeout, benchMode);
+        print(report);
+        return report.verdict().exact() ? 0 : 2;
+    }
+
+    private BenchReport runOnce(Settings settings, String jdbcUrl, Duration timeout, BenchMode benchMode) throws Exception {
+        RunPlan plan = RunPlan.create(events, cap, users != null ? users : requests, requests, repeats);
+        return switch (benchMode) {
             case RAW -> new RawBench(settings, concurrency, timeout).run(plan);
             case DIRECT -> new ApplicationBench(settings, jdbcUrl, timeout)
                     .run(benchMode, plan, new DirectLoad(settings, concurrency), concurrency, null, null);
             case HTTP -> runHttp(settings, jdbcUrl, timeout, plan);
         };
+    }
+
+    private static void print(BenchReport report) throws Exception {
         System.out.println(Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
-        return report.verdict().exact() ? 0 : 2;
     }
 
     private BenchReport runHttp(Settings settings, String jdbcUrl, Duration timeout, RunPlan plan) throws Exception {

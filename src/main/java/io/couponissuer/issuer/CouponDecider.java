@@ -21,7 +21,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * clock: times come from the records.
  */
 final class CouponDecider implements Processor<String, IssuerCommand, String, Object> {
+    /** Events whose definition and count stay parsed in memory; a task decides a handful at a time. */
+    private static final int RECENT_EVENTS = 1_000;
+
     private final RejectionCounter rejections;
+    /*
+     * In front of the stores, written through. Emptied in init(): after an aborted transaction Kafka
+     * Streams closes the task, restores the stores to the last commit and calls init() again before
+     * it replays the input, so nothing from the aborted attempt survives here.
+     */
+    private final RecentEvents<EventDefinition> recentDefinitions = new RecentEvents<>(RECENT_EVENTS);
+    private final RecentEvents<Long> recentCounts = new RecentEvents<>(RECENT_EVENTS);
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, EventDefinition> definitions;
     private KeyValueStore<String, Long> issuedCounts;
@@ -37,6 +47,8 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
         this.definitions = context.getStateStore(IssuerStores.EVENT_DEFINITIONS);
         this.issuedCounts = context.getStateStore(IssuerStores.ISSUED_COUNTS);
         this.decisions = context.getStateStore(IssuerStores.DECISIONS);
+        recentDefinitions.clear();
+        recentCounts.clear();
     }
 
     @Override
@@ -52,11 +64,12 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
     /** A (re)definition replaces cap and window; the count is kept, so issued never exceeds any cap. */
     private void define(Record<String, IssuerCommand> record, EventDefinition definition) {
         definitions.put(definition.eventId(), definition);
+        recentDefinitions.put(definition.eventId(), definition);
         context.forward(record.withValue(definition), CouponTopology.EVENTS_SINK);
     }
 
     private void decide(Record<String, IssuerCommand> record, ApplyRequest request) {
-        EventDefinition definition = definitions.get(request.eventId());
+        EventDefinition definition = definition(request.eventId());
         if (definition == null) {
             reject(record, request, RejectReason.EVENT_UNKNOWN, null);
             return;
@@ -71,8 +84,7 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
             reject(record, request, window, null);
             return;
         }
-        Long count = issuedCounts.get(request.eventId());
-        long issued = count == null ? 0L : count;
+        long issued = issuedCount(request.eventId());
         if (issued < definition.cap()) {
             issue(record, request, issued + 1);
         } else {
@@ -80,10 +92,32 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
         }
     }
 
+    private EventDefinition definition(String eventId) {
+        EventDefinition definition = recentDefinitions.get(eventId);
+        if (definition == null) {
+            definition = definitions.get(eventId);
+            if (definition != null) {
+                recentDefinitions.put(eventId, definition);
+            }
+        }
+        return definition;
+    }
+
+    private long issuedCount(String eventId) {
+        Long count = recentCounts.get(eventId);
+        if (count == null) {
+            Long stored = issuedCounts.get(eventId);
+            count = stored == null ? 0L : stored;
+            recentCounts.put(eventId, count);
+        }
+        return count;
+    }
+
     private void issue(Record<String, IssuerCommand> record, ApplyRequest request, long seq) {
         CouponIssued coupon = new CouponIssued(CouponIssued.couponIdOf(request.eventId(), seq), request.eventId(),
                 request.userId(), request.requestId(), seq, request.requestedAt());
         issuedCounts.put(request.eventId(), seq);
+        recentCounts.put(request.eventId(), seq);
         decisions.put(request.decisionKey(), Decision.issued(coupon));
         context.forward(record.withValue(coupon), CouponTopology.ISSUED_SINK);
     }

@@ -35,6 +35,14 @@ public final class IssuerStreamsConfig {
         }
         // A failed record carries the original value and a stack trace: allow it through.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 4 * 1024 * 1024);
+        // One hot event sends all its decisions and changelog records to a few partitions: with the
+        // 16 KB default a batch held ~100 of them, and per-request overhead on both sides of the broker
+        // dominated (see README, Benchmark). The pool holds 64 open batches before a send waits.
+        int batchBytes = settings.getInt(Setting.COUPON_ISSUER_BATCH_BYTES);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), batchBytes);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG), Math.max(32L << 20, 64L * batchBytes));
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG),
+                settings.getInt(Setting.COUPON_ISSUER_MAX_POLL_RECORDS));
         int storePort = settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT);
         if (storePort > 0) {
             props.put(StreamsConfig.APPLICATION_SERVER_CONFIG,

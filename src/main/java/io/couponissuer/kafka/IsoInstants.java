@@ -9,8 +9,14 @@ import java.time.LocalDate;
  * takes a fast path: every application carries one, and {@link Instant#parse} (a general
  * formatter) cost a fifth of the issuer's CPU in a profile. Anything else (offsets, lower-case
  * letters, ...) goes to {@link Instant#parse}, so both paths accept exactly the same texts.
+ * Writing is the mirror image: {@link #format} gives {@link Instant#toString}'s text for years
+ * 0000-9999 without the general formatter, which took 7 % of the issuer's stream thread.
  */
 final class IsoInstants {
+    /** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: four-digit years, no sign. */
+    private static final long MIN_FAST_SECOND = -62_167_219_200L;
+    private static final long MAX_FAST_SECOND = 253_402_300_799L;
+
     private IsoInstants() {
     }
 
@@ -57,6 +63,53 @@ final class IsoInstants {
             return Instant.ofEpochSecond(days * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
         } catch (DateTimeException e) {
             return null;
+        }
+    }
+
+    /** Exactly {@link Instant#toString}: fraction digits in groups of three, none for whole seconds. */
+    static String format(Instant instant) {
+        long seconds = instant.getEpochSecond();
+        if (seconds < MIN_FAST_SECOND || seconds > MAX_FAST_SECOND) {
+            return instant.toString();
+        }
+        long days = Math.floorDiv(seconds, 86_400);
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400);
+        LocalDate date = LocalDate.ofEpochDay(days);
+        int nanos = instant.getNano();
+        char[] out = new char[30];
+        pad(out, 0, date.getYear(), 4);
+        out[4] = '-';
+        pad(out, 5, date.getMonthValue(), 2);
+        out[7] = '-';
+        pad(out, 8, date.getDayOfMonth(), 2);
+        out[10] = 'T';
+        pad(out, 11, secondOfDay / 3_600, 2);
+        out[13] = ':';
+        pad(out, 14, secondOfDay / 60 % 60, 2);
+        out[16] = ':';
+        pad(out, 17, secondOfDay % 60, 2);
+        int n = 19;
+        if (nanos != 0) {
+            out[n++] = '.';
+            if (nanos % 1_000_000 == 0) {
+                pad(out, n, nanos / 1_000_000, 3);
+                n += 3;
+            } else if (nanos % 1_000 == 0) {
+                pad(out, n, nanos / 1_000, 6);
+                n += 6;
+            } else {
+                pad(out, n, nanos, 9);
+                n += 9;
+            }
+        }
+        out[n++] = 'Z';
+        return new String(out, 0, n);
+    }
+
+    private static void pad(char[] out, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            out[i] = (char) ('0' + value % 10);
+            value /= 10;
         }
     }
 

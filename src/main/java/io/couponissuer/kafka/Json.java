@@ -1,6 +1,7 @@
 package io.couponissuer.kafka;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -11,6 +12,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -48,10 +51,24 @@ public final class Json {
         }
     }
 
+    /** Writes what the JavaTimeModule writes (ISO_INSTANT text), on {@link IsoInstants#format}'s fast path. */
+    static final class IsoInstantSerializer extends StdSerializer<Instant> {
+        IsoInstantSerializer() {
+            super(Instant.class);
+        }
+
+        @Override
+        public void serialize(Instant value, JsonGenerator generator, SerializerProvider provider) throws IOException {
+            generator.writeString(IsoInstants.format(value));
+        }
+    }
+
     private static ObjectMapper create() {
         JsonMapper mapper = JsonMapper.builder()
                 .addModule(new JavaTimeModule())
-                .addModule(new SimpleModule("strict-instants").addDeserializer(Instant.class, new IsoInstantDeserializer()))
+                .addModule(new SimpleModule("strict-instants")
+                        .addDeserializer(Instant.class, new IsoInstantDeserializer())
+                        .addSerializer(Instant.class, new IsoInstantSerializer()))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)

@@ -1,12 +1,14 @@
 package io.couponissuer.kafka;
 
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 import java.io.IOException;
+import java.lang.reflect.Modifier;
 
 /**
  * JSON serde for one message record. Reading validates (the records' constructors check their
@@ -15,12 +17,15 @@ import java.io.IOException;
  */
 public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
     private final Class<T> type;
-    /** Resolved once: the issuer reads one of these per record. */
+    /** Resolved once: the issuer reads and writes these per record. */
     private final ObjectReader reader;
+    private final ObjectWriter writer;
 
     public JsonSerde(Class<T> type) {
         this.type = type;
         this.reader = Json.MAPPER.readerFor(type);
+        // A fixed root type for records; an interface (IssuerCommand) must be written as its runtime class.
+        this.writer = Modifier.isFinal(type.getModifiers()) ? Json.MAPPER.writerFor(type) : Json.MAPPER.writer();
     }
 
     @Override
@@ -29,7 +34,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
             return null;
         }
         try {
-            return Json.MAPPER.writeValueAsBytes(data);
+            return writer.writeValueAsBytes(data);
         } catch (IOException e) {
             throw new SerializationException("cannot write " + type.getSimpleName() + ": " + e.getMessage(), e);
         }

@@ -31,6 +31,34 @@ class IsoInstantsTest {
     }
 
     @Test
+    void formatsExactlyAsInstantToString() {
+        Random random = new Random(12);
+        for (int i = 0; i < 20_000; i++) {
+            long seconds = random.nextLong(-62_167_219_200L - 86_400, 253_402_300_799L + 86_400); // around 0000-9999
+            int nanos = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            Instant instant = Instant.ofEpochSecond(seconds, nanos);
+            assertThat(IsoInstants.format(instant)).isEqualTo(instant.toString());
+        }
+        for (Instant edge : List.of(Instant.EPOCH, Instant.MIN, Instant.MAX, Instant.ofEpochSecond(-1, 999_999_999),
+                Instant.parse("0000-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999999999Z"),
+                Instant.parse("-0001-12-31T23:59:59Z"), Instant.parse("+10000-01-01T00:00:00Z"))) {
+            assertThat(IsoInstants.format(edge)).isEqualTo(edge.toString());
+        }
+    }
+
+    @Test
+    void theMapperWritesInstantsAsTheirIsoText() throws Exception {
+        Instant instant = Instant.parse("2026-11-25T10:00:00.120Z");
+        assertThat(Json.MAPPER.writeValueAsString(instant)).isEqualTo("\"2026-11-25T10:00:00.120Z\"");
+        assertThat(Json.MAPPER.readValue(Json.MAPPER.writeValueAsString(instant), Instant.class)).isEqualTo(instant);
+    }
+
+    @Test
     void otherAndBadFormsEndExactlyAsWithInstantParse() {
         for (String text : List.of("2026-11-25T10:00:00+01:00", "2026-11-25T10:00:00.5+09:00", "+12026-01-01T00:00:00Z",
                 "2026-11-25T24:00:00Z", "2026-11-25T23:59:60Z", "2026-02-30T10:00:00Z", "2026-11-25T10:00:00.Z",

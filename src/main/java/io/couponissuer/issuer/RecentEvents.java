@@ -1,0 +1,24 @@
+package io.couponissuer.issuer;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The last {@code capacity} events' values as objects, least recently used out first. The decider
+ * keeps definitions and counts here in front of their stores: a hot event is read on every
+ * request, and a store read costs a cache lookup and a JSON parse each time. The stores stay the
+ * truth (every write goes to them too); this is only ever as new as what the task itself wrote.
+ */
+final class RecentEvents<V> extends LinkedHashMap<String, V> {
+    private final int capacity;
+
+    RecentEvents(int capacity) {
+        super(16, 0.75f, true);
+        this.capacity = capacity;
+    }
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > capacity;
+    }
+}
