@@ -17,16 +17,18 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RejectionCounter {
     private final MeterRegistry registry;
-    /** Counted on every rejection: one lookup here instead of building a meter id each time. */
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    /** Counted on every rejection: two lookups here instead of building a meter id each time. */
+    private final Map<String, Map<RejectReason, Counter>> counters = new ConcurrentHashMap<>();
 
     public RejectionCounter(MeterRegistry registry) {
         this.registry = registry;
     }
 
     void count(String eventId, RejectReason reason) {
-        counters.computeIfAbsent(eventId + "/" + reason.name(), key -> Counter.builder("coupon.issuer.rejections")
-                .description("rejections decided (a replay can count one twice)")
-                .tag("event", eventId).tag("reason", reason.name()).register(registry)).increment();
+        counters.computeIfAbsent(eventId, id -> new ConcurrentHashMap<>())
+                .computeIfAbsent(reason, r -> Counter.builder("coupon.issuer.rejections")
+                        .description("rejections decided (a replay can count one twice)")
+                        .tag("event", eventId).tag("reason", r.name()).register(registry))
+                .increment();
     }
 }

@@ -1,0 +1,99 @@
+package io.couponissuer.issuer;
+
+import io.couponissuer.message.ApplyRequest;
+import io.couponissuer.message.CouponIssued;
+import io.couponissuer.message.EventDefinition;
+import io.couponissuer.message.IssuerCommand;
+import io.couponissuer.message.Rejection;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The decider keeps definitions and counts in memory in front of its stores. After an aborted
+ * transaction Kafka Streams restores the stores to the last commit and calls init() again before it
+ * replays the input; the replay must then decide from the restored stores, as the first attempt did,
+ * and not from what the aborted attempt left in memory.
+ */
+class CouponDeciderReinitTest {
+    private static final Instant AT = Instant.parse("2026-11-25T10:00:00Z");
+
+    @TempDir
+    Path stateDir;
+    private int attempts;
+
+    @Test
+    void aReinitializedDeciderDecidesFromTheRestoredStoresNotFromMemory() {
+        CouponDecider decider = new CouponDecider(new RejectionCounter(new SimpleMeterRegistry()));
+
+        MockProcessorContext<String, Object> attempt = contextWithStores();
+        decider.init(attempt);
+        decider.process(record(new EventDefinition("e", 1, null, null)));
+        decider.process(record(new ApplyRequest("r1", "e", "u1", AT))); // the one coupon: count 1 in memory
+
+        // Aborted. The restored stores hold the committed definition only (cap 1, nothing issued yet).
+        MockProcessorContext<String, Object> replay = contextWithStores();
+        KeyValueStore<String, EventDefinition> definitions = replay.getStateStore(IssuerStores.EVENT_DEFINITIONS);
+        definitions.put("e", new EventDefinition("e", 1, null, null));
+        decider.init(replay);
+        decider.process(record(new ApplyRequest("r1", "e", "u1", AT)));
+
+        List<Object> decided = replay.forwarded().stream().map(f -> (Object) f.record().value()).toList();
+        assertThat(decided).singleElement().isInstanceOfSatisfying(CouponIssued.class,
+                coupon -> assertThat(coupon.seq()).isEqualTo(1));
+        assertThat(decided).noneMatch(Rejection.class::isInstance);
+    }
+
+    @Test
+    void aRedefinitionIsSeenAtOnceThroughTheMemory() {
+        CouponDecider decider = new CouponDecider(new RejectionCounter(new SimpleMeterRegistry()));
+        MockProcessorContext<String, Object> context = contextWithStores();
+        decider.init(context);
+        decider.process(record(new EventDefinition("e", 1, null, null)));
+        decider.process(record(new ApplyRequest("r1", "e", "u1", AT)));
+        decider.process(record(new ApplyRequest("r2", "e", "u2", AT))); // sold out at cap 1
+        decider.process(record(new EventDefinition("e", 2, null, null)));
+        decider.process(record(new ApplyRequest("r3", "e", "u3", AT))); // the raised cap applies
+
+        List<Object> decided = context.forwarded().stream().map(f -> (Object) f.record().value())
+                .filter(v -> !(v instanceof EventDefinition)).toList();
+        assertThat(decided).hasSize(3);
+        assertThat(decided.get(1)).isInstanceOf(Rejection.class);
+        assertThat(decided.get(2)).isInstanceOfSatisfying(CouponIssued.class,
+                coupon -> assertThat(coupon.seq()).isEqualTo(2));
+    }
+
+    private static Record<String, IssuerCommand> record(IssuerCommand command) {
+        return new Record<>(command.eventId(), command, AT.toEpochMilli());
+    }
+
+    /** Fresh RocksDB stores, as after a restore: each attempt gets its own directory. */
+    private MockProcessorContext<String, Object> contextWithStores() {
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "decider-reinit");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        MockProcessorContext<String, Object> context = new MockProcessorContext<>(config, new TaskId(0, 0),
+                stateDir.resolve("attempt-" + ++attempts).toFile());
+        for (StoreBuilder<?> builder : List.of(IssuerStores.eventDefinitions(), IssuerStores.issuedCounts(),
+                IssuerStores.decisions())) {
+            StateStore store = builder.withLoggingDisabled().withCachingDisabled().build();
+            store.init(context.getStateStoreContext(), store);
+            context.addStateStore(store);
+        }
+        return context;
+    }
+}
