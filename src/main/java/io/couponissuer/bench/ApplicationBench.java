@@ -11,7 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Runs one HTTP or direct load and judges it: starts reading decisions before the first send, waits
@@ -96,7 +98,9 @@ final class ApplicationBench {
         long issued = decisions.stream().filter(ObservedDecision::issued).count();
         BenchReport.Counts counts = new BenchReport.Counts(sent.size(), accepted.size(), http503,
                 sent.size() - accepted.size() - http503, decisions.size(), issued, decisions.size() - issued,
-                (long) rows.size());
+                (long) rows.size(), sent.stream().filter(r -> !r.accepted())
+                        .collect(Collectors.groupingBy(r -> r.failure() == null ? "unknown" : r.failure(),
+                                TreeMap::new, Collectors.counting())));
         Double persistedPerSec = tableComplete > 0 && !rows.isEmpty() ? perSecond(rows.size(), tableComplete - start) : null;
         return new BenchReport(mode.name().toLowerCase(), plan.runId(), plan.eventIds().size(), plan.cap(), plan.users(), plan.requests(), plan.repeats(),
                 concurrency, httpClient, waitMs, spread, counts, seconds(end - start),

@@ -21,8 +21,9 @@ public record BenchReport(String mode, String runId, int events, int cap, int us
      * @param http503   answers 503 (the gateway's deliberate "broker did not take it, retry")
      * @param errors    any other failure: other statuses, transport errors, failed sends
      * @param persisted rows in the table for the run's events; null in raw mode
+     * @param failures  every request not accepted, counted by cause ("HTTP 503", "IOException: ...")
      */
     public record Counts(long sent, long accepted, long http503, long errors, long decided, long issued,
-                         long rejected, Long persisted) {
+                         long rejected, Long persisted, Map<String, Long> failures) {
     }
 }

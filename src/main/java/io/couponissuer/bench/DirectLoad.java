@@ -51,8 +51,9 @@ final class DirectLoad implements ApplicationLoad {
                 producer.send(new ProducerRecord<>(Topics.APPLY_REQUESTS, request.eventId(), request), (metadata, error) -> {
                     long now = System.nanoTime();
                     sent[index] = error == null
-                            ? new SentRequest(requestId, request.eventId(), request.userId(), sentNanos, now, 0, 200)
-                            : new SentRequest(requestId, request.eventId(), request.userId(), sentNanos, 0, 0, 0);
+                            ? new SentRequest(requestId, request.eventId(), request.userId(), sentNanos, now, 0, 200, null)
+                            : new SentRequest(requestId, request.eventId(), request.userId(), sentNanos, 0, 0, 0,
+                                    SentRequest.failureOf(error));
                     inFlight.release();
                 });
             }

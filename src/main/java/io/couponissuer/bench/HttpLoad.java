@@ -49,7 +49,7 @@ final class HttpLoad implements ApplicationLoad {
             long sentNanos = System.nanoTime();
             int index = i;
             transport.post(uri, body, null).whenComplete((answer, error) -> {
-                sent[index] = toSent(application, sentNanos, System.nanoTime(), answer);
+                sent[index] = toSent(application, sentNanos, System.nanoTime(), answer, error);
                 clients.release();
             });
         }
@@ -58,17 +58,19 @@ final class HttpLoad implements ApplicationLoad {
     }
 
     private static SentRequest toSent(RunPlan.Application application, long sentNanos, long now,
-                                      HttpTransport.Answer answer) {
+                                      HttpTransport.Answer answer, Throwable error) {
         if (answer == null) {
-            return new SentRequest(null, application.eventId(), application.userId(), sentNanos, 0, 0, 0);
+            return new SentRequest(null, application.eventId(), application.userId(), sentNanos, 0, 0, 0,
+                    error == null ? "no answer" : SentRequest.failureOf(error));
         }
         if (answer.status() != 200 && answer.status() != 202) {
-            return new SentRequest(null, application.eventId(), application.userId(), sentNanos, 0, 0, answer.status());
+            return new SentRequest(null, application.eventId(), application.userId(), sentNanos, 0, 0, answer.status(),
+                    "HTTP " + answer.status());
         }
         String requestId = requestIdOf(answer.body());
         long answered = answer.status() == 200 ? now : 0;
         return new SentRequest(requestId, application.eventId(), application.userId(), sentNanos, now, answered,
-                answer.status());
+                answer.status(), null);
     }
 
     private static String requestIdOf(String body) {

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -70,18 +71,20 @@ final class RawBench {
         consumerThread.start();
         consumer.ready.acquire();
 
-        long failed = produce(plan, topic, sentNanos, ackedNanos);
+        Map<String, Long> failures = produce(plan, topic, sentNanos, ackedNanos);
         consumerThread.join(timeout.toMillis());
         consumer.running = false;
         consumerThread.join(5_000);
         if (consumer.failure != null) {
             throw new IllegalStateException("raw consumer failed", consumer.failure);
         }
-        return report(plan, sentNanos, ackedNanos, consumedNanos, deliveries, failed);
+        return report(plan, sentNanos, ackedNanos, consumedNanos, deliveries, failures);
     }
 
-    private long produce(RunPlan plan, String topic, long[] sentNanos, long[] ackedNanos) throws InterruptedException {
-        long[] failed = new long[1];
+    /** Returns the failed sends by cause; the callbacks all run on the producer's one I/O thread. */
+    private Map<String, Long> produce(RunPlan plan, String topic, long[] sentNanos, long[] ackedNanos)
+            throws InterruptedException {
+        Map<String, Long> failures = new TreeMap<>();
         Semaphore inFlight = new Semaphore(concurrency);
         try (KafkaProducer<String, IssuerCommand> producer = new KafkaProducer<>(
                 BenchProducers.config(settings, "coupon-bench-raw"), new StringSerializer(), new IssuerCommandSerde())) {
@@ -96,18 +99,19 @@ final class RawBench {
                     if (error == null) {
                         ackedNanos[index] = System.nanoTime();
                     } else {
-                        failed[0]++;
+                        failures.merge(SentRequest.failureOf(error), 1L, Long::sum);
                     }
                     inFlight.release();
                 });
             }
             inFlight.acquire(concurrency);
         }
-        return failed[0];
+        return failures;
     }
 
     private BenchReport report(RunPlan plan, long[] sentNanos, long[] ackedNanos, long[] consumedNanos,
-                               int[] deliveries, long failed) {
+                               int[] deliveries, Map<String, Long> failures) {
+        long failed = failures.values().stream().mapToLong(Long::longValue).sum();
         int n = plan.requests();
         long start = sentNanos[0];
         long lastAck = IntStream.range(0, n).mapToLong(i -> ackedNanos[i]).max().orElse(start);
@@ -125,7 +129,7 @@ final class RawBench {
         }
         Verdict verdict = new Verdict(missing == 0 && repeated == 0 && failed == 0, 0, 0, missing, repeated, 0, 0,
                 problems);
-        BenchReport.Counts counts = new BenchReport.Counts(n, acked, 0, failed, consumed, 0, 0, null);
+        BenchReport.Counts counts = new BenchReport.Counts(n, acked, 0, failed, consumed, 0, 0, null, failures);
         return new BenchReport("raw", plan.runId(), 1, plan.cap(), plan.users(), n, plan.repeats(), concurrency,
                 null, null, Map.of(0, 1), counts, ApplicationBench.seconds(Math.max(lastAck, lastConsumed) - start),
                 ApplicationBench.perSecond(acked, lastAck - start), ApplicationBench.perSecond(consumed, lastConsumed - start),

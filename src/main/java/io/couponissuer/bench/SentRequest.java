@@ -9,9 +9,21 @@ package io.couponissuer.bench;
  * @param acceptedNanos when the gateway answered (HTTP) or the broker acknowledged (direct); 0 if not accepted
  * @param answeredNanos HTTP with ?waitMs: when a 200 carried the decision; 0 otherwise
  * @param status        HTTP status, 0 for a transport error; 200 for a direct-mode ack
+ * @param failure       why it was not accepted ("HTTP 500", "IOException: Connection reset"); null when accepted
  */
 public record SentRequest(String requestId, String eventId, String userId, long sentNanos, long acceptedNanos,
-                          long answeredNanos, int status) {
+                          long answeredNanos, int status, String failure) {
+    /** A short kind of a transport or send error, so that a report can count errors by cause. */
+    static String failureOf(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof java.util.concurrent.CompletionException
+                || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName()
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
     public boolean accepted() {
         return status == 200 || status == 202;
     }

@@ -13,6 +13,10 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +28,7 @@ import java.util.function.Supplier;
 /** The HTTP API. Every route is listed in {@link #routes}; handlers are small classes beside this one. */
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+    private static final int ACCEPT_QUEUE_SIZE = 4096;
 
     private final Javalin app;
     private final String host;
@@ -42,6 +47,7 @@ public final class GatewayServer implements AutoCloseable {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.http.maxRequestSize = RequestBodies.MAX_BODY_BYTES;
             cfg.startup.showJavalinBanner = false;
+            cfg.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, host, port));
             cfg.requestLogger.http((ctx, ms) -> Timer.builder("coupon.gateway.requests")
                     .description("HTTP requests by route and status")
                     .tag("route", routeOf(ctx))
@@ -53,6 +59,19 @@ public final class GatewayServer implements AutoCloseable {
             OpsRoutes.register(cfg, checks, registry);
             errors(cfg);
         });
+    }
+
+    /**
+     * Javalin's own connector, with a deeper accept queue: a flash crowd opens a thousand connections
+     * in the same moment, and the JVM's default backlog of 50 overflowed (Linux ListenOverflows), which
+     * java.net.http clients saw as "header parser received no bytes". The kernel caps it at somaxconn.
+     */
+    private static ServerConnector connector(Server server, HttpConfiguration httpConfig, String host, int port) {
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
+        return connector;
     }
 
     private static void routes(JavalinConfig cfg, EventHandlers events, ApplicationHandlers applications, OpsPage ops) {

@@ -83,7 +83,7 @@ class ExactnessCheckTest {
 
     @Test
     void aDecisionForARequestAnswered503IsReportedNotFailed() {
-        List<SentRequest> with503 = with(sent, new SentRequest(null, EVENT, "u-3", 1, 0, 0, 503));
+        List<SentRequest> with503 = with(sent, new SentRequest(null, EVENT, "u-3", 1, 0, 0, 503, "HTTP 503"));
         Verdict verdict = new ExactnessCheck(2).judge(List.of(EVENT), with503,
                 with(decisions, rejected("r4", "u-3", "SOLD_OUT")), table);
         assertThat(verdict.exact()).isTrue();
@@ -91,7 +91,7 @@ class ExactnessCheckTest {
     }
 
     private static SentRequest accepted(String requestId, String userId) {
-        return new SentRequest(requestId, EVENT, userId, 1, 2, 0, 202);
+        return new SentRequest(requestId, EVENT, userId, 1, 2, 0, 202, null);
     }
 
     private static ObservedDecision issued(String requestId, String userId, long seq) {
