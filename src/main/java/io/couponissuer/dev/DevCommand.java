@@ -20,14 +20,15 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Everything on one machine: a real single-node KRaft broker in this JVM, the topics, the issuer,
  * the writer (PostgreSQL on COUPON_JDBC_URL) and the gateway, plus a demo event. Data survives a
- * restart unless {@code --fresh}.
+ * restart unless {@code --fresh}, which starts with an empty broker, issuer state and coupon table.
  */
 @Command(name = "dev", mixinStandardHelpOptions = true,
         description = "Broker, topics, issuer, writer and gateway in one process, with a demo event.")
 public final class DevCommand implements Callable<Integer> {
     static final String DEMO_EVENT = "demo";
 
-    @Option(names = "--fresh", description = "Start from empty broker and issuer state (wipes COUPON_BROKER_DIR and COUPON_STATE_DIR).")
+    @Option(names = "--fresh", description = "Start from scratch: wipes COUPON_BROKER_DIR and COUPON_STATE_DIR and "
+            + "deletes every row of the coupon table at COUPON_JDBC_URL.")
     boolean fresh;
 
     @Override
@@ -44,6 +45,8 @@ public final class DevCommand implements Callable<Integer> {
             String applicationId = settings.get(Setting.COUPON_APPLICATION_ID);
             OwnedDirectories.wipe(settings.getPath(Setting.COUPON_STATE_DIR),
                     java.util.Set.of(applicationId, "kafka-streams-process-metadata"), "Kafka Streams of " + applicationId);
+            int removed = FreshCouponTable.empty(settings);
+            System.out.printf("--fresh: removed %d coupon rows from %s%n", removed, settings.get(Setting.COUPON_JDBC_URL));
         }
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(settings, fresh);
         broker.start();
