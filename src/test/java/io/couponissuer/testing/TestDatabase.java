@@ -1,7 +1,13 @@
 package io.couponissuer.testing;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
+import io.couponissuer.writer.CouponDataSource;
+import io.couponissuer.writer.SchemaMigrator;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,26 +22,64 @@ import java.util.UUID;
 /**
  * A fresh database on the real PostgreSQL at 127.0.0.1:5432 (trust auth, user postgres), created
  * from the {@code postgres} database and dropped on close, so test classes never see each other's rows.
+ * Either {@link #create()} and close it yourself, or let JUnit do both for a test class:
+ *
+ * <pre>
+ * &#64;RegisterExtension
+ * static final TestDatabase database = TestDatabase.perClass();   // or .perClass().withSchema()
+ * </pre>
  */
-public final class TestDatabase implements AutoCloseable {
+public final class TestDatabase implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     public static final String HOST_PORT = "127.0.0.1:5432";
     private static final String UNDEFINED_TABLE = "42P01";
     private static final String ADMIN_URL = "jdbc:postgresql://" + HOST_PORT + "/postgres";
     private static final String USER = "postgres";
 
-    private final String name;
+    /** Set by {@link #create()}, or before the first test of the class for {@link #perClass()}. */
+    private String name;
+    private boolean withSchema;
 
     private TestDatabase(String name) {
         this.name = name;
     }
 
     public static TestDatabase create() throws SQLException {
+        return new TestDatabase(createDatabase());
+    }
+
+    /** For {@code @RegisterExtension}: created before the class's first test, dropped after its last. */
+    public static TestDatabase perClass() {
+        return new TestDatabase(null);
+    }
+
+    /** The writer's schema is migrated at creation, so the table exists before the first count. */
+    public TestDatabase withSchema() {
+        this.withSchema = true;
+        return this;
+    }
+
+    private static String createDatabase() throws SQLException {
         String name = "coupon_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection admin = DriverManager.getConnection(ADMIN_URL, USER, "");
              Statement statement = admin.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
         }
-        return new TestDatabase(name);
+        return name;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws SQLException {
+        name = createDatabase();
+        if (withSchema) {
+            try (HikariDataSource dataSource = CouponDataSource.create(settings(), "it-setup")) {
+                new SchemaMigrator(dataSource).migrate();
+            }
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws SQLException {
+        close();
     }
 
     public String name() {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.SQLException;
 import java.time.Instant;
@@ -20,22 +21,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CouponRepositoryIT {
     private static final Instant T0 = Instant.parse("2026-11-25T10:00:00.123456789Z");
 
-    private static TestDatabase database;
+    @RegisterExtension
+    static final TestDatabase database = TestDatabase.perClass();
     private static HikariDataSource dataSource;
     private static CouponRepository repository;
 
     @BeforeAll
-    static void createDatabase() throws SQLException {
-        database = TestDatabase.create();
+    static void migrate() throws SQLException {
         dataSource = CouponDataSource.create(database.settings(), "test");
         assertThat(new SchemaMigrator(dataSource).migrate()).isEqualTo("1");
         repository = new CouponRepository(dataSource);
     }
 
     @AfterAll
-    static void dropDatabase() throws SQLException {
+    static void closePool() {
         dataSource.close();
-        database.close();
     }
 
     @BeforeEach

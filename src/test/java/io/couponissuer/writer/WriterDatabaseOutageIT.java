@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -22,19 +23,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** PostgreSQL taken away (through a proxy) and given back, without Kafka: pool, repository, writer start-up. */
 class WriterDatabaseOutageIT {
-    private static TestDatabase database;
+    @RegisterExtension
+    static final TestDatabase database = TestDatabase.perClass();
     private static TcpProxy proxy;
 
     @BeforeAll
-    static void setUp() throws Exception {
-        database = TestDatabase.create();
+    static void startProxy() throws Exception {
         proxy = new TcpProxy("127.0.0.1", 5432);
     }
 
     @AfterAll
-    static void tearDown() throws Exception {
+    static void stopProxy() throws Exception {
         proxy.close();
-        database.close();
     }
 
     private static Settings throughProxy() {

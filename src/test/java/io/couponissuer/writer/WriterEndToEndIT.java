@@ -13,8 +13,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,21 +37,9 @@ class WriterEndToEndIT {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(3);
 
-    private static TestDatabase database;
-
-    @BeforeAll
-    static void createDatabase() throws SQLException {
-        database = TestDatabase.create();
-        // The table exists before the first count; the writer's own migration then finds it current.
-        try (var dataSource = CouponDataSource.create(database.settings(), "it-setup")) {
-            new SchemaMigrator(dataSource).migrate();
-        }
-    }
-
-    @AfterAll
-    static void dropDatabase() throws SQLException {
-        database.close();
-    }
+    /** The table exists before the first count; the writer's own migration then finds it current. */
+    @RegisterExtension
+    static final TestDatabase database = TestDatabase.perClass().withSchema();
 
     private static Settings settings(String group) {
         return KAFKA.settings()

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 
@@ -31,19 +30,18 @@ class WriterOutageIT {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(3);
 
-    private static TestDatabase database;
+    @RegisterExtension
+    static final TestDatabase database = TestDatabase.perClass();
     private static TcpProxy proxy;
 
     @BeforeAll
-    static void setUp() throws Exception {
-        database = TestDatabase.create();
+    static void startProxy() throws Exception {
         proxy = new TcpProxy("127.0.0.1", 5432);
     }
 
     @AfterAll
-    static void tearDown() throws Exception {
+    static void stopProxy() throws Exception {
         proxy.close();
-        database.close();
     }
 
 

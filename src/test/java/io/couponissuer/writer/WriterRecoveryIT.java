@@ -6,15 +6,12 @@ import io.couponissuer.config.Settings;
 import io.couponissuer.testing.KafkaBrokerExtension;
 import io.couponissuer.testing.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.sql.DataSource;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,17 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WriterRecoveryIT {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(3);
-    private static TestDatabase database;
-
-    @BeforeAll
-    static void createDatabase() throws SQLException {
-        database = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() throws SQLException {
-        database.close();
-    }
+    @RegisterExtension
+    static final TestDatabase database = TestDatabase.perClass();
 
     /** A DataSource that throws an unchecked error on the next {@code failures} connection requests. */
     static DataSource failingOnDemand(DataSource delegate, AtomicInteger failures) {

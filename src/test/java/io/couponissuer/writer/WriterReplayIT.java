@@ -10,15 +10,12 @@ import io.couponissuer.testing.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,17 +30,8 @@ class WriterReplayIT {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(3);
 
-    private static TestDatabase database;
-
-    @BeforeAll
-    static void createDatabase() throws SQLException {
-        database = TestDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() throws SQLException {
-        database.close();
-    }
+    @RegisterExtension
+    static final TestDatabase database = TestDatabase.perClass();
 
 
     /** Runs {@code replay} as the CLI would, returning exit code and output. */
