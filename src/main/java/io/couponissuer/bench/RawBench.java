@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -81,10 +82,10 @@ final class RawBench {
         return report(plan, sentNanos, ackedNanos, consumedNanos, deliveries, failures);
     }
 
-    /** Returns the failed sends by cause; the callbacks all run on the producer's one I/O thread. */
+    /** Returns the failed sends by cause (a send that fails at once calls back on this thread, others on the I/O thread). */
     private Map<String, Long> produce(RunPlan plan, String topic, long[] sentNanos, long[] ackedNanos)
             throws InterruptedException {
-        Map<String, Long> failures = new TreeMap<>();
+        Map<String, Long> failures = new ConcurrentHashMap<>();
         Semaphore inFlight = new Semaphore(concurrency);
         try (KafkaProducer<String, IssuerCommand> producer = new KafkaProducer<>(
                 BenchProducers.config(settings, "coupon-bench-raw"), new StringSerializer(), new IssuerCommandSerde())) {
@@ -106,7 +107,7 @@ final class RawBench {
             }
             inFlight.acquire(concurrency);
         }
-        return failures;
+        return new TreeMap<>(failures);
     }
 
     private BenchReport report(RunPlan plan, long[] sentNanos, long[] ackedNanos, long[] consumedNanos,

@@ -13,15 +13,18 @@ package io.couponissuer.bench;
  */
 public record SentRequest(String requestId, String eventId, String userId, long sentNanos, long acceptedNanos,
                           long answeredNanos, int status, String failure) {
-    /** A short kind of a transport or send error, so that a report can count errors by cause. */
+    /**
+     * A short kind of a transport or send error, so that a report can count errors by cause: numbers
+     * (timings, ports) become '#', so one cause is one key.
+     */
     static String failureOf(Throwable error) {
         Throwable cause = error;
         while ((cause instanceof java.util.concurrent.CompletionException
                 || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName()
-                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        String kind = cause.getClass().getSimpleName();
+        return cause.getMessage() == null ? kind : kind + ": " + cause.getMessage().replaceAll("[0-9]+", "#");
     }
 
     public boolean accepted() {

@@ -42,11 +42,12 @@ public final class DevCommand implements Callable<Integer> {
             settings = settings.with(Setting.COUPON_INSTANCE_ID, "dev-issuer");
         }
         if (fresh) {
+            // The table first: if PostgreSQL is down, --fresh stops before it wipes anything.
+            int removed = FreshCouponTable.empty(settings);
+            System.out.printf("--fresh: removed %d coupon rows from %s%n", removed, settings.get(Setting.COUPON_JDBC_URL));
             String applicationId = settings.get(Setting.COUPON_APPLICATION_ID);
             OwnedDirectories.wipe(settings.getPath(Setting.COUPON_STATE_DIR),
                     java.util.Set.of(applicationId, "kafka-streams-process-metadata"), "Kafka Streams of " + applicationId);
-            int removed = FreshCouponTable.empty(settings);
-            System.out.printf("--fresh: removed %d coupon rows from %s%n", removed, settings.get(Setting.COUPON_JDBC_URL));
         }
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(settings, fresh);
         broker.start();

@@ -30,15 +30,21 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
      * Streams closes the task, restores the stores to the last commit and calls init() again before
      * it replays the input, so nothing from the aborted attempt survives here.
      */
-    private final RecentEvents<EventDefinition> recentDefinitions = new RecentEvents<>(RECENT_EVENTS);
-    private final RecentEvents<Long> recentCounts = new RecentEvents<>(RECENT_EVENTS);
+    private final RecentEvents<EventDefinition> recentDefinitions;
+    private final RecentEvents<Long> recentCounts;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, EventDefinition> definitions;
     private KeyValueStore<String, Long> issuedCounts;
     private KeyValueStore<String, Decision> decisions;
 
     CouponDecider(RejectionCounter rejections) {
+        this(rejections, RECENT_EVENTS);
+    }
+
+    CouponDecider(RejectionCounter rejections, int recentEvents) {
         this.rejections = rejections;
+        this.recentDefinitions = new RecentEvents<>(recentEvents);
+        this.recentCounts = new RecentEvents<>(recentEvents);
     }
 
     @Override

@@ -18,7 +18,7 @@ public final class IssuerStores {
     public static final String EVENT_DEFINITIONS = "event-definitions";
     /** eventId -> coupons issued so far (the last seq). Never reset. */
     public static final String ISSUED_COUNTS = "issued-counts";
-    /** "eventId/userId" -> the user's standing {@link Decision}, in {@link DecisionStoreSerde}'s format. */
+    /** "eventId/userId" -> the user's standing {@link Decision}. */
     public static final String DECISIONS = "decisions";
 
     private IssuerStores() {
@@ -36,6 +36,6 @@ public final class IssuerStores {
 
     public static StoreBuilder<KeyValueStore<String, Decision>> decisions() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DECISIONS),
-                Serdes.String(), new DecisionStoreSerde()).withCachingEnabled();
+                Serdes.String(), new JsonSerde<>(Decision.class)).withCachingEnabled();
     }
 }

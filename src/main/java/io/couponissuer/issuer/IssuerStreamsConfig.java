@@ -41,8 +41,6 @@ public final class IssuerStreamsConfig {
         int batchBytes = settings.getInt(Setting.COUPON_ISSUER_BATCH_BYTES);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), batchBytes);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG), Math.max(32L << 20, 64L * batchBytes));
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG),
-                settings.getInt(Setting.COUPON_ISSUER_MAX_POLL_RECORDS));
         int storePort = settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT);
         if (storePort > 0) {
             props.put(StreamsConfig.APPLICATION_SERVER_CONFIG,

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -52,7 +52,7 @@ public final class Json {
     }
 
     /** Writes what the JavaTimeModule writes (ISO_INSTANT text), on {@link IsoInstants#format}'s fast path. */
-    static final class IsoInstantSerializer extends StdSerializer<Instant> {
+    static final class IsoInstantSerializer extends StdScalarSerializer<Instant> {
         IsoInstantSerializer() {
             super(Instant.class);
         }

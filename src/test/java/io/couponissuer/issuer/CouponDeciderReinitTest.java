@@ -18,8 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -75,6 +77,30 @@ class CouponDeciderReinitTest {
         assertThat(decided.get(1)).isInstanceOf(Rejection.class);
         assertThat(decided.get(2)).isInstanceOfSatisfying(CouponIssued.class,
                 coupon -> assertThat(coupon.seq()).isEqualTo(2));
+    }
+
+    @Test
+    void evictingEventsFromMemoryChangesNoDecision() {
+        List<IssuerCommand> commands = new ArrayList<>();
+        Random random = new Random(5);
+        for (int e = 0; e < 6; e++) {
+            commands.add(new EventDefinition("e" + e, 1 + e, null, null));
+        }
+        for (int i = 0; i < 400; i++) {
+            String event = "e" + random.nextInt(6);
+            commands.add(i % 50 == 49
+                    ? new EventDefinition(event, 1 + random.nextInt(8), null, null) // cap moves up and down
+                    : new ApplyRequest("r" + i, event, "u" + random.nextInt(40), AT));
+        }
+        assertThat(decide(commands, 1)).isEqualTo(decide(commands, 1_000)).hasSize(400 + 6);
+    }
+
+    private List<Object> decide(List<IssuerCommand> commands, int recentEvents) {
+        CouponDecider decider = new CouponDecider(new RejectionCounter(new SimpleMeterRegistry()), recentEvents);
+        MockProcessorContext<String, Object> context = contextWithStores();
+        decider.init(context);
+        commands.forEach(command -> decider.process(record(command)));
+        return context.forwarded().stream().map(f -> (Object) f.record().value()).toList();
     }
 
     private static Record<String, IssuerCommand> record(IssuerCommand command) {

@@ -52,7 +52,9 @@ class IsoInstantsTest {
     }
 
     @Test
-    void theMapperWritesInstantsAsTheirIsoText() throws Exception {
+    void theMapperWritesInstantsThroughTheFastPath() throws Exception {
+        assertThat(Json.MAPPER.getSerializerProviderInstance().findValueSerializer(Instant.class))
+                .isInstanceOf(Json.IsoInstantSerializer.class);
         Instant instant = Instant.parse("2026-11-25T10:00:00.120Z");
         assertThat(Json.MAPPER.writeValueAsString(instant)).isEqualTo("\"2026-11-25T10:00:00.120Z\"");
         assertThat(Json.MAPPER.readValue(Json.MAPPER.writeValueAsString(instant), Instant.class)).isEqualTo(instant);

@@ -5,6 +5,7 @@ import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.writer.CouponDataSource;
 import io.couponissuer.writer.SchemaMigrator;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -69,6 +70,9 @@ public final class TestDatabase implements AutoCloseable, BeforeAllCallback, Aft
 
     @Override
     public void beforeAll(ExtensionContext context) throws SQLException {
+        if (name != null) {
+            return; // a @Nested class shares its outer class's database
+        }
         name = createDatabase();
         if (withSchema) {
             try (HikariDataSource dataSource = CouponDataSource.create(settings(), "it-setup")) {
@@ -79,7 +83,9 @@ public final class TestDatabase implements AutoCloseable, BeforeAllCallback, Aft
 
     @Override
     public void afterAll(ExtensionContext context) throws SQLException {
-        close();
+        if (context.getTestClass().filter(c -> c.isAnnotationPresent(Nested.class)).isEmpty()) {
+            close();
+        }
     }
 
     public String name() {
@@ -150,6 +156,9 @@ public final class TestDatabase implements AutoCloseable, BeforeAllCallback, Aft
 
     @Override
     public void close() throws SQLException {
+        if (name == null) {
+            return; // a per-class database whose class never started
+        }
         try (Connection admin = DriverManager.getConnection(ADMIN_URL, USER, "");
              Statement statement = admin.createStatement()) {
             statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
