@@ -112,6 +112,7 @@ class CouponDeciderReinitTest {
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "decider-reinit");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // as the issuer's own config
         MockProcessorContext<String, Object> context = new MockProcessorContext<>(config, new TaskId(0, 0),
                 stateDir.resolve("attempt-" + ++attempts).toFile());
         for (StoreBuilder<?> builder : List.of(IssuerStores.eventDefinitions(), IssuerStores.issuedCounts(),
