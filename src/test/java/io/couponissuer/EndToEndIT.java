@@ -51,13 +51,13 @@ class EndToEndIT {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(3);
     static final String TOKEN = "e2e-token";
 
-    static TestDatabase database;
+    @RegisterExtension
+    static final TestDatabase database = TestDatabase.perClass();
     static CouponSystem system;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() throws Exception {
-        database = TestDatabase.create();
         Settings settings = KAFKA.settings()
                 .with(Setting.COUPON_JDBC_URL, database.jdbcUrl())
                 .with(Setting.COUPON_HTTP_PORT, 0)
@@ -72,9 +72,6 @@ class EndToEndIT {
     static void stop() throws Exception {
         if (system != null) {
             system.close();
-        }
-        if (database != null) {
-            database.close();
         }
     }
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -43,13 +44,13 @@ class FaultToleranceIT {
     private static final int CLIENTS = 16;
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(90);
 
-    private static TestDatabase database;
+    @RegisterExtension
+    static final TestDatabase database = TestDatabase.perClass();
     private static CouponCluster cluster;
 
     @BeforeAll
     static void startSystem() throws Exception {
         long start = System.nanoTime();
-        database = TestDatabase.create();
         cluster = new CouponCluster("faults", database, List.of("a", "b"), SESSION_TIMEOUT_MS);
         try {
             cluster.startBroker();
@@ -66,14 +67,8 @@ class FaultToleranceIT {
 
     @AfterAll
     static void stopSystem() throws Exception {
-        try {
-            if (cluster != null) {
-                cluster.close();
-            }
-        } finally {
-            if (database != null) {
-                database.close();
-            }
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

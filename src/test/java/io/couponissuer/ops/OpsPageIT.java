@@ -44,14 +44,14 @@ class OpsPageIT {
     private static final int APPLICANTS = 8;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private static TestDatabase database;
+    @RegisterExtension
+    static final TestDatabase database = TestDatabase.perClass();
     private static CouponSystem system;
     private static Settings settings;
     private static String base;
 
     @BeforeAll
     static void startAndSellOut() throws Exception {
-        database = TestDatabase.create();
         settings = KAFKA.settings()
                 .with(Setting.COUPON_JDBC_URL, database.jdbcUrl())
                 .with(Setting.COUPON_HTTP_PORT, 0)
@@ -84,9 +84,6 @@ class OpsPageIT {
     static void stop() throws Exception {
         if (system != null) {
             system.close();
-        }
-        if (database != null) {
-            database.close();
         }
     }
 
