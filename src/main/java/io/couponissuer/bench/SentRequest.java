@@ -1,5 +1,8 @@
 package io.couponissuer.bench;
 
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
 /**
  * One application the bench sent, and what became of it.
  *
@@ -19,8 +22,7 @@ public record SentRequest(String requestId, String eventId, String userId, long 
      */
     static String failureOf(Throwable error) {
         Throwable cause = error;
-        while ((cause instanceof java.util.concurrent.CompletionException
-                || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
         String kind = cause.getClass().getSimpleName();

@@ -16,14 +16,7 @@ class IsoInstantsTest {
     void agreesWithInstantParseOnRandomInstantsOfEveryPrecision() {
         Random random = new Random(11);
         for (int i = 0; i < 20_000; i++) {
-            long seconds = random.nextLong(-62_135_596_800L, 253_402_300_799L); // years 0001-9999
-            int nanos = switch (i % 4) {
-                case 0 -> 0;
-                case 1 -> random.nextInt(1000) * 1_000_000;
-                case 2 -> random.nextInt(1_000_000) * 1000;
-                default -> random.nextInt(1_000_000_000);
-            };
-            Instant instant = Instant.ofEpochSecond(seconds, nanos);
+            Instant instant = randomInstant(random, i, -62_135_596_800L, 253_402_300_799L); // years 0001-9999
             String text = instant.toString();
             assertThat(IsoInstants.parseUtc(text)).as(text).isEqualTo(instant);
             assertThat(IsoInstants.parse(text)).isEqualTo(Instant.parse(text));
@@ -34,14 +27,8 @@ class IsoInstantsTest {
     void formatsExactlyAsInstantToString() {
         Random random = new Random(12);
         for (int i = 0; i < 20_000; i++) {
-            long seconds = random.nextLong(-62_167_219_200L - 86_400, 253_402_300_799L + 86_400); // around 0000-9999
-            int nanos = switch (i % 4) {
-                case 0 -> 0;
-                case 1 -> random.nextInt(1000) * 1_000_000;
-                case 2 -> random.nextInt(1_000_000) * 1000;
-                default -> random.nextInt(1_000_000_000);
-            };
-            Instant instant = Instant.ofEpochSecond(seconds, nanos);
+            // a day beyond 0000-9999 on both sides, where format falls back to toString
+            Instant instant = randomInstant(random, i, -62_167_219_200L - 86_400, 253_402_300_799L + 86_400);
             assertThat(IsoInstants.format(instant)).isEqualTo(instant.toString());
         }
         for (Instant edge : List.of(Instant.EPOCH, Instant.MIN, Instant.MAX, Instant.ofEpochSecond(-1, 999_999_999),
@@ -58,6 +45,17 @@ class IsoInstantsTest {
         Instant instant = Instant.parse("2026-11-25T10:00:00.120Z");
         assertThat(Json.MAPPER.writeValueAsString(instant)).isEqualTo("\"2026-11-25T10:00:00.120Z\"");
         assertThat(Json.MAPPER.readValue(Json.MAPPER.writeValueAsString(instant), Instant.class)).isEqualTo(instant);
+    }
+
+    /** Seconds in [from, to); whole seconds, milli, micro and nano precision in turn. */
+    private static Instant randomInstant(Random random, int i, long from, long to) {
+        int nanos = switch (i % 4) {
+            case 0 -> 0;
+            case 1 -> random.nextInt(1000) * 1_000_000;
+            case 2 -> random.nextInt(1_000_000) * 1000;
+            default -> random.nextInt(1_000_000_000);
+        };
+        return Instant.ofEpochSecond(random.nextLong(from, to), nanos);
     }
 
     @Test

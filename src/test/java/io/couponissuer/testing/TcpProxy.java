@@ -1,8 +1,12 @@
 package io.couponissuer.testing;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -14,8 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP proxy a test controls, to take a server away and give it back: listens on a free port of
  * 127.0.0.1 and forwards to a target. {@link #cut()} drops every open connection and refuses new
  * ones (accepted and closed at once, like a server that is gone); {@link #restore()} forwards again.
+ * {@link #perClass} gives one that JUnit closes after the test class
+ * ({@code @RegisterExtension static final TcpProxy proxy = TcpProxy.perClass("127.0.0.1", 5432);}).
  */
-public final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable, AfterAllCallback {
     private final String targetHost;
     private final int targetPort;
     private final ServerSocket server;
@@ -31,6 +37,20 @@ public final class TcpProxy implements AutoCloseable {
         this.acceptor = new Thread(this::accept, "tcp-proxy-" + port());
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /** A proxy for one test class: open now, closed after the class's last test. */
+    public static TcpProxy perClass(String targetHost, int targetPort) {
+        try {
+            return new TcpProxy(targetHost, targetPort);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a proxy port", e);
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        close();
     }
 
     public int port() {

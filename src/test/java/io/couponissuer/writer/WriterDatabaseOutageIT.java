@@ -8,8 +8,6 @@ import io.couponissuer.ops.HealthCheck;
 import io.couponissuer.testing.TcpProxy;
 import io.couponissuer.testing.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,17 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WriterDatabaseOutageIT {
     @RegisterExtension
     static final TestDatabase database = TestDatabase.perClass();
-    private static TcpProxy proxy;
-
-    @BeforeAll
-    static void startProxy() throws Exception {
-        proxy = new TcpProxy("127.0.0.1", 5432);
-    }
-
-    @AfterAll
-    static void stopProxy() throws Exception {
-        proxy.close();
-    }
+    @RegisterExtension
+    static final TcpProxy proxy = TcpProxy.perClass("127.0.0.1", 5432);
 
     private static Settings throughProxy() {
         return database.settings()

@@ -10,8 +10,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.GroupState;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,17 +30,8 @@ class WriterOutageIT {
 
     @RegisterExtension
     static final TestDatabase database = TestDatabase.perClass();
-    private static TcpProxy proxy;
-
-    @BeforeAll
-    static void startProxy() throws Exception {
-        proxy = new TcpProxy("127.0.0.1", 5432);
-    }
-
-    @AfterAll
-    static void stopProxy() throws Exception {
-        proxy.close();
-    }
+    @RegisterExtension
+    static final TcpProxy proxy = TcpProxy.perClass("127.0.0.1", 5432);
 
 
     @Test
