@@ -20,6 +20,7 @@ import io.couponissuer.ops.lag.LagMetrics;
 import io.couponissuer.ops.lag.LagMonitor;
 import io.couponissuer.ops.lag.MonitoredGroup;
 import io.couponissuer.ops.lag.OffsetsReader;
+import io.couponissuer.ops.transactions.HangingTransactionGuard;
 import io.couponissuer.writer.CouponDataSource;
 import io.couponissuer.writer.CouponWriter;
 import com.zaxxer.hikari.HikariDataSource;
@@ -58,6 +59,7 @@ public final class CouponSystem implements AutoCloseable {
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private CouponIssuer issuer;
+    private HangingTransactionGuard transactions;
     private HealthCheck writerHealth;
     private GatewayServer gateway;
 
@@ -102,11 +104,15 @@ public final class CouponSystem implements AutoCloseable {
     }
 
     private void startIssuer(Settings settings, KafkaConnectivity kafka) {
+        // Before the issuer: a hanging transaction left by a crash blocks its restore, and is found meanwhile.
+        transactions = new HangingTransactionGuard(settings, registry, Clock.systemUTC()).start();
+        running.push(transactions);
         issuer = new CouponIssuer(settings, registry);
         running.push(issuer);
         IssuerStoreRoutes storeRoutes = new IssuerStoreRoutes(issuer.queries());
-        startOpsServer(settings, settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT), List.of(kafka, issuer.health()),
-                storeRoutes::register, "Issuer stores, health and metrics");
+        startOpsServer(settings, settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT),
+                List.of(kafka, issuer.health(), transactions.health()), storeRoutes::register,
+                "Issuer stores, health and metrics");
         issuer.start();
     }
 
@@ -142,6 +148,7 @@ public final class CouponSystem implements AutoCloseable {
         if (issuer != null) {
             queries = issuer.queries();
             checks.add(issuer.health());
+            checks.add(transactions.health());
         } else {
             queries = FailoverIssuerQueries.overHttp(settings.get(Setting.COUPON_ISSUER_URL));
         }

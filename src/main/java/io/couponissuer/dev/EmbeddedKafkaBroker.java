@@ -49,14 +49,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final int controllerPort;
+    private final Map<String, String> overrides;
     private boolean wipeBeforeStart;
     private KafkaRaftServer server;
 
     public EmbeddedKafkaBroker(Settings settings, boolean fresh) {
+        this(settings, fresh, Map.of());
+    }
+
+    /** @param overrides broker properties on top of this class's (tests that need another broker behaviour) */
+    public EmbeddedKafkaBroker(Settings settings, boolean fresh, Map<String, String> overrides) {
         this.dataDir = settings.getPath(Setting.COUPON_BROKER_DIR).toAbsolutePath().normalize();
         this.port = portOrFree(settings.getInt(Setting.COUPON_BROKER_PORT));
         this.controllerPort = portOrFree(settings.getInt(Setting.COUPON_BROKER_CONTROLLER_PORT));
         this.wipeBeforeStart = fresh;
+        this.overrides = Map.copyOf(overrides);
     }
 
     /**
@@ -161,6 +168,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("message.max.bytes", String.valueOf(MESSAGE_MAX_BYTES));
         // The log cleaner (compacted coupon.events, __consumer_offsets) allocates 128 MiB by default: too much for a test JVM.
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
+        p.putAll(overrides);
         return p;
     }
 

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,12 +31,14 @@ public final class CouponIssuer implements AutoCloseable {
     private final KafkaStreamsMetrics metrics;
     private final ScheduledExecutorService metricsRefresh;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final RestoreProgress restores = new RestoreProgress(Clock.systemUTC());
 
     public CouponIssuer(Settings settings, MeterRegistry registry) {
         this.streams = new KafkaStreams(CouponTopology.build(new RejectionCounter(registry)), IssuerStreamsConfig.from(settings));
         this.self = new HostInfo(settings.get(Setting.COUPON_ISSUER_ADVERTISED_HOST),
                 settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT));
         streams.setStateListener((now, before) -> LOG.info("Issuer streams {} -> {}", before, now));
+        streams.setGlobalStateRestoreListener(restores);
         // A thread that dies on an unexpected error is replaced; its tasks restart from the last commit.
         streams.setUncaughtExceptionHandler(error -> {
             LOG.error("Issuer stream thread failed; replacing it", error);
@@ -62,10 +65,17 @@ public final class CouponIssuer implements AutoCloseable {
         streams.start();
     }
 
+    /** Ready when Kafka Streams runs; otherwise its state and each store it is restoring, with its progress. */
     public HealthCheck health() {
-        return () -> streams.state() == KafkaStreams.State.RUNNING
-                ? HealthCheck.Status.ready("issuer")
-                : HealthCheck.Status.notReady("issuer", "streams state is " + streams.state());
+        return () -> {
+            KafkaStreams.State state = streams.state();
+            if (state == KafkaStreams.State.RUNNING) {
+                return HealthCheck.Status.ready("issuer");
+            }
+            String restoring = restores.describe();
+            return HealthCheck.Status.notReady("issuer", "streams state is " + state
+                    + (restoring.isEmpty() ? "" : "; " + restoring));
+        };
     }
 
     public LocalIssuerQueries queries() {

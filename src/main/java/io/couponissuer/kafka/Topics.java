@@ -19,12 +19,27 @@ public final class Topics {
     /** Records that could not be read or processed (issuer) or stored (writer), with error headers. */
     public static final String FAILED = "coupon.failed";
 
+    /** Every topic above. */
+    public static final List<String> NAMES = List.of(APPLY_REQUESTS, EVENTS, ISSUED, REJECTED, FAILED);
+
+    /**
+     * The issuer's state stores. Kafka Streams names their changelogs
+     * {@code <application.id>-<store>-changelog}; TopologyDescriptionTest keeps this list equal to the
+     * topology's stores.
+     */
+    public static final List<String> ISSUER_STORES = List.of("event-definitions", "issued-counts", "decisions");
+
     /** Inputs are small JSON documents; a bigger record is refused by the broker, not decided. */
     static final int INPUT_MAX_MESSAGE_BYTES = 64 * 1024;
     /** A failed record carries the original value plus a stack trace in its headers. */
     static final int FAILED_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
     private Topics() {
+    }
+
+    /** The issuer's changelog topics (created by Kafka Streams, not by {@link TopicSetup}). */
+    public static List<String> issuerChangelogs(String applicationId) {
+        return ISSUER_STORES.stream().map(store -> applicationId + "-" + store + "-changelog").toList();
     }
 
     /** The topics to create, for a cluster with this many partitions per topic and this replication. */

@@ -42,6 +42,7 @@ import java.util.UUID;
  */
 public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
     private final int partitions;
+    private final Map<String, String> brokerOverrides;
     private EmbeddedKafkaBroker broker;
     private Settings settings;
     private String startedBy;
@@ -52,7 +53,13 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     }
 
     public KafkaBrokerExtension(int partitions) {
+        this(partitions, Map.of());
+    }
+
+    /** @param brokerOverrides broker properties that differ from the embedded broker's */
+    public KafkaBrokerExtension(int partitions, Map<String, String> brokerOverrides) {
         this.partitions = partitions;
+        this.brokerOverrides = Map.copyOf(brokerOverrides);
     }
 
     @Override
@@ -68,7 +75,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
                 .with(Setting.COUPON_TOPIC_PARTITIONS, partitions)
                 .with(Setting.COUPON_REPLICATION_FACTOR, 1)
                 .with(Setting.COUPON_MIN_INSYNC_REPLICAS, 1);
-        broker = new EmbeddedKafkaBroker(brokerSettings, true);
+        broker = new EmbeddedKafkaBroker(brokerSettings, true, brokerOverrides);
         broker.start();
         startedBy = context.getUniqueId();
         settings = brokerSettings.with(Setting.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());

@@ -1,0 +1,82 @@
+package io.couponissuer.ops.transactions;
+
+import org.apache.kafka.common.TopicPartition;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+
+/**
+ * An open transaction on a partition that its coordinator no longer holds open there: Kafka will
+ * never write its marker, so the partition's last stable offset stays at {@code startOffset} and
+ * every read_committed reader (the issuer's restore, the writer) stops there.
+ *
+ * @param producerId       the producer that wrote it (from the partition leader's producer state)
+ * @param producerEpoch    the epoch its records carry
+ * @param coordinatorEpoch the coordinator epoch of the producer's last marker on this partition (-1 if none)
+ * @param startOffset      the first offset of the open transaction = the stuck last stable offset
+ * @param endOffset        the partition's log end (high watermark) at the scan
+ * @param lastWriteAt      when the producer last wrote to this partition
+ * @param firstSeenAt      when this process first saw it not held open by the coordinator
+ * @param coordinator      what the coordinator says of this producer now (transactional id, state, epoch)
+ * @param confirmed        seen on two looks at least the confirmation delay apart
+ * @param outcome          how the transaction ended per {@code __transaction_state} (null until confirmed)
+ */
+public record HangingTransaction(String topic, int partition, long producerId, int producerEpoch, int coordinatorEpoch,
+                                 long startOffset, long endOffset, Instant lastWriteAt, Instant firstSeenAt,
+                                 String coordinator, boolean confirmed, TransactionOutcome outcome) {
+    static final Comparator<TopicPartition> PARTITION_ORDER =
+            Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
+
+    public TopicPartition topicPartition() {
+        return new TopicPartition(topic, partition);
+    }
+
+    /** How long the partition has been stuck, from the producer's last write there. */
+    public Duration age(Instant now) {
+        return Duration.between(lastWriteAt, now).isNegative() ? Duration.ZERO : Duration.between(lastWriteAt, now);
+    }
+
+    /** Safe to abort automatically: confirmed, and its transaction was aborted everywhere else. */
+    public boolean safeToAbort() {
+        return confirmed && outcome != null && outcome.kind() == TransactionOutcome.Kind.ABORTED;
+    }
+
+    /** The operator's command that writes the missing ABORT marker (what the automatic repair does). */
+    public String abortCommand(String bootstrapServers) {
+        return "kafka-transactions.sh --bootstrap-server " + bootstrapServers + " abort --topic " + topic
+                + " --partition " + partition + " --start-offset " + startOffset;
+    }
+
+    /** One line for logs, readiness and `lag`: where, who, since when, what the log says, what to do. */
+    public String describe(Instant now, String bootstrapServers) {
+        StringBuilder s = new StringBuilder()
+                .append("hanging transaction on ").append(topic).append('-').append(partition)
+                .append(" from offset ").append(startOffset).append(" (log end ").append(endOffset)
+                .append("; producer ").append(producerId).append(" epoch ").append(producerEpoch)
+                .append(", open ").append(age(now).toSeconds()).append(" s; coordinator: ").append(coordinator).append(')');
+        if (!confirmed) {
+            return s.append(": not yet confirmed by a second look").toString();
+        }
+        return s.append(": ").append(verdict(bootstrapServers)).toString();
+    }
+
+    /** What the transaction log says and what follows from it for the operator. */
+    public String verdict(String bootstrapServers) {
+        if (outcome == null) {
+            return "transaction log not read yet";
+        }
+        return switch (outcome.kind()) {
+            case ABORTED -> "its transaction was aborted (" + outcome.evidence() + "), so writing the missing ABORT"
+                    + " marker loses nothing; the issuer does this by itself, or run: " + abortCommand(bootstrapServers);
+            case COMMITTED -> "its transaction COMMITTED on its other partitions (" + outcome.evidence() + "). Kafka can"
+                    + " only write an ABORT marker here, which would drop records of a committed transaction"
+                    + " (decisions from a changelog, or the committed input offsets), so it is not aborted"
+                    + " automatically. Stop the issuers, then run " + abortCommand(bootstrapServers)
+                    + " and check the event counts against coupon.issued before restarting (README: Failures)";
+            case UNKNOWN -> "the transaction log cannot tell whether it committed (" + outcome.evidence() + "), so it is"
+                    + " not aborted automatically. If it is known to have been aborted, run: "
+                    + abortCommand(bootstrapServers);
+        };
+    }
+}
