@@ -34,4 +34,16 @@ class TopologyDescriptionTest {
         assertThat(description).contains("stores: [", IssuerStores.EVENT_DEFINITIONS, IssuerStores.ISSUED_COUNTS,
                 IssuerStores.DECISIONS);
     }
+
+    /** The hanging-transaction guard watches the changelogs by these names (Topics.issuerChangelogs). */
+    @Test
+    void theWatchedChangelogsAreTheTopologysStores() {
+        java.util.Set<String> stores = new java.util.TreeSet<>();
+        CouponTopology.build().describe().subtopologies().forEach(sub -> sub.nodes().forEach(node -> {
+            if (node instanceof org.apache.kafka.streams.TopologyDescription.Processor processor) {
+                stores.addAll(processor.stores());
+            }
+        }));
+        assertThat(stores).containsExactlyInAnyOrderElementsOf(io.couponissuer.kafka.Topics.ISSUER_STORES);
+    }
 }
