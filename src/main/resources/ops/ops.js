@@ -55,6 +55,27 @@
     });
   }
 
+  // Shown only when there is one: each with its partition, producer, age and the remedy.
+  function drawTransactions(summary) {
+    const hanging = summary.lag ? summary.lag.hangingTransactions : [];
+    const section = document.getElementById('transactions-section');
+    const list = document.getElementById('transactions');
+    list.replaceChildren();
+    const problems = hanging.slice();
+    if (summary.lag && summary.lag.transactionsError) problems.push({ detail: summary.lag.transactionsError });
+    section.hidden = problems.length === 0;
+    problems.forEach(h => {
+      const item = el('li', { class: h.confirmed ? 'status-HANGING' : 'status-WARN',
+        'data-partition': h.topic ? h.topic + '-' + h.partition : '' });
+      item.append(el('div', { class: 'hanging-head' }, h.topic
+        ? h.topic + '-' + h.partition + ' · producer ' + h.producerId + ' · from offset ' + h.startOffset
+          + ' · ' + h.ageSeconds + ' s · ' + (h.confirmed ? h.outcome : 'unconfirmed')
+        : 'scan failed'));
+      item.append(el('div', { class: 'hanging-detail' }, h.detail));
+      list.append(item);
+    });
+  }
+
   function drawRates(summary) {
     const container = document.getElementById('rates');
     container.replaceChildren();
@@ -102,6 +123,7 @@
     document.getElementById('updated').textContent = 'updated ' + new Date(summary.at).toLocaleTimeString();
     drawEvents(summary);
     drawGroups(summary);
+    drawTransactions(summary);
     drawRates(summary);
     const groups = summary.lag ? summary.lag.groups.map(g => g.group) : [];
     drawChart(document.getElementById('lag-chart'), summary.history,

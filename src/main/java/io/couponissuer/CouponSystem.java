@@ -20,7 +20,10 @@ import io.couponissuer.ops.lag.LagMetrics;
 import io.couponissuer.ops.lag.LagMonitor;
 import io.couponissuer.ops.lag.MonitoredGroup;
 import io.couponissuer.ops.lag.OffsetsReader;
+import io.couponissuer.ops.transactions.HangingTransactionFinder;
 import io.couponissuer.ops.transactions.HangingTransactionGuard;
+import io.couponissuer.kafka.ClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
 import io.couponissuer.writer.CouponDataSource;
 import io.couponissuer.writer.CouponWriter;
 import com.zaxxer.hikari.HikariDataSource;
@@ -159,7 +162,10 @@ public final class CouponSystem implements AutoCloseable {
         waiter.start();
         OpsMonitor ops = new OpsMonitor(
                 new LagMonitor(MonitoredGroup.of(settings), new OffsetsReader(settings, Clock.systemUTC(), Duration.ofSeconds(5)),
-                        Duration.ofMillis(settings.getInt(Setting.COUPON_LAG_WINDOW_MS))),
+                        Duration.ofMillis(settings.getInt(Setting.COUPON_LAG_WINDOW_MS)),
+                        HangingTransactionFinder.forSystem(Admin.create(ClientConfigs.admin(settings)), settings,
+                                Duration.ofMillis(settings.getInt(Setting.COUPON_HANGING_TXN_CHECK_MS)), Clock.systemUTC()),
+                        settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS), Clock.systemUTC()),
                 queries, settings.get(Setting.COUPON_APPLICATION_ID), settings.get(Setting.COUPON_WRITER_GROUP_ID),
                 new LagMetrics(registry), new EventMetrics(registry),
                 Duration.ofMillis(settings.getInt(Setting.COUPON_LAG_INTERVAL_MS)), Clock.systemUTC()).start();

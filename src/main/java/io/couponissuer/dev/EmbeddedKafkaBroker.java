@@ -50,6 +50,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final Map<String, String> overrides;
+    /** The KRaft controller this node uses: itself (broker and controller in one), or another node's. */
+    private final EmbeddedKafkaBroker controller;
+    private final int nodeId;
     private boolean wipeBeforeStart;
     private KafkaRaftServer server;
 
@@ -64,6 +67,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.controllerPort = portOrFree(settings.getInt(Setting.COUPON_BROKER_CONTROLLER_PORT));
         this.wipeBeforeStart = fresh;
         this.overrides = Map.copyOf(overrides);
+        this.controller = null;
+        this.nodeId = 1;
+    }
+
+    /**
+     * A broker-only node (no controller) that joins {@code controller}'s cluster: for tests that need
+     * a partition led by another broker, e.g. one that can lose its leader while the first stays up.
+     */
+    public EmbeddedKafkaBroker(Settings settings, EmbeddedKafkaBroker controller, int nodeId, Map<String, String> overrides) {
+        this.dataDir = settings.getPath(Setting.COUPON_BROKER_DIR).toAbsolutePath().normalize();
+        this.port = portOrFree(settings.getInt(Setting.COUPON_BROKER_PORT));
+        this.controllerPort = controller.controllerPort;
+        this.wipeBeforeStart = true;
+        this.overrides = Map.copyOf(overrides);
+        this.controller = controller;
+        this.nodeId = nodeId;
     }
 
     /**
@@ -140,10 +159,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private Properties brokerConfig() {
         Properties p = new Properties();
-        p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
+        p.put("process.roles", controller == null ? "broker,controller" : "broker");
+        p.put("node.id", String.valueOf(nodeId));
         p.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
-        p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        p.put("listeners", controller == null
+                ? "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort
+                : "PLAINTEXT://" + HOST + ":" + port);
         p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
@@ -201,6 +222,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** The cluster id the directory was formatted with, so a restart keeps it; a new one for an empty directory. */
     private String clusterId() {
+        if (controller != null) {
+            return controller.clusterId();
+        }
         Path meta = logDir().resolve("meta.properties");
         if (Files.exists(meta)) {
             Properties properties = new Properties();
@@ -224,7 +248,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             while (System.nanoTime() < deadline) {
                 try {
-                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    if (admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).stream().anyMatch(n -> n.id() == nodeId)) {
                         return;
                     }
                 } catch (InterruptedException e) {

@@ -1,6 +1,10 @@
 package io.couponissuer.ops.lag;
 
+import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
+import io.couponissuer.kafka.ClientConfigs;
+import io.couponissuer.ops.transactions.HangingTransactionFinder;
+import org.apache.kafka.clients.admin.Admin;
 import io.couponissuer.kafka.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,8 +73,10 @@ public final class LagCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (LagMonitor monitor = new LagMonitor(MonitoredGroup.of(settings),
-                new OffsetsReader(settings, clock, timeout), window)) {
+        // A hanging transaction is confirmed when a later sample (at least --interval later) still shows it.
+        try (LagMonitor monitor = new LagMonitor(MonitoredGroup.of(settings), new OffsetsReader(settings, clock, timeout),
+                window, HangingTransactionFinder.forSystem(Admin.create(ClientConfigs.admin(settings)), settings, interval,
+                clock), settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS), clock)) {
             if (watch) {
                 while (!Thread.currentThread().isInterrupted()) {
                     LagReport report = monitor.sample();

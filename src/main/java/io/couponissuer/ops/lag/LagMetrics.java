@@ -17,6 +17,7 @@ public final class LagMetrics {
     private final MultiGauge lag;
     private final MultiGauge lagSeconds;
     private final MultiGauge status;
+    private final MultiGauge hanging;
 
     public LagMetrics(MeterRegistry registry) {
         lag = MultiGauge.builder("kafka.consumergroup.group.lag")
@@ -25,7 +26,10 @@ public final class LagMetrics {
                 .description("estimated age of the next record the group reads, from the end-offset timeline")
                 .register(registry);
         status = MultiGauge.builder("coupon.consumergroup.status")
-                .description("group status: 0 OK, 1 WARN, 2 STALL, 3 STOP, 4 ERR").register(registry);
+                .description("group status: 0 OK, 1 WARN, 2 STALL, 3 STOP, 4 ERR, 5 HANGING").register(registry);
+        hanging = MultiGauge.builder("coupon.hanging.transaction.age.seconds")
+                .description("age of each confirmed hanging transaction (a partition whose last stable offset cannot move)")
+                .register(registry);
     }
 
     public void update(LagReport report) {
@@ -43,5 +47,13 @@ public final class LagMetrics {
         lag.register(lagRows, true);
         lagSeconds.register(secondsRows, true);
         status.register(statusRows, true);
+        List<MultiGauge.Row<?>> hangingRows = new ArrayList<>();
+        for (LagReport.Hanging h : report.hangingTransactions()) {
+            if (h.confirmed()) {
+                hangingRows.add(MultiGauge.Row.of(Tags.of("topic", h.topic(), "partition", String.valueOf(h.partition()),
+                        "producer_id", String.valueOf(h.producerId()), "outcome", String.valueOf(h.outcome())), h.ageSeconds()));
+            }
+        }
+        hanging.register(hangingRows, true);
     }
 }

@@ -1,6 +1,10 @@
 package io.couponissuer.ops.lag;
 
+import io.couponissuer.ops.transactions.HangingTransaction;
+import io.couponissuer.ops.transactions.HangingTransactionFinder;
 import org.apache.kafka.common.TopicPartition;
+
+import java.time.Clock;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +25,9 @@ public final class LagMonitor implements AutoCloseable {
     private final OffsetsReader reader;
     private final Duration window;
     private final Map<Key, History> histories = new HashMap<>();
+    private final HangingTransactionFinder transactions;
+    private final String bootstrapServers;
+    private final Clock clock;
 
     private record Key(String group, TopicPartition partition) {
     }
@@ -34,9 +41,21 @@ public final class LagMonitor implements AutoCloseable {
     }
 
     public LagMonitor(List<MonitoredGroup> groups, OffsetsReader reader, Duration window) {
+        this(groups, reader, window, null, "", Clock.systemUTC());
+    }
+
+    /**
+     * @param transactions finds hanging transactions at each sample (null: not looked for); a group
+     *                     that a confirmed one stops is HANGING
+     */
+    public LagMonitor(List<MonitoredGroup> groups, OffsetsReader reader, Duration window,
+                      HangingTransactionFinder transactions, String bootstrapServers, Clock clock) {
         this.groups = List.copyOf(groups);
         this.reader = reader;
         this.window = window;
+        this.transactions = transactions;
+        this.bootstrapServers = bootstrapServers;
+        this.clock = clock;
     }
 
     public Duration window() {
@@ -46,13 +65,36 @@ public final class LagMonitor implements AutoCloseable {
     public LagReport sample() {
         List<LagReport.Group> result = new ArrayList<>();
         Instant at = Instant.EPOCH;
+        List<HangingTransaction> hanging = List.of();
+        String transactionsError = null;
+        if (transactions != null) {
+            try {
+                hanging = transactions.scan();
+            } catch (RuntimeException e) {
+                transactionsError = "could not look for hanging transactions: " + e.getMessage();
+            }
+        }
         for (MonitoredGroup group : groups) {
             GroupOffsets offsets = reader.read(group);
             at = offsets.at().isAfter(at) ? offsets.at() : at;
-            result.add(offsets.readable() ? evaluate(offsets)
-                    : new LagReport.Group(group.groupId(), LagStatus.ERR, 0, null, offsets.error(), List.of()));
+            LagReport.Group evaluated = offsets.readable() ? evaluate(offsets)
+                    : new LagReport.Group(group.groupId(), LagStatus.ERR, 0, null, offsets.error(), List.of());
+            boolean stopped = hanging.stream().anyMatch(h -> h.confirmed() && group.blockedBy(h.topic()));
+            result.add(stopped ? hangingGroup(evaluated) : evaluated);
         }
-        return new LagReport(at, window.toMillis(), result);
+        Instant now = clock.instant();
+        List<LagReport.Hanging> views = hanging.stream().map(h -> new LagReport.Hanging(h.topic(), h.partition(),
+                h.producerId(), h.producerEpoch(), h.startOffset(), h.endOffset(), h.age(now).toSeconds(), h.confirmed(),
+                h.outcome() == null ? null : h.outcome().kind().name(),
+                groups.stream().filter(g -> g.blockedBy(h.topic())).map(MonitoredGroup::groupId).toList(),
+                h.describe(now, bootstrapServers))).toList();
+        return new LagReport(at, window.toMillis(), result, views, transactionsError);
+    }
+
+    private static LagReport.Group hangingGroup(LagReport.Group group) {
+        String why = "a hanging transaction stops this group (see hanging transactions)";
+        return new LagReport.Group(group.group(), LagStatus.HANGING, group.lag(), group.maxLagSeconds(),
+                group.error() == null ? why : group.error() + "; " + why, group.partitions());
     }
 
     private LagReport.Group evaluate(GroupOffsets offsets) {
@@ -86,5 +128,8 @@ public final class LagMonitor implements AutoCloseable {
     @Override
     public void close() {
         reader.close();
+        if (transactions != null) {
+            transactions.close();
+        }
     }
 }

@@ -4,7 +4,24 @@ import java.time.Instant;
 import java.util.List;
 
 /** The lag of every watched group at one moment: what `lag` prints, /metrics exports and /ops draws. */
-public record LagReport(Instant at, long windowMs, List<Group> groups) {
+public record LagReport(Instant at, long windowMs, List<Group> groups, List<Hanging> hangingTransactions,
+                        String transactionsError) {
+
+    public LagReport(Instant at, long windowMs, List<Group> groups) {
+        this(at, windowMs, groups, List.of(), null);
+    }
+
+    /**
+     * A hanging transaction (ops.transactions.HangingTransaction), as `lag`, /metrics and /ops show it.
+     *
+     * @param groups   the watched groups it stops
+     * @param outcome  COMMITTED, ABORTED or UNKNOWN per __transaction_state; null until confirmed
+     * @param detail   the whole story: coordinator view, transaction log evidence, what to do
+     */
+    public record Hanging(String topic, int partition, long producerId, int producerEpoch, long startOffset,
+                          long endOffset, long ageSeconds, boolean confirmed, String outcome, List<String> groups,
+                          String detail) {
+    }
 
     /**
      * @param lag          records still to read, all partitions
@@ -25,7 +42,8 @@ public record LagReport(Instant at, long windowMs, List<Group> groups) {
     }
 
     public LagStatus worst() {
-        return groups.stream().map(Group::status).reduce(LagStatus.OK, LagStatus::worst);
+        LagStatus worst = groups.stream().map(Group::status).reduce(LagStatus.OK, LagStatus::worst);
+        return hangingTransactions.stream().anyMatch(Hanging::confirmed) ? LagStatus.worst(worst, LagStatus.HANGING) : worst;
     }
 
     public Group group(String groupId) {

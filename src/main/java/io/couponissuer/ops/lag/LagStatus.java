@@ -14,7 +14,13 @@ public enum LagStatus {
     /** Lag and the committed offset has not moved for longer than the window. */
     STOP,
     /** The group's or the partition's offsets could not be read. */
-    ERR;
+    ERR,
+    /**
+     * A partition the group reads or restores from holds a hanging transaction: its last stable
+     * offset cannot move until someone writes the missing marker (README: Failures). Last, so the
+     * numbers of the others stay as they were.
+     */
+    HANGING;
 
     public boolean atLeast(LagStatus other) {
         return compareTo(other) >= 0;

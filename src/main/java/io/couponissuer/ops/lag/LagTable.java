@@ -5,6 +5,7 @@ import java.util.Locale;
 
 /** The `lag` command's table: one line per partition, one summary line per group. */
 public final class LagTable {
+    private static final String HANGING_ROW = "%-40s %9s %6s %10s %10s %8s  %s%n";
     private static final String ROW = "%-16s %-24s %9s %10s %10s %8s %9s  %-5s%n";
 
     private LagTable() {
@@ -17,6 +18,21 @@ public final class LagTable {
             for (LagReport.Partition p : group.partitions()) {
                 out.printf(ROW, group.group(), p.topic(), p.partition(), p.committed() == null ? "-" : p.committed(),
                         p.end(), p.lag(), String.format(Locale.ROOT, "%.1f", p.lagSeconds()), p.status());
+            }
+        }
+        out.println();
+        if (!report.hangingTransactions().isEmpty() || report.transactionsError() != null) {
+            out.println();
+            out.printf(HANGING_ROW, "HANGING TRANSACTION", "PRODUCER", "EPOCH", "START", "END", "AGE(s)", "VERDICT");
+            for (LagReport.Hanging h : report.hangingTransactions()) {
+                out.printf(HANGING_ROW, h.topic() + "-" + h.partition(), h.producerId(), h.producerEpoch(), h.startOffset(),
+                        h.endOffset(), h.ageSeconds(), h.confirmed() ? h.outcome() : "unconfirmed");
+            }
+            for (LagReport.Hanging h : report.hangingTransactions()) {
+                out.println("  " + h.detail());
+            }
+            if (report.transactionsError() != null) {
+                out.println("  " + report.transactionsError());
             }
         }
         out.println();

@@ -11,14 +11,28 @@ import java.util.List;
  * that has not committed yet still shows its partitions (its lag counts from the log start: both
  * groups reset to earliest).
  */
-public record MonitoredGroup(String groupId, List<String> topics) {
+public record MonitoredGroup(String groupId, List<String> topics, List<String> blockingTopics) {
+    /**
+     * @param blockingTopics topics whose hanging transaction stops this group: what it reads, and for
+     *                       the issuer also its changelogs (restore) and {@code __consumer_offsets}
+     *                       (its offsets cannot be fetched while a transactional commit hangs there)
+     */
     public MonitoredGroup {
         topics = List.copyOf(topics);
+        blockingTopics = List.copyOf(blockingTopics);
     }
 
     /** The issuer (Kafka Streams application.id) and the writer. */
     public static List<MonitoredGroup> of(Settings settings) {
-        return List.of(new MonitoredGroup(settings.get(Setting.COUPON_APPLICATION_ID), List.of(Topics.APPLY_REQUESTS)),
-                new MonitoredGroup(settings.get(Setting.COUPON_WRITER_GROUP_ID), List.of(Topics.ISSUED)));
+        String applicationId = settings.get(Setting.COUPON_APPLICATION_ID);
+        List<String> issuerBlocking = new java.util.ArrayList<>(List.of(Topics.APPLY_REQUESTS, "__consumer_offsets"));
+        issuerBlocking.addAll(Topics.issuerChangelogs(applicationId));
+        return List.of(new MonitoredGroup(applicationId, List.of(Topics.APPLY_REQUESTS), issuerBlocking),
+                new MonitoredGroup(settings.get(Setting.COUPON_WRITER_GROUP_ID), List.of(Topics.ISSUED),
+                        List.of(Topics.ISSUED)));
+    }
+
+    boolean blockedBy(String topic) {
+        return blockingTopics.contains(topic);
     }
 }

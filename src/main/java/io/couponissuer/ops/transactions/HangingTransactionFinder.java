@@ -1,5 +1,9 @@
 package io.couponissuer.ops.transactions;
 
+import io.couponissuer.config.Setting;
+import io.couponissuer.config.Settings;
+import io.couponissuer.kafka.ClientConfigs;
+import io.couponissuer.kafka.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeProducersResult;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -50,7 +54,7 @@ import java.util.concurrent.TimeoutException;
  * Read-only: repairing is {@link HangingTransactionRepair}'s job. Not thread-safe: one scanner
  * thread uses it.
  */
-public final class HangingTransactionFinder {
+public final class HangingTransactionFinder implements AutoCloseable {
     private static final Set<TransactionState> LIVE = Set.of(TransactionState.ONGOING, TransactionState.PREPARE_COMMIT,
             TransactionState.PREPARE_ABORT, TransactionState.PREPARE_EPOCH_FENCE);
 
@@ -84,6 +88,20 @@ public final class HangingTransactionFinder {
         this.confirmAfter = confirmAfter;
         this.timeout = timeout;
         this.clock = clock;
+    }
+
+    /**
+     * The finder for this system: the topics it creates, the issuer's changelogs and the issuer
+     * group's offsets partition. It owns {@code admin} and closes it.
+     */
+    public static HangingTransactionFinder forSystem(Admin admin, Settings settings, Duration confirmAfter, Clock clock) {
+        Duration timeout = Duration.ofSeconds(10);
+        String applicationId = settings.get(Setting.COUPON_APPLICATION_ID);
+        List<String> topics = new ArrayList<>(Topics.NAMES);
+        topics.addAll(Topics.issuerChangelogs(applicationId));
+        return new HangingTransactionFinder(admin,
+                new TransactionStateLog(ClientConfigs.readCommittedConsumer(settings, null, "coupon-transaction-log"), timeout),
+                topics, applicationId, confirmAfter, timeout, clock);
     }
 
     /** One scan: the suspects (confirmed or not) in partition order. Throws if Kafka does not answer. */
@@ -259,6 +277,11 @@ public final class HangingTransactionFinder {
     }
 
     static final String OFFSETS_TOPIC = "__consumer_offsets";
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(2));
+    }
 
     private <T> T get(KafkaFuture<T> future) {
         try {

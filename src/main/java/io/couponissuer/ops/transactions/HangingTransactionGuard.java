@@ -3,7 +3,6 @@ package io.couponissuer.ops.transactions;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.kafka.ClientConfigs;
-import io.couponissuer.kafka.Topics;
 import io.couponissuer.ops.HealthCheck;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,7 +12,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,14 +52,8 @@ public final class HangingTransactionGuard implements AutoCloseable {
         var adminConfig = ClientConfigs.admin(settings);
         adminConfig.put("client.id", "coupon-transaction-guard");
         this.admin = Admin.create(adminConfig);
-        Duration timeout = Duration.ofSeconds(10);
-        String applicationId = settings.get(Setting.COUPON_APPLICATION_ID);
-        List<String> topics = new ArrayList<>(Topics.NAMES);
-        topics.addAll(Topics.issuerChangelogs(applicationId));
-        this.finder = new HangingTransactionFinder(admin,
-                new TransactionStateLog(ClientConfigs.readCommittedConsumer(settings, null, "coupon-transaction-log"), timeout),
-                topics, applicationId, interval, timeout, clock);
-        this.repair = new HangingTransactionRepair(admin, bootstrapServers, timeout, clock, registry);
+        this.finder = HangingTransactionFinder.forSystem(admin, settings, interval, clock);
+        this.repair = new HangingTransactionRepair(admin, bootstrapServers, Duration.ofSeconds(10), clock, registry);
         Gauge.builder("coupon.hanging.transactions", this, g -> g.latest.stream().filter(HangingTransaction::confirmed).count())
                 .description("confirmed hanging transactions on the partitions the issuer writes or restores from")
                 .register(registry);
@@ -132,6 +124,6 @@ public final class HangingTransactionGuard implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        admin.close(Duration.ofSeconds(2));
+        finder.close(); // closes the admin client
     }
 }

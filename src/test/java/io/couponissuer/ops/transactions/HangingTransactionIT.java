@@ -2,7 +2,13 @@ package io.couponissuer.ops.transactions;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.couponissuer.kafka.Json;
 import io.couponissuer.kafka.Topics;
+import io.couponissuer.ops.lag.LagCommand;
+import picocli.CommandLine;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import io.couponissuer.ops.HealthCheck;
 import io.couponissuer.testing.HangingTransactionMaker;
 import io.couponissuer.testing.KafkaBrokerExtension;
@@ -119,6 +125,7 @@ class HangingTransactionIT {
                             + stuck.partition() + " --start-offset " + made.startOffset());
         }
         assertThat(lastStableOffset(stuck)).as("still stuck: nothing was aborted").isEqualTo(made.startOffset());
+        assertLagReportsIt(stuck, made);
         // The operator's remedy, as the reason names it, frees the partition (and leaves the other tests a clean broker).
         admin.abortTransaction(new AbortTransactionSpec(stuck, made.producerId(), made.producerEpoch(), 0)).all().get();
         assertThat(lastStableOffset(stuck)).isEqualTo(logEnd(stuck));
@@ -141,6 +148,30 @@ class HangingTransactionIT {
             guard.scan();
             assertThat(guard.latest()).isEmpty();
             producer.commitTransaction();
+        }
+    }
+
+    /** `lag` names the hanging transaction, marks the writer's group (which reads coupon.issued) HANGING and exits 1. */
+    private static void assertLagReportsIt(TopicPartition stuck, HangingTransactionMaker.Made made) throws Exception {
+        StringWriter out = new StringWriter();
+        CommandLine command = new CommandLine(new LagCommand(KAFKA.settings(), Clock.systemUTC()));
+        command.setOut(new PrintWriter(out));
+        int exit = command.execute("--json", "--window", "1s", "--interval", "500ms");
+        assertThat(exit).as(out.toString()).isEqualTo(1);
+        JsonNode report = Json.MAPPER.readTree(out.toString());
+        JsonNode hanging = report.get("hangingTransactions");
+        assertThat(hanging).as(out.toString()).hasSize(1);
+        assertThat(hanging.get(0).get("topic").asText()).isEqualTo(stuck.topic());
+        assertThat(hanging.get(0).get("partition").asInt()).isEqualTo(stuck.partition());
+        assertThat(hanging.get(0).get("producerId").asLong()).isEqualTo(made.producerId());
+        assertThat(hanging.get(0).get("startOffset").asLong()).isEqualTo(made.startOffset());
+        assertThat(hanging.get(0).get("confirmed").asBoolean()).isTrue();
+        assertThat(hanging.get(0).get("outcome").asText()).isEqualTo("COMMITTED");
+        assertThat(hanging.get(0).get("groups").toString()).contains(KAFKA.settings().get(Setting.COUPON_WRITER_GROUP_ID));
+        for (JsonNode group : report.get("groups")) {
+            String expected = group.get("group").asText().equals(KAFKA.settings().get(Setting.COUPON_WRITER_GROUP_ID))
+                    ? "HANGING" : "OK";
+            assertThat(group.get("status").asText()).as(group.toString()).isEqualTo(expected);
         }
     }
 
