@@ -28,8 +28,8 @@ public enum Setting {
     COUPON_INSTANCE_ID("", "static group membership id of this issuer instance (empty: dynamic membership)"),
     COUPON_HANGING_TXN_CHECK_MS("5000", "how often the issuer looks for hanging transactions on its topics, changelogs and "
             + "offsets; one counts as hanging when it is still there a look later (README: Failures)"),
-    COUPON_HANGING_TXN_REPAIR("auto", "auto: the issuer aborts a hanging transaction when __transaction_state shows it "
-            + "aborted everywhere else; report: only report it; one that committed elsewhere is never aborted automatically"),
+    COUPON_HANGING_TXN_REPAIR("auto", "auto: the issuer writes a hanging transaction's missing marker where __transaction_state "
+            + "proves which: ABORT when it aborted, COMMIT when it committed with that partition in it; report: only report it"),
     COUPON_ISSUER_HTTP_PORT("8081", "port on which an issuer serves its state stores to gateways (0: none)"),
     COUPON_ISSUER_ADVERTISED_HOST("127.0.0.1", "host name other instances use to reach this issuer's store port"),
     COUPON_ISSUER_URL("http://127.0.0.1:8081", "issuer store URLs (comma-separated, tried in order) a separate gateway asks for decisions and counts"),

@@ -42,6 +42,16 @@ public record HangingTransaction(String topic, int partition, long producerId, i
         return confirmed && outcome != null && outcome.kind() == TransactionOutcome.Kind.ABORTED;
     }
 
+    /**
+     * Safe to commit automatically: confirmed, its transaction reached PrepareCommit, and the
+     * coordinator had this very partition registered in it, so the COMMIT marker was owed here and
+     * lost (KAFKA-20734); writing it completes the transaction as the coordinator decided.
+     */
+    public boolean safeToCommit() {
+        return confirmed && outcome != null && outcome.kind() == TransactionOutcome.Kind.COMMITTED
+                && outcome.partitions().contains(topicPartition());
+    }
+
     /** The operator's command that writes the missing ABORT marker (what the automatic repair does). */
     public String abortCommand(String bootstrapServers) {
         return "kafka-transactions.sh --bootstrap-server " + bootstrapServers + " abort --topic " + topic
@@ -69,11 +79,14 @@ public record HangingTransaction(String topic, int partition, long producerId, i
         return switch (outcome.kind()) {
             case ABORTED -> "its transaction was aborted (" + outcome.evidence() + "), so writing the missing ABORT"
                     + " marker loses nothing; the issuer does this by itself, or run: " + abortCommand(bootstrapServers);
-            case COMMITTED -> "its transaction COMMITTED on its other partitions (" + outcome.evidence() + "). Kafka can"
-                    + " only write an ABORT marker here, which would drop records of a committed transaction"
-                    + " (decisions from a changelog, or the committed input offsets), so it is not aborted"
-                    + " automatically. Stop the issuers, then run " + abortCommand(bootstrapServers)
-                    + " and check the event counts against coupon.issued before restarting (README: Failures)";
+            case COMMITTED -> safeToCommit()
+                    ? "its transaction COMMITTED with this partition in it (" + outcome.evidence() + ") and the COMMIT"
+                    + " marker never arrived (KAFKA-20734); an abort would drop records of a committed transaction,"
+                    + " so the issuer writes the lost COMMIT marker itself (COUPON_HANGING_TXN_REPAIR=auto)"
+                    : "its transaction COMMITTED on other partitions (" + outcome.evidence() + ") but the coordinator"
+                    + " never had this partition in it, so neither marker is provably right and nothing is written"
+                    + " automatically. An abort (" + abortCommand(bootstrapServers) + ") drops these records: first"
+                    + " check them with kafka-dump-log (README: Failures)";
             case UNKNOWN -> "the transaction log cannot tell whether it committed (" + outcome.evidence() + "), so it is"
                     + " not aborted automatically. If it is known to have been aborted, run: "
                     + abortCommand(bootstrapServers);

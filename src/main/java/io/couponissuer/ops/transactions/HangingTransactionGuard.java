@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * The issuer's watch over the transactions it depends on. Every {@code COUPON_HANGING_TXN_CHECK_MS}
  * it looks for hanging transactions on the system's topics, the issuer's changelogs and its
  * offsets partition ({@link HangingTransactionFinder}), aborts the provably aborted ones when
- * {@code COUPON_HANGING_TXN_REPAIR=auto} ({@link HangingTransactionRepair}), and reports the rest in
+ * and commits the ones whose COMMIT marker Kafka lost, when {@code COUPON_HANGING_TXN_REPAIR=auto}
+ * ({@link HangingTransactionRepair}), and reports the rest in
  * readiness and metrics with the reason and the remedy. It runs from the start, before the issuer's
  * restore, so a hanging changelog transaction left by a whole-machine crash is found while the
  * restore waits on it.
@@ -53,7 +54,8 @@ public final class HangingTransactionGuard implements AutoCloseable {
         adminConfig.put("client.id", "coupon-transaction-guard");
         this.admin = Admin.create(adminConfig);
         this.finder = HangingTransactionFinder.forSystem(admin, settings, interval, clock);
-        this.repair = new HangingTransactionRepair(admin, bootstrapServers, Duration.ofSeconds(10), clock, registry);
+        this.repair = new HangingTransactionRepair(admin, adminConfig, bootstrapServers, Duration.ofSeconds(10), clock,
+                registry);
         Gauge.builder("coupon.hanging.transactions", this, g -> g.latest.stream().filter(HangingTransaction::confirmed).count())
                 .description("confirmed hanging transactions on the partitions the issuer writes or restores from")
                 .register(registry);

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.requests.TransactionResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,20 +13,26 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Writes the missing ABORT marker of a hanging transaction, only where that is provably safe: it
- * was seen twice, the coordinator holds no transaction of that producer open there, and its
- * transaction reached PrepareAbort according to {@code __transaction_state}, so no partition of it
- * holds a COMMIT marker and the abort drops nothing that counted anywhere. Every other hanging
- * transaction is refused, logged once with the reason and the operator's command, and counted.
- *
- * <p>The abort is {@code Admin#abortTransaction}, what {@code kafka-transactions abort} sends: a
- * WriteTxnMarkers request for that one partition, producer and epoch.
+ * Writes the missing marker of a hanging transaction, only where the coordinator's own log proves
+ * which one it owes. Every case needs the transaction seen on two looks, not held open by the
+ * coordinator, and its history in {@code __transaction_state}:
+ * <ul>
+ *   <li>it reached PrepareAbort: no partition of it holds a COMMIT marker, so an ABORT here drops
+ *       nothing that counted anywhere ({@code Admin#abortTransaction}, what
+ *       {@code kafka-transactions abort} sends);</li>
+ *   <li>it reached PrepareCommit with this partition registered in it: the coordinator decided
+ *       COMMIT and lost this partition's marker (KAFKA-20734); an ABORT would drop committed
+ *       decisions or offsets, so the COMMIT marker is written ({@link TransactionMarkerWriter});</li>
+ *   <li>anything else is refused, logged once with the reason and the operator's command, and
+ *       counted.</li>
+ * </ul>
  */
 public final class HangingTransactionRepair {
     private static final Logger LOG = LoggerFactory.getLogger(HangingTransactionRepair.class);
@@ -33,27 +41,32 @@ public final class HangingTransactionRepair {
     private final String bootstrapServers;
     private final Duration timeout;
     private final Clock clock;
+    private final TransactionMarkerWriter markers;
     private final Counter aborted;
+    private final Counter committed;
     private final Counter refused;
     private final Counter failed;
     /** Refusals already logged and counted, so each hanging transaction is reported once. */
     private final Set<String> refusedOnce = new HashSet<>();
 
-    public HangingTransactionRepair(Admin admin, String bootstrapServers, Duration timeout, Clock clock,
-                                    MeterRegistry registry) {
+    /** @param adminConfig the admin client's settings, for the marker writer's own connection */
+    public HangingTransactionRepair(Admin admin, Map<String, Object> adminConfig, String bootstrapServers,
+                                    Duration timeout, Clock clock, MeterRegistry registry) {
         this.admin = admin;
+        this.markers = new TransactionMarkerWriter(adminConfig, timeout);
         this.bootstrapServers = bootstrapServers;
         this.timeout = timeout;
         this.clock = clock;
         this.aborted = counter(registry, "aborted");
+        this.committed = counter(registry, "committed");
         this.refused = counter(registry, "refused");
         this.failed = counter(registry, "failed");
     }
 
     private static Counter counter(MeterRegistry registry, String result) {
         return Counter.builder("coupon.hanging.transaction.repairs")
-                .description("hanging transactions the issuer aborted (provably aborted elsewhere), refused to abort, "
-                        + "or failed to abort")
+                .description("hanging transactions the issuer aborted (aborted elsewhere), committed (its lost COMMIT "
+                        + "marker), refused (not provable), or failed to repair")
                 .tag("result", result).register(registry);
     }
 
@@ -71,6 +84,10 @@ public final class HangingTransactionRepair {
                 if (abort(hanging)) {
                     done.add(hanging);
                 }
+            } else if (hanging.safeToCommit()) {
+                if (commit(hanging)) {
+                    done.add(hanging);
+                }
             } else if (refusedOnce.add(key)) {
                 refused.increment();
                 LOG.error("Not aborting {}", hanging.describe(clock.instant(), bootstrapServers));
@@ -78,6 +95,36 @@ public final class HangingTransactionRepair {
         }
         refusedOnce.retainAll(current);
         return done;
+    }
+
+    private boolean commit(HangingTransaction hanging) {
+        LOG.warn("Committing {}: writing the lost COMMIT marker for producer {} epoch {} on {}",
+                hanging.describe(clock.instant(), bootstrapServers), hanging.producerId(), hanging.producerEpoch(),
+                hanging.topicPartition());
+        try {
+            Node leader = admin.describeTopics(List.of(hanging.topic())).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(hanging.topic()).partitions()
+                    .get(hanging.partition()).leader();
+            if (leader == null || leader.isEmpty()) {
+                throw new IllegalStateException(hanging.topicPartition() + " has no leader now");
+            }
+            markers.write(leader, hanging.topicPartition(), hanging.producerId(), (short) hanging.producerEpoch(),
+                    Math.max(0, hanging.coordinatorEpoch()), TransactionResult.COMMIT);
+            committed.increment();
+            LOG.warn("Committed the hanging transaction on {} from offset {} (producer {} epoch {}): its records are"
+                    + " committed as on the transaction's other partitions, and the last stable offset moves on",
+                    hanging.topicPartition(), hanging.startOffset(), hanging.producerId(), hanging.producerEpoch());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            failed.increment();
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            LOG.error("Could not write the COMMIT marker on {} from offset {}: {}; will try again at the next scan",
+                    hanging.topicPartition(), hanging.startOffset(), cause.toString());
+            return false;
+        }
     }
 
     private boolean abort(HangingTransaction hanging) {

@@ -1,12 +1,21 @@
 package io.couponissuer.ops.transactions;
 
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.Set;
+
 /**
  * How a transaction ended according to the coordinator's log, with the records that say so.
  *
  * @param transactionalId null when the log held no record of it
+ * @param partitions      the partitions the coordinator had registered for it (its last Ongoing record)
  * @param evidence        the transaction log records the verdict rests on, or why there is none
  */
-public record TransactionOutcome(Kind kind, String transactionalId, String evidence) {
+public record TransactionOutcome(Kind kind, String transactionalId, Set<TopicPartition> partitions, String evidence) {
+    public TransactionOutcome {
+        partitions = Set.copyOf(partitions);
+    }
+
     public enum Kind {
         /** It reached PrepareCommit: its other partitions hold (or were sent) COMMIT markers. */
         COMMITTED,
@@ -17,6 +26,6 @@ public record TransactionOutcome(Kind kind, String transactionalId, String evide
     }
 
     static TransactionOutcome unknown(String why) {
-        return new TransactionOutcome(Kind.UNKNOWN, null, why);
+        return new TransactionOutcome(Kind.UNKNOWN, null, Set.of(), why);
     }
 }

@@ -168,10 +168,12 @@ public final class TransactionStateLog {
             }
             String evidence = started + " then " + next;
             if (next.state().committing()) {
-                return new TransactionOutcome(TransactionOutcome.Kind.COMMITTED, started.transactionalId(), evidence);
+                return new TransactionOutcome(TransactionOutcome.Kind.COMMITTED, started.transactionalId(),
+                        started.partitions(), evidence);
             }
             if (next.state().aborting()) {
-                return new TransactionOutcome(TransactionOutcome.Kind.ABORTED, started.transactionalId(), evidence);
+                return new TransactionOutcome(TransactionOutcome.Kind.ABORTED, started.transactionalId(),
+                        started.partitions(), evidence);
             }
             return TransactionOutcome.unknown(evidence + ": neither a commit nor an abort follows the Ongoing record");
         }

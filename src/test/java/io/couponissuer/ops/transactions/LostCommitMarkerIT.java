@@ -16,7 +16,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
+import io.couponissuer.kafka.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -55,10 +63,11 @@ class LostCommitMarkerIT {
                 warmUp.initTransactions(); // __transaction_state now exists, all on node 1
                 try (EmbeddedKafkaBroker node2 = new EmbeddedKafkaBroker(second, node1, 2, Map.of())) {
                     node2.start();
-                    admin.createTopics(List.of(new NewTopic("on-node-1", Map.of(0, List.of(1))),
-                            new NewTopic("on-node-2", Map.of(0, List.of(2))))).all().get();
-                    TopicPartition stays = new TopicPartition("on-node-1", 0);
-                    TopicPartition loses = new TopicPartition("on-node-2", 0);
+                    // Named like the issuer's outputs, so the hanging-transaction guard watches them.
+                    admin.createTopics(List.of(new NewTopic(Topics.REJECTED, Map.of(0, List.of(1))),
+                            new NewTopic(Topics.ISSUED, Map.of(0, List.of(2))))).all().get();
+                    TopicPartition stays = new TopicPartition(Topics.REJECTED, 0);
+                    TopicPartition loses = new TopicPartition(Topics.ISSUED, 0);
                     try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig,
                             new StringSerializer(), new StringSerializer())) {
                         producer.initTransactions();
@@ -82,6 +91,37 @@ class LostCommitMarkerIT {
                                 + ", log end " + offset(admin, loses, IsolationLevel.READ_UNCOMMITTED));
                         assertThat(description.state().toString()).isEqualTo("CompleteCommit");
                         assertThat(state.currentTransactionStartOffset()).as("open transaction nobody ends").isPresent();
+                        assertThat(offset(admin, loses, IsolationLevel.READ_COMMITTED)).isZero();
+
+                        // The guard proves from __transaction_state that the coordinator decided COMMIT with this
+                        // partition in the transaction, and delivers the lost marker.
+                        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+                        try (HangingTransactionGuard guard = new HangingTransactionGuard(first
+                                .with(Setting.KAFKA_BOOTSTRAP_SERVERS, bootstrap)
+                                .with(Setting.COUPON_HANGING_TXN_CHECK_MS, 300), registry, Clock.systemUTC())) {
+                            guard.scan();
+                            Thread.sleep(400);
+                            guard.scan();
+                            assertThat(registry.counter("coupon.hanging.transaction.repairs", "result", "committed").count())
+                                    .isEqualTo(1.0);
+                            assertThat(guard.latest()).isEmpty();
+                        }
+                        assertThat(offset(admin, loses, IsolationLevel.READ_COMMITTED))
+                                .isEqualTo(offset(admin, loses, IsolationLevel.READ_UNCOMMITTED));
+                        try (KafkaConsumer<String, String> reader = new KafkaConsumer<>(Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                                new StringDeserializer(), new StringDeserializer())) {
+                            reader.assign(List.of(loses));
+                            reader.seekToBeginning(List.of(loses));
+                            List<String> values = new java.util.ArrayList<>();
+                            long deadline = System.nanoTime() + 10_000_000_000L;
+                            while (values.isEmpty() && System.nanoTime() < deadline) {
+                                reader.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+                            }
+                            assertThat(values).as("the committed record is visible, as on its other partition")
+                                    .containsExactly("v");
+                        }
                     }
                 }
             }
