@@ -104,6 +104,7 @@ class LostCommitMarkerIT {
         System.out.println("producer state on " + loses + " after node 2 is back: " + state);
         assertThat(state.currentTransactionStartOffset()).as("an open transaction nobody ends").isPresent();
         assertThat(offset(loses, IsolationLevel.READ_COMMITTED)).isLessThan(offset(loses, IsolationLevel.READ_UNCOMMITTED));
+        printEvidence(transactionalId, node2, loses, node1, stays);
 
         repairWithTheGuard(first);
 
@@ -130,6 +131,7 @@ class LostCommitMarkerIT {
         System.out.println("producer state on " + offsets + " after node 2 is back: " + state);
         assertThat(committedOffset(group, input)).as("a stable fetch of the group's offsets is refused while it hangs")
                 .isEqualTo("UNSTABLE");
+        printEvidence(transactionalId, node2, offsets, node1, stays);
 
         repairWithTheGuard(first.with(Setting.COUPON_APPLICATION_ID, group));
 
@@ -148,6 +150,34 @@ class LostCommitMarkerIT {
         System.out.println("coordinator after the commit: " + description);
         assertThat(description.state().toString()).isEqualTo("CompleteCommit");
         node2.start();
+    }
+
+    /**
+     * The evidence, as Kafka's own kafka-dump-log prints it: the stuck partition (data, no marker),
+     * the transaction's other partition (data and COMMIT marker) and the transactional id's history
+     * in __transaction_state (Ongoing with both partitions, PrepareCommit, CompleteCommit).
+     */
+    private static void printEvidence(String transactionalId, EmbeddedKafkaBroker stuckNode, TopicPartition stuck,
+                                      EmbeddedKafkaBroker otherNode, TopicPartition other) throws Exception {
+        System.out.println("=== evidence: " + stuck + " (stuck) on node " + (stuckNode == node2 ? 2 : 1));
+        dump(segment(stuckNode, stuck), stuck.topic().equals("__consumer_offsets") ? "--offsets-decoder" : "--print-data-log");
+        System.out.println("=== evidence: " + other + " (same transaction)");
+        dump(segment(otherNode, other), "--print-data-log");
+        int logPartition = TransactionStateLog.partitionFor(transactionalId, offsetsCount("__transaction_state"));
+        System.out.println("=== evidence: __transaction_state-" + logPartition + " for " + transactionalId);
+        dump(segment(node1, new TopicPartition("__transaction_state", logPartition)), "--transaction-log-decoder");
+    }
+
+    private static Path segment(EmbeddedKafkaBroker node, TopicPartition partition) {
+        return node.dataDir().resolve("logs").resolve(partition.toString()).resolve("00000000000000000000.log");
+    }
+
+    private static void dump(Path segment, String decoder) throws Exception {
+        org.apache.kafka.tools.DumpLogSegments.main(new String[] {"--files", segment.toString(), "--print-data-log", decoder});
+    }
+
+    private static int offsetsCount(String topic) throws Exception {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
     }
 
     private static void repairWithTheGuard(Settings settings) throws Exception {
