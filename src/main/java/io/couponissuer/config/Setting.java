@@ -26,7 +26,7 @@ public enum Setting {
             + "per decision; keep it at most the brokers' message.max.bytes; buffer.memory is 64 times it (at least 32 MiB)"),
     COUPON_SESSION_TIMEOUT_MS("10000", "consumer session timeout: how soon a hard-killed instance's partitions move"),
     COUPON_INSTANCE_ID("", "static group membership id of this issuer instance (empty: dynamic membership)"),
-    COUPON_HANGING_TXN_CHECK_MS("5000", "how often the issuer looks for hanging transactions on its topics, changelogs and "
+    COUPON_HANGING_TXN_CHECK_MS("2000", "how often the issuer looks for hanging transactions on its topics, changelogs and "
             + "offsets; one counts as hanging when it is still there a look later (README: Failures)"),
     COUPON_HANGING_TXN_REPAIR("auto", "auto: the issuer writes a hanging transaction's missing marker where __transaction_state "
             + "proves which: ABORT when it aborted, COMMIT when it committed with that partition in it; report: only report it"),

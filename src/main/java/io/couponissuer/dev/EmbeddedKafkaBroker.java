@@ -187,6 +187,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // Upper bound for clients' transaction.timeout.ms (Streams EOS asks for 10 s; 15 min is Kafka's own bound).
         p.put("transaction.max.timeout.ms", String.valueOf(Duration.ofMinutes(15).toMillis()));
         p.put("message.max.bytes", String.valueOf(MESSAGE_MAX_BYTES));
+        // After a crash the restarted node's registration is refused (DUPLICATE_BROKER_REGISTRATION) until the
+        // controller has waited out the dead incarnation's session: 9 s by default, most of a restart (README:
+        // Failures). One node in one JVM heartbeats to itself; 4 s still rides out a long GC pause.
+        p.put("broker.session.timeout.ms", "4000");
+        p.put("broker.heartbeat.interval.ms", "1000");
         // The log cleaner (compacted coupon.events, __consumer_offsets) allocates 128 MiB by default: too much for a test JVM.
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
         p.putAll(overrides);

@@ -48,6 +48,7 @@ public final class CouponCluster implements AutoCloseable {
     private RoleProcess broker;
     private RoleProcess gateway;
     private RoleProcess writer;
+    private RoleProcess dev;
     private final Map<String, RoleProcess> issuers = new LinkedHashMap<>();
 
     /**
@@ -169,6 +170,34 @@ public final class CouponCluster implements AutoCloseable {
         }
         writer.awaitLog("Writer assigned [coupon", START_TIMEOUT);
         return writer;
+    }
+
+    /**
+     * Starts (or restarts) the whole system as one {@code dev} process (broker, issuer, writer and
+     * gateway in one JVM, as `bin/coupon-issuer dev` runs it) on this cluster's ports and directories,
+     * and returns once the gateway's readiness says every part is ready.
+     */
+    public RoleProcess startDev() {
+        if (dev == null) {
+            String issuerId = issuerPorts.keySet().iterator().next();
+            dev = track(RoleProcess.start("dev", "dev", jvmOptions, env(Map.of(
+                    "COUPON_BROKER_DIR", dir.resolve("kafka").toString(),
+                    "COUPON_BROKER_PORT", String.valueOf(brokerPort),
+                    "COUPON_BROKER_CONTROLLER_PORT", String.valueOf(controllerPort),
+                    "COUPON_STATE_DIR", dir.resolve("state-" + issuerId).toString(),
+                    "COUPON_ISSUER_HTTP_PORT", String.valueOf(issuerPorts.get(issuerId)),
+                    "COUPON_INSTANCE_ID", issuerId,
+                    "COUPON_HTTP_PORT", String.valueOf(gatewayPort),
+                    "COUPON_WRITER_HTTP_PORT", String.valueOf(writerPort),
+                    "COUPON_JDBC_URL", database.jdbcUrl("127.0.0.1:5432"))), dir));
+        } else {
+            dev.start();
+        }
+        return dev;
+    }
+
+    public RoleProcess dev() {
+        return dev;
     }
 
     public RoleProcess broker() {

@@ -90,7 +90,7 @@ public final class HangingTransactionRepair {
                 }
             } else if (refusedOnce.add(key)) {
                 refused.increment();
-                LOG.error("Not aborting {}", hanging.describe(clock.instant(), bootstrapServers));
+                LOG.error("Not repairing {}", hanging.describe(clock.instant(), bootstrapServers));
             }
         }
         refusedOnce.retainAll(current);
