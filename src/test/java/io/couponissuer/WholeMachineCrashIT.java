@@ -3,6 +3,7 @@ package io.couponissuer;
 import io.couponissuer.testing.Burst;
 import io.couponissuer.testing.CouponCluster;
 import io.couponissuer.testing.CouponInvariants;
+import io.couponissuer.testing.PrepareCommitTrigger;
 import io.couponissuer.testing.TestDatabase;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>About one restart in eighteen used to wedge for good: Kafka loses a transaction marker while
  * the restarted node re-registers (KAFKA-20734, {@code LostCommitMarkerIT}). The issuer's
  * hanging-transaction guard now writes the lost marker; the test prints per round whether it had to.
- * Rounds: {@code -Dcrash.rounds} (default 6), seeded kill times: {@code -Dcrash.seed}.
+ * Rounds: {@code -Dcrash.rounds} (default 10), seeded kill times: {@code -Dcrash.seed}.
  */
 class WholeMachineCrashIT {
     private static final int PARTITIONS = 3;
@@ -49,7 +50,7 @@ class WholeMachineCrashIT {
 
     @Test
     void killedWholeRoundAfterRoundItComesBackReadyWithin30sAndExact() throws Exception {
-        int rounds = Integer.getInteger("crash.rounds", 6);
+        int rounds = Integer.getInteger("crash.rounds", 10);
         long seed = Long.getLong("crash.seed", System.nanoTime());
         Random random = new Random(seed);
         cluster = new CouponCluster("crash", database, List.of("dev"), 6000);
@@ -61,11 +62,29 @@ class WholeMachineCrashIT {
         for (int round = 1; round <= rounds; round++) {
             Map<String, Integer> caps = events("r" + round);
             CouponInvariants invariants = new CouponInvariants(cluster.bootstrapServers(), database, caps);
-            long killAfterMs = 300 + random.nextInt(3700);
+            // Odd rounds: a random moment. Even rounds: the moment the coordinator writes PrepareCommit for the
+            // issuer, while its COMMIT markers are on their way (the window in which Kafka loses one).
+            boolean atPrepareCommit = round % 2 == 0;
+            long killAfterMs = 300 + random.nextInt(atPrepareCommit ? 1000 : 3700);
+            long burstStart = System.nanoTime();
             Burst burst = Burst.start(cluster.gatewayUrl(), List.copyOf(caps.keySet()), 16, 400, 10, "r" + round + "-u");
             Thread.sleep(killAfterMs);
+            String when;
+            if (atPrepareCommit) {
+                try (PrepareCommitTrigger trigger = new PrepareCommitTrigger(cluster.bootstrapServers(), "coupon-issuer-",
+                        () -> cluster.dev().kill())) {
+                    String prepareCommit = trigger.await(Duration.ofSeconds(10));
+                    if (prepareCommit == null) {
+                        cluster.dev().kill();
+                    }
+                    when = (prepareCommit == null ? "no PrepareCommit seen, killed anyway" : "at " + prepareCommit) + ", ";
+                }
+            } else {
+                cluster.dev().kill();
+                when = "";
+            }
+            killAfterMs = millis(burstStart);
             int acceptedAtKill = burst.acceptedCount();
-            cluster.dev().kill();
             long killedAt = System.nanoTime();
             burst.stop(); // requests in flight fail; only 202s count
             long logBefore = Files.size(cluster.dev().log());
@@ -75,8 +94,8 @@ class WholeMachineCrashIT {
             String newLog = Files.readString(cluster.dev().log()).substring((int) logBefore);
             String repairs = repairs(newLog);
             CouponInvariants.Report report = invariants.check(burst, Duration.ofSeconds(90));
-            String line = String.format("round %d: kill -9 %d ms into the burst (%d accepted), ready %d ms after the"
-                    + " kill (%s), %s; %s", round, killAfterMs, acceptedAtKill, readyMs, brokerReady(newLog),
+            String line = String.format("round %d: kill -9 %s%d ms into the burst (%d accepted), ready %d ms after the"
+                    + " kill (%s), %s; %s", round, when, killAfterMs, acceptedAtKill, readyMs, brokerReady(newLog),
                     repairs, report);
             lines.add(line);
             say("%s", line);

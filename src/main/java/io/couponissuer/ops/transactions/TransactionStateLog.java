@@ -110,7 +110,7 @@ public final class TransactionStateLog {
     }
 
     /** Null for records of other ids, tombstones and key versions this code does not know. */
-    static Transition decode(ConsumerRecord<byte[], byte[]> record, Predicate<String> wanted) {
+    public static Transition decode(ConsumerRecord<byte[], byte[]> record, Predicate<String> wanted) {
         if (record.key() == null || record.value() == null) {
             return null;
         }
