@@ -5,7 +5,6 @@ import io.couponissuer.testing.CouponCluster;
 import io.couponissuer.testing.CouponInvariants;
 import io.couponissuer.testing.DecisionWatch;
 import io.couponissuer.testing.TestDatabase;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +35,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultToleranceIT {
-    private static final int PARTITIONS = 3;
     /** The broker's minimum (group.min.session.timeout.ms): how long a dead member keeps its partitions. */
     private static final int SESSION_TIMEOUT_MS = 6000;
     private static final double APPLICATIONS_PER_SECOND = 150;
@@ -205,22 +202,7 @@ class FaultToleranceIT {
 
     /** Three events with these caps on three different partitions: two sell out, one never does. */
     private static Map<String, Integer> events(String prefix) throws Exception {
-        int[] caps = {40, 150, 1_000_000};
-        Map<String, Integer> events = new LinkedHashMap<>();
-        boolean[] taken = new boolean[PARTITIONS];
-        for (int n = 0; events.size() < caps.length; n++) {
-            String eventId = prefix + "-e" + n;
-            // Kafka's default partitioner for a keyed record: one event per partition, so every task is in play.
-            int partition = Utils.toPositive(Utils.murmur2(eventId.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
-            if (!taken[partition]) {
-                taken[partition] = true;
-                events.put(eventId, caps[events.size()]);
-            }
-        }
-        for (Map.Entry<String, Integer> event : events.entrySet()) {
-            cluster.createEvent(event.getKey(), event.getValue());
-        }
-        return events;
+        return cluster.createEventsOnOwnPartitions(prefix, 40, 150, 1_000_000);
     }
 
     private static Burst startBurst(Map<String, Integer> caps, String prefix) {

@@ -5,16 +5,13 @@ import io.couponissuer.testing.CouponCluster;
 import io.couponissuer.testing.CouponInvariants;
 import io.couponissuer.testing.PrepareCommitTrigger;
 import io.couponissuer.testing.TestDatabase;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -34,7 +31,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Rounds: {@code -Dcrash.rounds} (default 10), seeded kill times: {@code -Dcrash.seed}.
  */
 class WholeMachineCrashIT {
-    private static final int PARTITIONS = 3;
     private static final Duration READY_WITHIN = Duration.ofSeconds(30);
 
     @RegisterExtension
@@ -121,21 +117,7 @@ class WholeMachineCrashIT {
 
     /** Two events on different partitions: one sells out during the burst, one does not. */
     private static Map<String, Integer> events(String prefix) throws Exception {
-        int[] caps = {60, 100_000};
-        Map<String, Integer> events = new LinkedHashMap<>();
-        boolean[] taken = new boolean[PARTITIONS];
-        for (int n = 0; events.size() < caps.length; n++) {
-            String eventId = prefix + "-e" + n;
-            int partition = Utils.toPositive(Utils.murmur2(eventId.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
-            if (!taken[partition]) {
-                taken[partition] = true;
-                events.put(eventId, caps[events.size()]);
-            }
-        }
-        for (Map.Entry<String, Integer> event : events.entrySet()) {
-            cluster.createEvent(event.getKey(), event.getValue());
-        }
-        return events;
+        return cluster.createEventsOnOwnPartitions(prefix, 60, 100_000);
     }
 
     private static long millis(long sinceNanos) {

@@ -5,7 +5,15 @@ import io.couponissuer.CouponSystem;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.kafka.Json;
+import io.couponissuer.kafka.Topics;
+import io.couponissuer.testing.HangingTransactionMaker;
 import io.couponissuer.testing.KafkaBrokerExtension;
+import org.apache.kafka.clients.admin.AbortTransactionSpec;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import io.couponissuer.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,9 +42,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The whole system in this JVM (real broker, real PostgreSQL), an event sold out, and the /ops page
  * loaded in a real headless Chromium; plus /metrics and the writer-only role's health server.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OpsPageIT {
     @RegisterExtension
-    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(3);
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(3, HangingTransactionMaker.BROKER_OVERRIDES);
 
     private static final String TOKEN = "ops-it-token";
     private static final String EVENT = "flash-ops";
@@ -58,7 +67,8 @@ class OpsPageIT {
                 .with(Setting.COUPON_ISSUER_HTTP_PORT, freePort())
                 .with(Setting.COUPON_STATE_DIR, Path.of("target", "it-streams", UUID.randomUUID().toString()).toAbsolutePath())
                 .with(Setting.COUPON_ADMIN_TOKEN, TOKEN)
-                .with(Setting.COUPON_LAG_INTERVAL_MS, 300);
+                .with(Setting.COUPON_LAG_INTERVAL_MS, 300)
+                .with(Setting.COUPON_HANGING_TXN_CHECK_MS, 500);
         system = CouponSystem.start(settings, EnumSet.allOf(CouponSystem.Role.class));
         base = "http://127.0.0.1:" + system.gatewayPort();
 
@@ -159,6 +169,50 @@ class OpsPageIT {
         }
     }
 
+    /**
+     * Last, because it leaves coupon.issued-2 stuck until it aborts it itself: a hanging transaction
+     * that no look can prove (committed, but never with this partition) stays, and every surface
+     * names it with its remedy: the summary behind /ops, /metrics, readiness and the page itself.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aHangingTransactionIsNamedWithItsRemedyOnEverySurface() throws Exception {
+        TopicPartition stuck = new TopicPartition(Topics.ISSUED, 2);
+        HangingTransactionMaker.Made made;
+        try (Admin admin = KAFKA.admin()) {
+            made = HangingTransactionMaker.make(KAFKA.bootstrapServers(), admin, new TopicPartition(Topics.REJECTED, 2),
+                    stuck, true);
+            try {
+                JsonNode hanging = await("the summary lists the confirmed hanging transaction", () -> summary(),
+                        summary -> summary.get("lag").get("hangingTransactions").size() == 1
+                                && summary.get("lag").get("hangingTransactions").get(0).get("confirmed").asBoolean())
+                        .get("lag").get("hangingTransactions").get(0);
+                assertThat(hanging.get("topic").asText()).isEqualTo(stuck.topic());
+                assertThat(hanging.get("startOffset").asLong()).isEqualTo(made.startOffset());
+                assertThat(hanging.get("outcome").asText()).isEqualTo("COMMITTED");
+                assertThat(hanging.get("detail").asText()).contains("kafka-transactions.sh");
+                String metrics = await("the issuer's guard has refused it (it looks every 500 ms, confirms on the next look)",
+                        () -> send(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET()).body(),
+                        body -> body.contains("coupon_hanging_transaction_repairs_total{result=\"refused\"} 1.0"));
+                assertThat(metrics).containsPattern(
+                        "(?m)^coupon_hanging_transaction_age_seconds\\{outcome=\"COMMITTED\",partition=\"2\",producer_id=\""
+                                + made.producerId() + "\",topic=\"coupon.issued\"} \\d+")
+                        .containsPattern("(?m)^coupon_consumergroup_status\\{group=\"coupon-writer\"} 5\\.0$")
+                        .containsPattern("(?m)^coupon_hanging_transaction_repairs_total\\{result=\"refused\"} 1\\.0$");
+                HttpResponse<String> ready = send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).GET());
+                assertThat(ready.statusCode()).isEqualTo(503);
+                assertThat(ready.body()).contains("hanging transaction on coupon.issued-2 from offset " + made.startOffset());
+                if (chromiumInstalled()) {
+                    String dom = chromium("--dump-dom", "--virtual-time-budget=8000", base + "/ops");
+                    assertThat(dom).containsPattern("<li class=\"status-HANGING\" data-partition=\"coupon.issued-2\">"
+                            + "<div class=\"hanging-head\">coupon.issued-2 · producer " + made.producerId());
+                }
+            } finally {
+                admin.abortTransaction(new AbortTransactionSpec(stuck, made.producerId(), made.producerEpoch(), 0)).all().get();
+            }
+        }
+    }
+
     private static JsonNode summary() throws Exception {
         return Json.MAPPER.readTree(send(HttpRequest.newBuilder(URI.create(base + "/api/ops/summary")).GET()).body());
     }
@@ -167,12 +221,17 @@ class OpsPageIT {
      * CI (CI=true) installs Chromium in .ci/run and must run this test; elsewhere a machine without
      * Chromium skips it with the one command that installs it.
      */
-    private static void requireChromium() {
+    private static boolean chromiumInstalled() {
         boolean installed = java.util.stream.Stream.of(System.getenv("PATH").split(java.io.File.pathSeparator))
                 .anyMatch(dir -> Files.isExecutable(Path.of(dir, "chromium")));
         if ("true".equals(System.getenv("CI"))) {
             assertThat(installed).as("chromium on PATH (.ci/run installs it)").isTrue();
         }
+        return installed;
+    }
+
+    private static void requireChromium() {
+        boolean installed = chromiumInstalled();
         org.junit.jupiter.api.Assumptions.assumeTrue(installed,
                 "chromium is not installed: apt-get install -y chromium chromium-driver (as .ci/run does)");
     }

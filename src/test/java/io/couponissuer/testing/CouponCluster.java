@@ -1,5 +1,9 @@
 package io.couponissuer.testing;
 
+import java.nio.charset.StandardCharsets;
+
+import org.apache.kafka.common.utils.Utils;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -29,6 +33,8 @@ import java.util.stream.Stream;
  */
 public final class CouponCluster implements AutoCloseable {
     public static final String ADMIN_TOKEN = "fault-test-token";
+    /** Partitions of every topic. */
+    public static final int PARTITIONS = 3;
     /** Generous: a dynamic member that rejoins waits out a dead member's session (45 s by Kafka's default). */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
@@ -64,7 +70,7 @@ public final class CouponCluster implements AutoCloseable {
         issuerIds.forEach(id -> issuerPorts.put(id, freePort()));
         this.common = Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers(),
-                "COUPON_TOPIC_PARTITIONS", "3",
+                "COUPON_TOPIC_PARTITIONS", String.valueOf(PARTITIONS),
                 "COUPON_ADMIN_TOKEN", ADMIN_TOKEN,
                 "COUPON_SESSION_TIMEOUT_MS", String.valueOf(sessionTimeoutMs),
                 // Kafka's own INFO lines (rebalances, restores, fencing) are the evidence when a test fails.
@@ -223,6 +229,31 @@ public final class CouponCluster implements AutoCloseable {
         if (response.statusCode() != 201) {
             throw new AssertionError("creating event " + eventId + ": " + response.statusCode() + " " + response.body());
         }
+    }
+
+    /**
+     * Defines one event per cap, each on its own partition of {@code coupon.apply-requests} (Kafka's
+     * default partitioner for a keyed record), so that every stream task is in play; returns eventId -> cap.
+     */
+    public Map<String, Integer> createEventsOnOwnPartitions(String prefix, int... caps)
+            throws IOException, InterruptedException {
+        if (caps.length > PARTITIONS) {
+            throw new IllegalArgumentException(caps.length + " events do not fit on " + PARTITIONS + " partitions");
+        }
+        Map<String, Integer> events = new LinkedHashMap<>();
+        boolean[] taken = new boolean[PARTITIONS];
+        for (int n = 0; events.size() < caps.length; n++) {
+            String eventId = prefix + "-e" + n;
+            int partition = Utils.toPositive(Utils.murmur2(eventId.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+            if (!taken[partition]) {
+                taken[partition] = true;
+                events.put(eventId, caps[events.size()]);
+            }
+        }
+        for (Map.Entry<String, Integer> event : events.entrySet()) {
+            createEvent(event.getKey(), event.getValue());
+        }
+        return events;
     }
 
     private Map<String, String> env(Map<String, String> own) {
