@@ -22,6 +22,7 @@ public enum Setting {
     COUPON_STREAM_THREADS("1", "stream threads per issuer instance"),
     COUPON_STANDBY_REPLICAS("0", "standby replicas of each store (1 on a real cluster: fast takeover)"),
     COUPON_COMMIT_INTERVAL_MS("100", "how often the issuer commits its transaction: decisions become visible then"),
+    COUPON_ISSUER_POLL_MS("100", "longest the issuer's stream thread blocks in poll when no record came: a commit waits for it (README: Benchmark)"),
     COUPON_ISSUER_BATCH_BYTES("1048576", "issuer producer batch.size: bigger batches cost the broker and the issuer less CPU "
             + "per decision; keep it at most the brokers' message.max.bytes; buffer.memory is 64 times it (at least 32 MiB)"),
     COUPON_SESSION_TIMEOUT_MS("10000", "consumer session timeout: how soon a hard-killed instance's partitions move"),

@@ -19,9 +19,11 @@ final class ApplicationHandlers {
     private final IssuerQueries queries;
     private final BrokerFailures brokerFailures;
     private final Clock clock;
+    private final ApplicationTimers timers;
 
     ApplicationHandlers(CommandPublisher publisher, DecisionWaiter waiter, IssuerQueries queries,
-                        BrokerFailures brokerFailures, Clock clock) {
+                        BrokerFailures brokerFailures, Clock clock, ApplicationTimers timers) {
+        this.timers = timers;
         this.publisher = publisher;
         this.waiter = waiter;
         this.queries = queries;
@@ -41,10 +43,13 @@ final class ApplicationHandlers {
         ApplyRequest request = new ApplyRequest(requestId, eventId, body.userId(), clock.instant());
         DecisionView pending = DecisionView.pending(requestId, eventId, body.userId());
         CompletableFuture<DecisionView> decision = waitMs > 0 ? waiter.expect(requestId) : null;
+        long startNanos = System.nanoTime();
 
         ctx.future(() -> publisher.publish(request)
                 .handle((metadata, error) -> error)
                 .thenCompose(error -> {
+                    long ackedNanos = System.nanoTime();
+                    timers.published(startNanos, ackedNanos, error == null);
                     if (error != null) {
                         waiter.forget(requestId);
                         brokerFailures.answer(ctx, error);
@@ -55,6 +60,7 @@ final class ApplicationHandlers {
                         return CompletableFuture.completedFuture(null);
                     }
                     return decision.completeOnTimeout(pending, waitMs, TimeUnit.MILLISECONDS).thenAccept(answer -> {
+                        timers.waited(ackedNanos, System.nanoTime(), answer != pending);
                         waiter.forget(requestId);
                         ctx.status(answer == pending ? 202 : 200).json(answer);
                     });

@@ -42,7 +42,8 @@ public final class GatewayServer implements AutoCloseable {
         BrokerFailures brokerFailures = new BrokerFailures(registry);
         EventHandlers events = new EventHandlers(new AdminAuth(settings.get(Setting.COUPON_ADMIN_TOKEN)), publisher,
                 queries, brokerFailures);
-        ApplicationHandlers applications = new ApplicationHandlers(publisher, waiter, queries, brokerFailures, clock);
+        ApplicationHandlers applications = new ApplicationHandlers(publisher, waiter, queries, brokerFailures, clock,
+                new ApplicationTimers(registry));
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.http.maxRequestSize = RequestBodies.MAX_BODY_BYTES;

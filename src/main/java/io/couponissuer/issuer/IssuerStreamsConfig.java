@@ -23,6 +23,8 @@ public final class IssuerStreamsConfig {
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.getInt(Setting.COUPON_REPLICATION_FACTOR));
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, settings.getInt(Setting.COUPON_STANDBY_REPLICAS));
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.getInt(Setting.COUPON_COMMIT_INTERVAL_MS));
+        // An idle stream thread blocks in poll this long before it looks at the commit interval again.
+        props.put(StreamsConfig.POLL_MS_CONFIG, settings.getInt(Setting.COUPON_ISSUER_POLL_MS));
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
         // The topology has no global stores; opting in now is the 5.0 default and silences a warning.

@@ -1,0 +1,46 @@
+package io.couponissuer.gateway;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The two halves of an application's answer time, as histograms in /metrics: from the request's
+ * parse to the broker's acknowledgement of its record ({@code coupon_gateway_publish_seconds}),
+ * and, with {@code ?waitMs}, from that acknowledgement to the decision's arrival or the end of the
+ * wait ({@code coupon_gateway_decision_wait_seconds}, outcome decided or pending). The rest of
+ * {@code coupon_gateway_requests_seconds} is HTTP and JSON.
+ */
+final class ApplicationTimers {
+    private final Timer publishedOk;
+    private final Timer publishedFailed;
+    private final Timer decided;
+    private final Timer pending;
+
+    ApplicationTimers(MeterRegistry registry) {
+        publishedOk = publish(registry, "acked");
+        publishedFailed = publish(registry, "failed");
+        decided = wait(registry, "decided");
+        pending = wait(registry, "pending");
+    }
+
+    private static Timer publish(MeterRegistry registry, String outcome) {
+        return Timer.builder("coupon.gateway.publish").description("application parsed to its record acknowledged by the broker")
+                .tag("outcome", outcome).publishPercentileHistogram().register(registry);
+    }
+
+    private static Timer wait(MeterRegistry registry, String outcome) {
+        return Timer.builder("coupon.gateway.decision.wait")
+                .description("?waitMs: record acknowledged to the decision's arrival (decided) or the end of the wait (pending)")
+                .tag("outcome", outcome).publishPercentileHistogram().register(registry);
+    }
+
+    void published(long startNanos, long ackedNanos, boolean acked) {
+        (acked ? publishedOk : publishedFailed).record(ackedNanos - startNanos, TimeUnit.NANOSECONDS);
+    }
+
+    void waited(long ackedNanos, long answeredNanos, boolean wasDecided) {
+        (wasDecided ? decided : pending).record(answeredNanos - ackedNanos, TimeUnit.NANOSECONDS);
+    }
+}
