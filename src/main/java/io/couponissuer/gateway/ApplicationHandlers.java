@@ -20,10 +20,12 @@ final class ApplicationHandlers {
     private final BrokerFailures brokerFailures;
     private final Clock clock;
     private final ApplicationTimers timers;
+    private final EarlyAnswers early;
 
     ApplicationHandlers(CommandPublisher publisher, DecisionWaiter waiter, IssuerQueries queries,
-                        BrokerFailures brokerFailures, Clock clock, ApplicationTimers timers) {
+                        BrokerFailures brokerFailures, Clock clock, ApplicationTimers timers, EarlyAnswers early) {
         this.timers = timers;
+        this.early = early;
         this.publisher = publisher;
         this.waiter = waiter;
         this.queries = queries;
@@ -42,16 +44,16 @@ final class ApplicationHandlers {
         String requestId = UUID.randomUUID().toString();
         ApplyRequest request = new ApplyRequest(requestId, eventId, body.userId(), clock.instant());
         DecisionView pending = DecisionView.pending(requestId, eventId, body.userId());
-        CompletableFuture<DecisionView> decision = waitMs > 0 ? waiter.expect(requestId) : null;
+        CompletableFuture<DecisionView> decision = waitMs > 0 ? firstAnswer(requestId) : null;
         long startNanos = System.nanoTime();
 
-        ctx.future(() -> publisher.publish(request)
+        ctx.future(() -> publisher.publish(request, decision != null && early != null)
                 .handle((metadata, error) -> error)
                 .thenCompose(error -> {
                     long ackedNanos = System.nanoTime();
                     timers.published(startNanos, ackedNanos, error == null);
                     if (error != null) {
-                        waiter.forget(requestId);
+                        forget(requestId);
                         brokerFailures.answer(ctx, error);
                         return CompletableFuture.completedFuture(null);
                     }
@@ -61,10 +63,29 @@ final class ApplicationHandlers {
                     }
                     return decision.completeOnTimeout(pending, waitMs, TimeUnit.MILLISECONDS).thenAccept(answer -> {
                         timers.waited(ackedNanos, System.nanoTime(), answer != pending);
-                        waiter.forget(requestId);
+                        forget(requestId);
                         ctx.status(answer == pending ? 202 : 200).json(answer);
                     });
                 }));
+    }
+
+    /** Registered before the application is sent, so that no answer can slip past. */
+    private CompletableFuture<DecisionView> firstAnswer(String requestId) {
+        CompletableFuture<DecisionView> committed = waiter.expect(requestId);
+        if (early == null) {
+            return committed;
+        }
+        CompletableFuture<DecisionView> first = new CompletableFuture<>();
+        committed.thenAccept(first::complete);
+        early.await(requestId).thenAccept(first::complete);
+        return first;
+    }
+
+    private void forget(String requestId) {
+        waiter.forget(requestId);
+        if (early != null) {
+            early.forget(requestId);
+        }
     }
 
     void status(Context ctx) {

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 public final class CommandPublisher implements AutoCloseable {
     private final KafkaProducer<String, IssuerCommand> producer;
     private final int sendTimeoutMs;
+    private static final byte[] AWAITED = {1};
 
     public CommandPublisher(Settings settings) {
         this.sendTimeoutMs = settings.getInt(Setting.COUPON_GATEWAY_SEND_TIMEOUT_MS);
@@ -39,9 +40,18 @@ public final class CommandPublisher implements AutoCloseable {
 
     /** Completes when the broker has the record; fails with the producer's error or after the send timeout. */
     public CompletableFuture<RecordMetadata> publish(IssuerCommand command) {
+        return publish(command, false);
+    }
+
+    /** @param awaited its client waits for the answer: the issuer hands it over as it decides (coupon.awaited) */
+    public CompletableFuture<RecordMetadata> publish(IssuerCommand command, boolean awaited) {
         CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
         try {
-            producer.send(new ProducerRecord<>(Topics.APPLY_REQUESTS, command.eventId(), command), (metadata, error) -> {
+            ProducerRecord<String, IssuerCommand> record = new ProducerRecord<>(Topics.APPLY_REQUESTS, command.eventId(), command);
+            if (awaited) {
+                record.headers().add(IssuerCommandSerde.AWAITED_HEADER, AWAITED);
+            }
+            producer.send(record, (metadata, error) -> {
                 if (error != null) {
                     acknowledged.completeExceptionally(error);
                 } else {

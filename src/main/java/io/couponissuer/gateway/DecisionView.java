@@ -1,5 +1,6 @@
 package io.couponissuer.gateway;
 
+import io.couponissuer.message.Answer;
 import io.couponissuer.message.CouponIssued;
 import io.couponissuer.message.Decision;
 import io.couponissuer.message.RejectReason;
@@ -13,6 +14,10 @@ public record DecisionView(String requestId, String eventId, String userId, Stri
                            Long seq, RejectReason reason, DecisionView firstDecision) {
     public static DecisionView pending(String requestId, String eventId, String userId) {
         return new DecisionView(requestId, eventId, userId, "PENDING", null, null, null, null);
+    }
+
+    public static DecisionView of(Answer answer) {
+        return answer instanceof CouponIssued coupon ? of(coupon) : of((Rejection) answer);
     }
 
     public static DecisionView of(CouponIssued coupon) {

@@ -1,5 +1,7 @@
 package io.couponissuer.issuer;
 
+import io.couponissuer.kafka.IssuerCommandSerde;
+import io.couponissuer.message.Answer;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.CouponIssued;
 import io.couponissuer.message.Decision;
@@ -25,6 +27,7 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
     private static final int RECENT_EVENTS = 1_000;
 
     private final RejectionCounter rejections;
+    private final DecisionFeed feed;
     /*
      * In front of the stores, written through. Emptied in init(): after an aborted transaction Kafka
      * Streams closes the task, restores the stores to the last commit and calls init() again before
@@ -37,12 +40,13 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
     private KeyValueStore<String, Long> issuedCounts;
     private KeyValueStore<String, Decision> decisions;
 
-    CouponDecider(RejectionCounter rejections) {
-        this(rejections, RECENT_EVENTS);
+    CouponDecider(RejectionCounter rejections, DecisionFeed feed) {
+        this(rejections, feed, RECENT_EVENTS);
     }
 
-    CouponDecider(RejectionCounter rejections, int recentEvents) {
+    CouponDecider(RejectionCounter rejections, DecisionFeed feed, int recentEvents) {
         this.rejections = rejections;
+        this.feed = feed;
         this.recentDefinitions = new RecentEvents<>(recentEvents);
         this.recentCounts = new RecentEvents<>(recentEvents);
     }
@@ -126,6 +130,14 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
         recentCounts.put(request.eventId(), seq);
         decisions.put(request.decisionKey(), Decision.issued(coupon));
         context.forward(record.withValue(coupon), CouponTopology.ISSUED_SINK);
+        tellWaiter(record, coupon);
+    }
+
+    /** The answer, as it goes onto the ledger, to a client waiting for it (only if one said so). */
+    private void tellWaiter(Record<String, IssuerCommand> record, Answer answer) {
+        if (record.headers().lastHeader(IssuerCommandSerde.AWAITED_HEADER) != null) {
+            feed.decided(answer);
+        }
     }
 
     private void reject(Record<String, IssuerCommand> record, ApplyRequest request, RejectReason reason,
@@ -136,6 +148,7 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
             decisions.put(request.decisionKey(), Decision.rejected(rejection));
         }
         context.forward(record.withValue(rejection), CouponTopology.REJECTED_SINK);
+        tellWaiter(record, rejection);
         rejections.count(request.eventId(), reason);
     }
 }

@@ -32,9 +32,11 @@ public final class CouponIssuer implements AutoCloseable {
     private final ScheduledExecutorService metricsRefresh;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final RestoreProgress restores = new RestoreProgress(Clock.systemUTC());
+    private final DecisionFeed feed = new DecisionFeed();
 
     public CouponIssuer(Settings settings, MeterRegistry registry) {
-        this.streams = new KafkaStreams(CouponTopology.build(new RejectionCounter(registry)), IssuerStreamsConfig.from(settings));
+        this.streams = new KafkaStreams(CouponTopology.build(new RejectionCounter(registry), feed),
+                IssuerStreamsConfig.from(settings));
         this.self = new HostInfo(settings.get(Setting.COUPON_ISSUER_ADVERTISED_HOST),
                 settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT));
         streams.setStateListener((now, before) -> LOG.info("Issuer streams {} -> {}", before, now));
@@ -78,6 +80,11 @@ public final class CouponIssuer implements AutoCloseable {
         };
     }
 
+    /** Answers to awaited applications of the partitions this instance decides, as they are made. */
+    public DecisionFeed feed() {
+        return feed;
+    }
+
     public LocalIssuerQueries queries() {
         return new LocalIssuerQueries(streams, self,
                 host -> new RemoteIssuerQueries(http, URI.create("http://" + host.host() + ":" + host.port() + "/"), true));
@@ -88,5 +95,6 @@ public final class CouponIssuer implements AutoCloseable {
         metrics.close();
         metricsRefresh.shutdownNow();
         streams.close(Duration.ofSeconds(30));
+        feed.close();
     }
 }

@@ -35,15 +35,16 @@ public final class CouponTopology {
 
     /** The topology without metrics (its description, test drivers). */
     public static Topology build() {
-        return build(new RejectionCounter(new SimpleMeterRegistry()));
+        return build(new RejectionCounter(new SimpleMeterRegistry()), new DecisionFeed());
     }
 
-    public static Topology build(RejectionCounter rejections) {
+    /** @param feed where answers to awaited applications go as they are decided (see DecisionFeed) */
+    public static Topology build(RejectionCounter rejections, DecisionFeed feed) {
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 Topics.APPLY_REQUESTS);
         topology.addProcessor(PARSER, CommandParser::new, SOURCE);
-        topology.addProcessor(DECIDER, () -> new CouponDecider(rejections), PARSER);
+        topology.addProcessor(DECIDER, () -> new CouponDecider(rejections, feed), PARSER);
         topology.addStateStore(IssuerStores.eventDefinitions(), DECIDER);
         topology.addStateStore(IssuerStores.issuedCounts(), DECIDER);
         topology.addStateStore(IssuerStores.decisions(), DECIDER);

@@ -19,6 +19,11 @@ import java.nio.charset.StandardCharsets;
 public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serializer<IssuerCommand>,
         Deserializer<IssuerCommand> {
     public static final String TYPE_HEADER = "coupon.type";
+    /**
+     * On an application whose client waits for the answer ({@code ?waitMs}): the issuer hands the
+     * decision to that client as it makes it (issuer.DecisionFeed). Absent otherwise.
+     */
+    public static final String AWAITED_HEADER = "coupon.awaited";
     public static final String TYPE_APPLY = "ApplyRequest";
     public static final String TYPE_DEFINITION = "EventDefinition";
 

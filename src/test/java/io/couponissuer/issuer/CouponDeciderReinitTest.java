@@ -40,7 +40,7 @@ class CouponDeciderReinitTest {
 
     @Test
     void aReinitializedDeciderDecidesFromTheRestoredStoresNotFromMemory() {
-        CouponDecider decider = new CouponDecider(new RejectionCounter(new SimpleMeterRegistry()));
+        CouponDecider decider = new CouponDecider(new RejectionCounter(new SimpleMeterRegistry()), new DecisionFeed());
 
         MockProcessorContext<String, Object> attempt = contextWithStores();
         decider.init(attempt);
@@ -62,7 +62,7 @@ class CouponDeciderReinitTest {
 
     @Test
     void aRedefinitionIsSeenAtOnceThroughTheMemory() {
-        CouponDecider decider = new CouponDecider(new RejectionCounter(new SimpleMeterRegistry()));
+        CouponDecider decider = new CouponDecider(new RejectionCounter(new SimpleMeterRegistry()), new DecisionFeed());
         MockProcessorContext<String, Object> context = contextWithStores();
         decider.init(context);
         decider.process(record(new EventDefinition("e", 1, null, null)));
@@ -96,7 +96,7 @@ class CouponDeciderReinitTest {
     }
 
     private List<Object> decide(List<IssuerCommand> commands, int recentEvents) {
-        CouponDecider decider = new CouponDecider(new RejectionCounter(new SimpleMeterRegistry()), recentEvents);
+        CouponDecider decider = new CouponDecider(new RejectionCounter(new SimpleMeterRegistry()), new DecisionFeed(), recentEvents);
         MockProcessorContext<String, Object> context = contextWithStores();
         decider.init(context);
         commands.forEach(command -> decider.process(record(command)));

@@ -41,9 +41,13 @@ final class IssuerDriver implements AutoCloseable {
     private long clockMillis;
     private int requestCounter;
 
+    /** Where answers to awaited applications go as the decider makes them. */
+    final DecisionFeed feed = new DecisionFeed();
+
     IssuerDriver(Path stateDir) {
         Settings settings = Settings.from(Map.of(Setting.COUPON_STATE_DIR.name(), stateDir.toString()));
-        driver = new TopologyTestDriver(CouponTopology.build(), IssuerStreamsConfig.from(settings));
+        driver = new TopologyTestDriver(CouponTopology.build(new RejectionCounter(new io.micrometer.core.instrument
+                .simple.SimpleMeterRegistry()), feed), IssuerStreamsConfig.from(settings));
         commands = driver.createInputTopic(Topics.APPLY_REQUESTS, new StringSerializer(), new IssuerCommandSerde());
         raw = driver.createInputTopic(Topics.APPLY_REQUESTS, new ByteArraySerializer(), new ByteArraySerializer());
         issued = driver.createOutputTopic(Topics.ISSUED, new StringDeserializer(), new JsonSerde<>(CouponIssued.class));
@@ -72,10 +76,23 @@ final class IssuerDriver implements AutoCloseable {
         return requestId;
     }
 
+    /** Applies as a client that waits for the answer ({@code ?waitMs}: header coupon.awaited) and returns the requestId. */
+    String applyAwaited(String eventId, String userId) {
+        String requestId = "r-" + (++requestCounter);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(IssuerCommandSerde.AWAITED_HEADER, new byte[] {1});
+        pipe(eventId, new ApplyRequest(requestId, eventId, userId, now()), headers);
+        return requestId;
+    }
+
     void pipe(String key, IssuerCommand command) {
+        pipe(key, command, new RecordHeaders());
+    }
+
+    void pipe(String key, IssuerCommand command, RecordHeaders headers) {
         Instant at = now();
         clockMillis++;
-        commands.pipeInput(new TestRecord<>(key, command, new RecordHeaders(), at));
+        commands.pipeInput(new TestRecord<>(key, command, headers, at));
     }
 
     void pipeRaw(byte[] key, byte[] value, RecordHeaders headers) {
@@ -111,5 +128,6 @@ final class IssuerDriver implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+        feed.close();
     }
 }

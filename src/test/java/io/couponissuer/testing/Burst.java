@@ -31,6 +31,10 @@ public final class Burst implements AutoCloseable {
     public record Accepted(String requestId, String eventId, String userId, long atNanos) {
     }
 
+    /** A 200 to a {@code ?waitMs} application: the decision the client was told (reason null for ISSUED). */
+    public record Answered(String requestId, String userId, String status, String couponId, String reason) {
+    }
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String gatewayUrl;
     private final List<String> events;
@@ -39,6 +43,8 @@ public final class Burst implements AutoCloseable {
     private final String userPrefix;
     private final AtomicInteger next = new AtomicInteger();
     private final Map<String, Accepted> accepted = new ConcurrentHashMap<>();
+    private final Map<String, Answered> answered = new ConcurrentHashMap<>();
+    private int waitMs;
     private final ConcurrentLinkedQueue<Long> unavailableAtNanos = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
     private final List<Thread> clients = new ArrayList<>();
@@ -62,7 +68,14 @@ public final class Burst implements AutoCloseable {
     /** Starts {@code clients} threads that together send {@code perSecond} applications a second. */
     public static Burst start(String gatewayUrl, List<String> events, int clients, double perSecond,
                               int duplicateEvery, String userPrefix) {
+        return start(gatewayUrl, events, clients, perSecond, duplicateEvery, userPrefix, 0);
+    }
+
+    /** @param waitMs each application asks to wait this long for its decision ({@code ?waitMs}); 0: plain 202 */
+    public static Burst start(String gatewayUrl, List<String> events, int clients, double perSecond,
+                              int duplicateEvery, String userPrefix, int waitMs) {
         Burst burst = new Burst(gatewayUrl, events, clients, perSecond, duplicateEvery, userPrefix);
+        burst.waitMs = waitMs;
         burst.startNanos = System.nanoTime();
         burst.clients.forEach(Thread::start);
         return burst;
@@ -101,17 +114,22 @@ public final class Burst implements AutoCloseable {
     }
 
     private void apply(String eventId, String userId) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(gatewayUrl + "/api/events/" + eventId + "/applications"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(gatewayUrl + "/api/events/" + eventId + "/applications"
+                        + (waitMs > 0 ? "?waitMs=" + waitMs : "")))
                 .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(15))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + userId + "\"}"))
                 .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 202) {
+            if (response.statusCode() == 202 || (waitMs > 0 && response.statusCode() == 200)) {
                 JsonNode body = Json.MAPPER.readTree(response.body());
                 String requestId = body.path("requestId").asText();
                 accepted.put(requestId, new Accepted(requestId, eventId, userId, System.nanoTime()));
+                if (response.statusCode() == 200) {
+                    answered.put(requestId, new Answered(requestId, body.path("userId").asText(null), body.path("status").asText(),
+                            body.path("couponId").asText(null), body.path("reason").asText(null)));
+                }
             } else if (response.statusCode() == 503) {
                 unavailableAtNanos.add(System.nanoTime());
             } else {
@@ -133,6 +151,11 @@ public final class Burst implements AutoCloseable {
 
     public Map<String, Accepted> accepted() {
         return Map.copyOf(accepted);
+    }
+
+    /** The decisions clients were told (200 answers to {@code ?waitMs} applications). */
+    public Map<String, Answered> answered() {
+        return Map.copyOf(answered);
     }
 
     public int acceptedCount() {

@@ -93,6 +93,7 @@ public final class CouponInvariants {
 
         Map<String, String> perEvent = checkCapsAndOneCouponPerUser(applications, decisions);
         checkEveryAcceptedRequestDecidedOnce(burst, applications, decisions);
+        checkEveryAnswerAgreesWithTheLedger(burst, decisions);
 
         List<Decided> issued = decisions.stream().filter(d -> d.status().equals("ISSUED")).toList();
         Set<String> failedCoupons = failedWriterCoupons();
@@ -192,6 +193,27 @@ public final class CouponInvariants {
     }
 
     /** Invariant 3: every 202 reached the broker, and every application on the topic has exactly one decision. */
+    /** Invariant 8: what a client was told (a ?waitMs 200) is what the ledger says, to the letter. */
+    private static void checkEveryAnswerAgreesWithTheLedger(Burst burst, List<Decided> decisions) {
+        Map<String, Decided> ledger = new HashMap<>();
+        decisions.forEach(d -> ledger.put(d.requestId(), d));
+        List<String> disagreements = new ArrayList<>();
+        for (Burst.Answered answer : burst.answered().values()) {
+            Decided decided = ledger.get(answer.requestId());
+            boolean same = decided != null && decided.status().equals(answer.status())
+                    && decided.userId().equals(answer.userId())
+                    && java.util.Objects.equals(decided.status().equals("ISSUED") ? decided.couponId() : decided.reason(),
+                    answer.status().equals("ISSUED") ? answer.couponId() : answer.reason());
+            if (!same) {
+                disagreements.add(answer + " but the ledger says " + decided);
+            }
+        }
+        if (!disagreements.isEmpty()) {
+            throw new AssertionError("invariant 8: " + disagreements.size() + " of " + burst.answered().size()
+                    + " answers given disagree with the ledger, e.g. " + first(disagreements));
+        }
+    }
+
     private void checkEveryAcceptedRequestDecidedOnce(Burst burst, List<Application> applications,
                                                       List<Decided> decisions) {
         Map<String, Application> onTopic = new HashMap<>();

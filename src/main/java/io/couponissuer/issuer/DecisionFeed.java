@@ -1,0 +1,95 @@
+package io.couponissuer.issuer;
+
+import io.couponissuer.message.Answer;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Hands the answer to an application whose client is waiting ({@code ?waitMs}) to that client the
+ * moment the decider makes it, before the issuer's transaction commits. That is safe because a
+ * decision is a pure function of the ordered input partition and the committed state: an answer
+ * made now and lost with an aborted transaction or a crash is made again, identically, by whichever
+ * instance replays the partition (README: "Answers before the commit"). The ledger topics stay the
+ * record; this is only a faster way to tell the client what they will say.
+ *
+ * <p>Only applications marked {@code coupon.awaited} are handed over; others cost nothing here. A
+ * waiter registers before the application is sent; an answer that finds no waiter (made by a
+ * replay, or for a waiter in another process) is kept among the last {@link #UNCLAIMED} answers in
+ * case its waiter registers late. Futures complete on a thread of their own, never on the stream
+ * thread.
+ */
+public final class DecisionFeed implements AutoCloseable {
+    static final int UNCLAIMED = 65_536;
+
+    private final Map<String, CompletableFuture<Answer>> waiting = new ConcurrentHashMap<>();
+    private final Map<String, Answer> unclaimed = new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Answer> eldest) {
+            return size() > UNCLAIMED;
+        }
+    };
+    /** Started with the first waiter, so a feed nobody waits on (direct load, tests) costs no thread. */
+    private ExecutorService completer;
+
+    /** The answer to {@code requestId} as soon as it is decided (at once if it already was). */
+    public CompletableFuture<Answer> await(String requestId) {
+        CompletableFuture<Answer> future = waiting.computeIfAbsent(requestId, id -> new CompletableFuture<>());
+        Answer early = claim(requestId); // decided before we registered: take it (decided() looks again too)
+        if (early != null) {
+            waiting.remove(requestId);
+            future.complete(early);
+        }
+        return future;
+    }
+
+    /** The waiter gave up (its wait ran out, or its application was not sent). */
+    public void forget(String requestId) {
+        waiting.remove(requestId);
+    }
+
+    /** The decider made this answer to an awaited application (stream thread). */
+    void decided(Answer answer) {
+        CompletableFuture<Answer> future = waiting.remove(answer.requestId());
+        if (future == null) {
+            synchronized (unclaimed) {
+                unclaimed.put(answer.requestId(), answer);
+            }
+            future = waiting.remove(answer.requestId()); // a waiter that registered meanwhile
+            if (future == null) {
+                return;
+            }
+            claim(answer.requestId());
+        }
+        CompletableFuture<Answer> waiter = future;
+        completer().execute(() -> waiter.complete(answer));
+    }
+
+    private synchronized ExecutorService completer() {
+        if (completer == null) {
+            completer = Executors.newSingleThreadExecutor(r -> {
+                Thread thread = new Thread(r, "decision-feed");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return completer;
+    }
+
+    private Answer claim(String requestId) {
+        synchronized (unclaimed) {
+            return unclaimed.remove(requestId);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (completer != null) {
+            completer.shutdownNow();
+        }
+    }
+}
