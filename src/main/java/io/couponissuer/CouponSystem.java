@@ -3,11 +3,7 @@ package io.couponissuer;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.gateway.CommandPublisher;
-import io.couponissuer.gateway.DecisionView;
 import io.couponissuer.gateway.DecisionWaiter;
-import io.couponissuer.gateway.EarlyAnswers;
-import io.couponissuer.issuer.DecisionFeed;
-import java.util.concurrent.CompletableFuture;
 import io.couponissuer.gateway.GatewayServer;
 import io.couponissuer.issuer.CouponIssuer;
 import io.couponissuer.issuer.FailoverIssuerQueries;
@@ -174,24 +170,9 @@ public final class CouponSystem implements AutoCloseable {
                 new LagMetrics(registry), new EventMetrics(registry),
                 Duration.ofMillis(settings.getInt(Setting.COUPON_LAG_INTERVAL_MS)), Clock.systemUTC()).start();
         running.push(ops);
-        gateway = new GatewayServer(settings, publisher, waiter, issuer == null ? null : earlyAnswers(issuer.feed()),
-                queries, checks, registry, Clock.systemUTC(), ops::summary).start();
+        gateway = new GatewayServer(settings, publisher, waiter, queries, checks, registry, Clock.systemUTC(),
+                ops::summary).start();
         running.push(gateway);
-    }
-
-    /** The issuer of this process hands its answers to this process's gateway as it decides them. */
-    private static EarlyAnswers earlyAnswers(DecisionFeed feed) {
-        return new EarlyAnswers() {
-            @Override
-            public CompletableFuture<DecisionView> await(String requestId) {
-                return feed.await(requestId).thenApply(DecisionView::of);
-            }
-
-            @Override
-            public void forget(String requestId) {
-                feed.forget(requestId);
-            }
-        };
     }
 
     public int gatewayPort() {

@@ -44,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole system in one process on a real KRaft broker and the real PostgreSQL, driven over
- * HTTP: invariants 1-4 of DESIGN.md, and the status endpoint agreeing with the table.
+ * HTTP: invariants 1-4 of README "Invariants", and the status endpoint agreeing with the table.
  */
 class EndToEndIT {
     @RegisterExtension

@@ -73,8 +73,11 @@ class FaultToleranceIT {
     @Order(1)
     void issuerKilledHardAndRestartedDecidesAgainWithinFifteenSeconds(TestInfo test) throws Exception {
         Map<String, Integer> caps = events("ik");
+        // The clients wait for their decisions (?waitMs): the gateway, a process of its own, gets each one from
+        // the owning issuer as it decides it, before the commit; the kill cuts such transactions off.
         try (DecisionWatch watch = new DecisionWatch(cluster.bootstrapServers());
-             Burst burst = startBurst(caps, "ik")) {
+             Burst burst = Burst.start(cluster.gatewayUrl(), List.copyOf(caps.keySet()), CLIENTS, APPLICATIONS_PER_SECOND,
+                     10, "ik-u", 3000)) {
             burst.awaitAccepted(300, Duration.ofSeconds(30));
             long killedAt = System.nanoTime();
             cluster.issuer("a").kill();
@@ -83,8 +86,8 @@ class FaultToleranceIT {
             cluster.startIssuer("a");
             long runningMs = millisSince(killedAt);
             Duration decidingAgain = watch.awaitDecidingAgain(killedAt, burst, caps.keySet(), Duration.ofSeconds(60));
-            say("issuer a RUNNING %d ms after the kill; deciding again on every event %d ms after the kill",
-                    runningMs, decidingAgain.toMillis());
+            say("issuer a RUNNING %d ms after the kill; deciding again on every event %d ms after the kill; %d answers"
+                    + " told with the decision so far", runningMs, decidingAgain.toMillis(), burst.answered().size());
             Thread.sleep(1000);
             burst.stop();
             verify(test, caps, burst);

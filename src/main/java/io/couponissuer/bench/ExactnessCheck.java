@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Judges a finished run against the invariants (DESIGN.md 1-4): per event issued == min(cap,
+ * Judges a finished run against the invariants (README "Invariants", 1-4): per event issued == min(cap,
  * distinct applicants), at most one coupon per (event, user), every accepted request decided exactly
  * once, and the table holding exactly the coupons of coupon.issued. Pure: all inputs are given, so a
  * unit test can feed it a broken run.

@@ -20,12 +20,10 @@ final class ApplicationHandlers {
     private final BrokerFailures brokerFailures;
     private final Clock clock;
     private final ApplicationTimers timers;
-    private final EarlyAnswers early;
 
     ApplicationHandlers(CommandPublisher publisher, DecisionWaiter waiter, IssuerQueries queries,
-                        BrokerFailures brokerFailures, Clock clock, ApplicationTimers timers, EarlyAnswers early) {
+                        BrokerFailures brokerFailures, Clock clock, ApplicationTimers timers) {
         this.timers = timers;
-        this.early = early;
         this.publisher = publisher;
         this.waiter = waiter;
         this.queries = queries;
@@ -44,10 +42,10 @@ final class ApplicationHandlers {
         String requestId = UUID.randomUUID().toString();
         ApplyRequest request = new ApplyRequest(requestId, eventId, body.userId(), clock.instant());
         DecisionView pending = DecisionView.pending(requestId, eventId, body.userId());
-        CompletableFuture<DecisionView> decision = waitMs > 0 ? firstAnswer(requestId) : null;
+        CompletableFuture<DecisionView> decision = waitMs > 0 ? firstAnswer(eventId, requestId, waitMs) : null;
         long startNanos = System.nanoTime();
 
-        ctx.future(() -> publisher.publish(request, decision != null && early != null)
+        ctx.future(() -> publisher.publish(request, decision == null ? null : waiter.id())
                 .handle((metadata, error) -> error)
                 .thenCompose(error -> {
                     long ackedNanos = System.nanoTime();
@@ -69,23 +67,21 @@ final class ApplicationHandlers {
                 }));
     }
 
-    /** Registered before the application is sent, so that no answer can slip past. */
-    private CompletableFuture<DecisionView> firstAnswer(String requestId) {
-        CompletableFuture<DecisionView> committed = waiter.expect(requestId);
-        if (early == null) {
-            return committed;
-        }
+    /**
+     * Whichever comes first: the answer as the owning issuer decides it (IssuerQueries#answer, before
+     * its commit; README: Answers before the commit) or the committed answer on the ledger
+     * ({@link DecisionWaiter}). Both are asked before the application is sent, so no answer slips past.
+     */
+    private CompletableFuture<DecisionView> firstAnswer(String eventId, String requestId, int waitMs) {
         CompletableFuture<DecisionView> first = new CompletableFuture<>();
-        committed.thenAccept(first::complete);
-        early.await(requestId).thenAccept(first::complete);
+        waiter.expect(requestId).thenAccept(first::complete);
+        queries.answer(eventId, requestId, waitMs)
+                .thenAccept(answer -> answer.ifPresent(found -> first.complete(DecisionView.of(found))));
         return first;
     }
 
     private void forget(String requestId) {
         waiter.forget(requestId);
-        if (early != null) {
-            early.forget(requestId);
-        }
     }
 
     void status(Context ctx) {

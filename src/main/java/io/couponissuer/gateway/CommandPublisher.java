@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 public final class CommandPublisher implements AutoCloseable {
     private final KafkaProducer<String, IssuerCommand> producer;
     private final int sendTimeoutMs;
-    private static final byte[] AWAITED = {1};
 
     public CommandPublisher(Settings settings) {
         this.sendTimeoutMs = settings.getInt(Setting.COUPON_GATEWAY_SEND_TIMEOUT_MS);
@@ -40,16 +39,19 @@ public final class CommandPublisher implements AutoCloseable {
 
     /** Completes when the broker has the record; fails with the producer's error or after the send timeout. */
     public CompletableFuture<RecordMetadata> publish(IssuerCommand command) {
-        return publish(command, false);
+        return publish(command, null);
     }
 
-    /** @param awaited its client waits for the answer: the issuer hands it over as it decides (coupon.awaited) */
-    public CompletableFuture<RecordMetadata> publish(IssuerCommand command, boolean awaited) {
+    /**
+     * @param awaitedBy the id of the gateway whose client waits for the answer (header coupon.awaited,
+     *                  carried on to the answer on the ledger); null when nobody waits
+     */
+    public CompletableFuture<RecordMetadata> publish(IssuerCommand command, byte[] awaitedBy) {
         CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
         try {
             ProducerRecord<String, IssuerCommand> record = new ProducerRecord<>(Topics.APPLY_REQUESTS, command.eventId(), command);
-            if (awaited) {
-                record.headers().add(IssuerCommandSerde.AWAITED_HEADER, AWAITED);
+            if (awaitedBy != null) {
+                record.headers().add(IssuerCommandSerde.AWAITED_HEADER, awaitedBy);
             }
             producer.send(record, (metadata, error) -> {
                 if (error != null) {

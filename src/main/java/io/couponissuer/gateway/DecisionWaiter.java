@@ -6,7 +6,12 @@ import io.couponissuer.kafka.JsonSerde;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.CouponIssued;
 import io.couponissuer.message.Rejection;
+import io.couponissuer.kafka.IssuerCommandSerde;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.header.Header;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -28,7 +33,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Lets a request wait for its decision ({@code ?waitMs=}): reads every partition of coupon.issued
  * and coupon.rejected from the end, read_committed (a decision counts once its transaction commits),
  * and completes the future registered under the requestId. No consumer group: every gateway
- * instance sees every decision.
+ * instance sees every record, but parses only the answers to its own waiting clients: their
+ * applications carry this waiter's {@link #id()} in the {@code coupon.awaited} header, which Kafka
+ * Streams carries on to the answer. The rest cost a header comparison each.
  */
 public final class DecisionWaiter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionWaiter.class);
@@ -39,6 +46,7 @@ public final class DecisionWaiter implements AutoCloseable {
     private final JsonSerde<Rejection> rejectedSerde = new JsonSerde<>(Rejection.class);
     private final Thread thread;
     private volatile boolean running = true;
+    private final byte[] id = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
 
     public DecisionWaiter(Settings settings) {
         Map<String, Object> config = ClientConfigs.readCommittedConsumer(settings, null, "coupon-gateway-decisions");
@@ -62,6 +70,16 @@ public final class DecisionWaiter implements AutoCloseable {
         thread.start();
     }
 
+    /** This gateway's mark on the applications its clients wait for (header coupon.awaited). */
+    public byte[] id() {
+        return id.clone();
+    }
+
+    private boolean awaitedHere(ConsumerRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader(IssuerCommandSerde.AWAITED_HEADER);
+        return header != null && Arrays.equals(header.value(), id);
+    }
+
     /** Register before sending, so a fast decision cannot slip past. */
     public CompletableFuture<DecisionView> expect(String requestId) {
         return waiting.computeIfAbsent(requestId, id -> new CompletableFuture<>());
@@ -75,7 +93,7 @@ public final class DecisionWaiter implements AutoCloseable {
         try {
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (waiting.isEmpty()) {
+                    if (waiting.isEmpty() || !awaitedHere(record)) {
                         continue;
                     }
                     DecisionView decision = read(record);

@@ -37,20 +37,13 @@ public final class GatewayServer implements AutoCloseable {
     public GatewayServer(Settings settings, CommandPublisher publisher, DecisionWaiter waiter, IssuerQueries queries,
                          List<HealthCheck> checks, PrometheusMeterRegistry registry, Clock clock,
                          Supplier<OpsSummary> opsSummary) {
-        this(settings, publisher, waiter, null, queries, checks, registry, clock, opsSummary);
-    }
-
-    /** @param early answers of an issuer in this process as it decides them (null: none; README: Answers before the commit) */
-    public GatewayServer(Settings settings, CommandPublisher publisher, DecisionWaiter waiter, EarlyAnswers early,
-                         IssuerQueries queries, List<HealthCheck> checks, PrometheusMeterRegistry registry, Clock clock,
-                         Supplier<OpsSummary> opsSummary) {
         this.host = settings.get(Setting.COUPON_HTTP_HOST);
         this.port = settings.getInt(Setting.COUPON_HTTP_PORT);
         BrokerFailures brokerFailures = new BrokerFailures(registry);
         EventHandlers events = new EventHandlers(new AdminAuth(settings.get(Setting.COUPON_ADMIN_TOKEN)), publisher,
                 queries, brokerFailures);
         ApplicationHandlers applications = new ApplicationHandlers(publisher, waiter, queries, brokerFailures, clock,
-                new ApplicationTimers(registry), early);
+                new ApplicationTimers(registry));
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.http.maxRequestSize = RequestBodies.MAX_BODY_BYTES;

@@ -80,13 +80,8 @@ public final class CouponIssuer implements AutoCloseable {
         };
     }
 
-    /** Answers to awaited applications of the partitions this instance decides, as they are made. */
-    public DecisionFeed feed() {
-        return feed;
-    }
-
     public LocalIssuerQueries queries() {
-        return new LocalIssuerQueries(streams, self,
+        return new LocalIssuerQueries(streams, self, feed,
                 host -> new RemoteIssuerQueries(http, URI.create("http://" + host.host() + ":" + host.port() + "/"), true));
     }
 

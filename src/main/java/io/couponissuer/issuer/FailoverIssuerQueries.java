@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import io.couponissuer.message.Answer;
 import java.util.function.Function;
 
 /** Asks issuer instances in order until one answers: a gateway keeps answering while one issuer is down. */
@@ -43,6 +45,24 @@ public final class FailoverIssuerQueries implements IssuerQueries {
     @Override
     public List<EventStatus> events() {
         return firstAnswer(IssuerQueries::events);
+    }
+
+    /** Asks the first instance; if it cannot be reached, the next, within the same wait. */
+    @Override
+    public CompletableFuture<Optional<Answer>> answer(String eventId, String requestId, int waitMs) {
+        return answerFrom(0, eventId, requestId, waitMs, System.nanoTime() + waitMs * 1_000_000L);
+    }
+
+    private CompletableFuture<Optional<Answer>> answerFrom(int index, String eventId, String requestId, int waitMs,
+                                                           long deadlineNanos) {
+        if (index >= instances.size()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return instances.get(index).answer(eventId, requestId, waitMs).exceptionallyCompose(error -> {
+            int left = (int) ((deadlineNanos - System.nanoTime()) / 1_000_000L);
+            return left <= 0 ? CompletableFuture.completedFuture(Optional.empty())
+                    : answerFrom(index + 1, eventId, requestId, left, deadlineNanos);
+        });
     }
 
     private <T> T firstAnswer(Function<IssuerQueries, T> question) {

@@ -2,8 +2,11 @@ package io.couponissuer.issuer;
 
 import io.couponissuer.message.Decision;
 
+import io.couponissuer.message.Answer;
+
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /** What the gateway asks the issuer's state stores. */
 public interface IssuerQueries {
@@ -15,6 +18,14 @@ public interface IssuerQueries {
 
     /** Every defined event with its counts, across all issuer instances, ordered by eventId. */
     List<EventStatus> events();
+
+    /**
+     * The answer to an awaited application (header coupon.awaited) as the issuer that owns the
+     * event decides it, before its transaction commits (DecisionFeed): within {@code waitMs}, or
+     * empty when the wait ran out or no issuer could be asked. Never fails: the committed ledger is
+     * the caller's other source.
+     */
+    CompletableFuture<Optional<Answer>> answer(String eventId, String requestId, int waitMs);
 
     /** The stores cannot answer now (rebalancing, restoring, owner unreachable): try again shortly. */
     final class UnavailableException extends RuntimeException {

@@ -12,6 +12,8 @@ import java.util.Map;
  */
 public final class IssuerStoreRoutes {
     private final LocalIssuerQueries queries;
+    /** A gateway waits at most 10 s (?waitMs); the margin covers the hop. */
+    static final int MAX_ANSWER_WAIT_MS = 15_000;
 
     public IssuerStoreRoutes(LocalIssuerQueries queries) {
         this.queries = queries;
@@ -21,6 +23,7 @@ public final class IssuerStoreRoutes {
         config.routes.get("/internal/events", ctx -> ctx.json(target(ctx).events()));
         config.routes.get("/internal/events/{eventId}", this::event);
         config.routes.get("/internal/events/{eventId}/decisions/{userId}", this::decision);
+        config.routes.get("/internal/events/{eventId}/answers/{requestId}", this::answer);
         config.routes.exception(IssuerQueries.UnavailableException.class, (e, ctx) ->
                 ctx.status(503).header("Retry-After", "1").json(Map.of("error", "unavailable", "message", e.getMessage())));
         config.routes.exception(IllegalArgumentException.class, (e, ctx) ->
@@ -35,6 +38,23 @@ public final class IssuerStoreRoutes {
         String eventId = Ids.require("eventId", ctx.pathParam("eventId"));
         target(ctx).event(eventId).ifPresentOrElse(ctx::json,
                 () -> ctx.status(404).json(Map.of("status", "UNKNOWN")));
+    }
+
+    /** Long poll for an awaited application's answer: 200 with it, or 204 when the wait ran out. */
+    private void answer(Context ctx) {
+        String eventId = Ids.require("eventId", ctx.pathParam("eventId"));
+        String requestId = Ids.require("requestId", ctx.pathParam("requestId"));
+        int waitMs;
+        try {
+            waitMs = Integer.parseInt(ctx.queryParam("waitMs") == null ? "0" : ctx.queryParam("waitMs"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("waitMs: must be a whole number of milliseconds");
+        }
+        if (waitMs < 0 || waitMs > MAX_ANSWER_WAIT_MS) {
+            throw new IllegalArgumentException("waitMs: must be from 0 to " + MAX_ANSWER_WAIT_MS);
+        }
+        ctx.future(() -> target(ctx).answer(eventId, requestId, waitMs).thenAccept(answer -> answer.ifPresentOrElse(
+                found -> ctx.json(AnswerBody.of(found)), () -> ctx.status(204))));
     }
 
     private void decision(Context ctx) {

@@ -19,6 +19,9 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import io.couponissuer.message.Answer;
 import java.util.function.Function;
 
 /**
@@ -30,9 +33,12 @@ public final class LocalIssuerQueries implements IssuerQueries {
     private final KafkaStreams streams;
     private final HostInfo self;
     private final Function<HostInfo, IssuerQueries> remoteInstances;
+    private final DecisionFeed feed;
 
-    public LocalIssuerQueries(KafkaStreams streams, HostInfo self, Function<HostInfo, IssuerQueries> remoteInstances) {
+    public LocalIssuerQueries(KafkaStreams streams, HostInfo self, DecisionFeed feed,
+                              Function<HostInfo, IssuerQueries> remoteInstances) {
         this.streams = streams;
+        this.feed = feed;
         this.self = self;
         this.remoteInstances = remoteInstances;
     }
@@ -54,6 +60,31 @@ public final class LocalIssuerQueries implements IssuerQueries {
             return remoteInstances.apply(owner.activeHost()).event(eventId);
         }
         return localEvent(eventId, owner.partition());
+    }
+
+    @Override
+    public CompletableFuture<Optional<Answer>> answer(String eventId, String requestId, int waitMs) {
+        KeyQueryMetadata owner;
+        try {
+            owner = metadata(eventId);
+        } catch (UnavailableException e) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        if (!owner.activeHost().equals(self)) {
+            return remoteInstances.apply(owner.activeHost()).answer(eventId, requestId, waitMs);
+        }
+        return localAnswer(requestId, waitMs);
+    }
+
+    /** Waits on this instance's feed; forgets the waiter when the wait runs out. */
+    private CompletableFuture<Optional<Answer>> localAnswer(String requestId, int waitMs) {
+        return feed.await(requestId).thenApply(Optional::of)
+                .completeOnTimeout(Optional.empty(), waitMs, TimeUnit.MILLISECONDS)
+                .whenComplete((answer, error) -> {
+                    if (answer == null || answer.isEmpty()) {
+                        feed.forget(requestId);
+                    }
+                });
     }
 
     /**
@@ -116,6 +147,13 @@ public final class LocalIssuerQueries implements IssuerQueries {
                 List<EventStatus> events = localEvents();
                 events.sort(Comparator.comparing(EventStatus::eventId));
                 return events;
+            }
+
+            @Override
+            public CompletableFuture<Optional<Answer>> answer(String eventId, String requestId, int waitMs) {
+                // Forwarded here because this instance owned the event then; if it no longer does, the
+                // answer may still come (a replay) or the wait runs out: never forwarded again.
+                return localAnswer(requestId, waitMs);
             }
         };
     }

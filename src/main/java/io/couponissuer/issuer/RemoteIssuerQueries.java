@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import io.couponissuer.message.Answer;
 
 /**
  * Asks an issuer instance over HTTP ({@link IssuerStoreRoutes}). A gateway running apart from the
@@ -48,6 +50,31 @@ public final class RemoteIssuerQueries implements IssuerQueries {
         JavaType listOfEvents = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, EventStatus.class);
         return this.<List<EventStatus>>get("/internal/events", listOfEvents)
                 .orElseThrow(() -> new UnavailableException("issuer at " + base + " does not list events", null));
+    }
+
+    /**
+     * A long poll: the owning instance holds the request until the answer is decided or the wait
+     * runs out (204). Fails (so the caller can ask another instance) when this one cannot be reached
+     * or cannot answer now.
+     */
+    @Override
+    public CompletableFuture<Optional<Answer>> answer(String eventId, String requestId, int waitMs) {
+        URI uri = base.resolve("/internal/events/" + encode(eventId) + "/answers/" + encode(requestId) + "?waitMs=" + waitMs
+                + (localOnly ? "&local=true" : ""));
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(waitMs + TIMEOUT.toMillis())).GET().build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+            if (response.statusCode() == 204) {
+                return Optional.<Answer>empty();
+            }
+            if (response.statusCode() != 200) {
+                throw new UnavailableException("issuer at " + base + " answered " + response.statusCode(), null);
+            }
+            try {
+                return Optional.of(Json.MAPPER.readValue(response.body(), AnswerBody.class).answer());
+            } catch (IOException e) {
+                throw new UnavailableException("issuer at " + base + " sent an unreadable answer: " + e.getMessage(), e);
+            }
+        });
     }
 
     private <T> Optional<T> get(String path, Class<T> type) {

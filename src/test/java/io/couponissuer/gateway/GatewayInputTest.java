@@ -57,6 +57,12 @@ class GatewayInputTest {
         public List<EventStatus> events() {
             return List.of();
         }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Optional<io.couponissuer.message.Answer>> answer(String eventId,
+                                                                                                  String requestId, int waitMs) {
+            return java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
+        }
     };
 
     @BeforeAll

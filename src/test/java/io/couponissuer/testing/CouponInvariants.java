@@ -24,7 +24,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * Invariants 1-4 of DESIGN.md, checked against what a downstream reader sees (the topics,
+ * Invariants 1-4 and 8 of README "Invariants", checked against what a downstream reader sees (the topics,
  * read_committed) and the {@code coupon} table, for the events of one test:
  * <ol>
  *   <li>issued &lt;= cap and issued == min(cap, distinct applicants), per event;</li>
