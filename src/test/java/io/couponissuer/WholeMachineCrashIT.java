@@ -4,6 +4,7 @@ import io.couponissuer.testing.Burst;
 import io.couponissuer.testing.CouponCluster;
 import io.couponissuer.testing.CouponInvariants;
 import io.couponissuer.testing.PrepareCommitTrigger;
+import io.couponissuer.testing.StatusProbe;
 import io.couponissuer.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,7 @@ class WholeMachineCrashIT {
             // decides, before its transaction commits; each answer must then agree with the final ledger.
             Burst burst = Burst.start(cluster.gatewayUrl(), List.copyOf(caps.keySet()), 16, 400, 10, "r" + round + "-u",
                     3000);
+            StatusProbe probe = new StatusProbe(cluster.gatewayUrl(), burst);
             Thread.sleep(killAfterMs);
             String when;
             if (atPrepareCommit) {
@@ -89,6 +91,7 @@ class WholeMachineCrashIT {
             int acceptedAtKill = burst.acceptedCount();
             long killedAt = System.nanoTime();
             burst.stop(); // requests in flight fail; only 202s count
+            probe.close();
             long logBefore = Files.size(cluster.dev().log());
             cluster.startDev();
             Duration ready = cluster.dev().awaitHttpOk(cluster.gatewayUrl() + "/health/ready", Duration.ofSeconds(120));
@@ -96,9 +99,11 @@ class WholeMachineCrashIT {
             String newLog = Files.readString(cluster.dev().log()).substring((int) logBefore);
             String repairs = repairs(newLog);
             CouponInvariants.Report report = invariants.check(burst, Duration.ofSeconds(90));
+            invariants.checkStatusShownAgreesWithTheLedger(probe.shown());
             String line = String.format("round %d: kill -9 %s%d ms into the burst (%d accepted, %d answered with the"
-                    + " decision, all agreeing with the ledger), ready %d ms after the kill (%s), %s; %s", round, when,
-                    killAfterMs, acceptedAtKill, burst.answered().size(), readyMs, brokerReady(newLog), repairs, report);
+                    + " decision, %d standing decisions shown by the status endpoint, all agreeing with the ledger),"
+                    + " ready %d ms after the kill (%s), %s; %s", round, when, killAfterMs, acceptedAtKill,
+                    burst.answered().size(), probe.shown().size(), readyMs, brokerReady(newLog), repairs, report);
             lines.add(line);
             say("%s", line);
             assertThat(Duration.ofMillis(readyMs)).as("round %d: ready after the kill", round).isLessThan(READY_WITHIN);

@@ -193,6 +193,31 @@ public final class CouponInvariants {
     }
 
     /** Invariant 3: every 202 reached the broker, and every application on the topic has exactly one decision. */
+    /**
+     * Invariant 8 for the status endpoint: every standing decision it showed is one the ledger holds
+     * for that user (the same coupon, or the same recorded rejection). Call after {@link #check}.
+     */
+    public void checkStatusShownAgreesWithTheLedger(List<StatusProbe.Shown> shown) {
+        List<Decided> decisions = decisions();
+        List<String> disagreements = new ArrayList<>();
+        for (StatusProbe.Shown s : shown) {
+            if (!caps.containsKey(s.eventId())) {
+                continue;
+            }
+            boolean held = decisions.stream().anyMatch(d -> d.eventId().equals(s.eventId()) && d.userId().equals(s.userId())
+                    && d.status().equals(s.status())
+                    && java.util.Objects.equals(d.status().equals("ISSUED") ? d.couponId() : d.reason(),
+                    s.status().equals("ISSUED") ? s.couponId() : s.reason()));
+            if (!held) {
+                disagreements.add(s.toString());
+            }
+        }
+        if (!disagreements.isEmpty()) {
+            throw new AssertionError("invariant 8: " + disagreements.size() + " of " + shown.size()
+                    + " standing decisions shown by the status endpoint are not on the ledger, e.g. " + first(disagreements));
+        }
+    }
+
     /** Invariant 8: what a client was told (a ?waitMs 200) is what the ledger says, to the letter. */
     private static void checkEveryAnswerAgreesWithTheLedger(Burst burst, List<Decided> decisions) {
         Map<String, Decided> ledger = new HashMap<>();
