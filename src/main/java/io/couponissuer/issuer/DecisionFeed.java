@@ -66,7 +66,11 @@ public final class DecisionFeed implements AutoCloseable {
             claim(answer.requestId());
         }
         CompletableFuture<Answer> waiter = future;
-        completer().execute(() -> waiter.complete(answer));
+        try {
+            completer().execute(() -> waiter.complete(answer));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            waiter.complete(answer); // closing: the waiter's answer still counts more than the thread
+        }
     }
 
     private synchronized ExecutorService completer() {

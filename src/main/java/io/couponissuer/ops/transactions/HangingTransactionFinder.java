@@ -68,6 +68,10 @@ public final class HangingTransactionFinder implements AutoCloseable {
     /** Suspects by (partition, producer, start offset) -> first seen; forgotten once gone. */
     private final Map<Suspect, Instant> firstSeen = new HashMap<>();
     private final Map<Suspect, TransactionOutcome> outcomes = new HashMap<>();
+    /** UNKNOWN verdicts and when they were reached: the log is read again only after {@link #UNKNOWN_RETRY}. */
+    private final Map<Suspect, Instant> unknownSince = new HashMap<>();
+    private static final Duration UNKNOWN_RETRY = Duration.ofSeconds(30);
+    private final Map<Suspect, TransactionOutcome> unknown = new HashMap<>();
     /** Producer id -> transactional id, from the latest scan's listTransactions. */
     private final Map<Long, String> transactionalIds = new HashMap<>();
 
@@ -112,6 +116,8 @@ public final class HangingTransactionFinder implements AutoCloseable {
         if (open.isEmpty()) {
             firstSeen.clear();
             outcomes.clear();
+            unknownSince.clear();
+            unknown.clear();
             return List.of();
         }
         Map<Long, TransactionDescription> coordinator = coordinatorView(open);
@@ -131,10 +137,17 @@ public final class HangingTransactionFinder implements AutoCloseable {
                 Instant first = firstSeen.computeIfAbsent(suspect, s -> now);
                 boolean confirmed = Duration.between(first, now).compareTo(confirmAfter) >= 0;
                 TransactionOutcome outcome = confirmed ? outcomes.get(suspect) : null;
-                if (confirmed && outcome == null) {
+                Instant lastUnknown = unknownSince.get(suspect);
+                if (confirmed && outcome == null && lastUnknown != null
+                        && Duration.between(lastUnknown, now).compareTo(UNKNOWN_RETRY) < 0) {
+                    outcome = unknown.get(suspect); // read the whole log again only now and then
+                } else if (confirmed && outcome == null) {
                     outcome = outcome(producer);
                     if (outcome.kind() != TransactionOutcome.Kind.UNKNOWN) {
                         outcomes.put(suspect, outcome); // the log's verdict on an ended transaction never changes
+                    } else {
+                        unknownSince.put(suspect, now);
+                        unknown.put(suspect, outcome);
                     }
                 }
                 found.add(new HangingTransaction(partition.topic(), partition.partition(), producer.producerId(),
@@ -146,6 +159,8 @@ public final class HangingTransactionFinder implements AutoCloseable {
         }
         firstSeen.keySet().retainAll(stillThere);
         outcomes.keySet().retainAll(stillThere);
+        unknownSince.keySet().retainAll(stillThere);
+        unknown.keySet().retainAll(stillThere);
         return List.copyOf(found);
     }
 

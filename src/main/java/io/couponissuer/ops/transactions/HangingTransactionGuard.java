@@ -44,6 +44,10 @@ public final class HangingTransactionGuard implements AutoCloseable {
     });
     private volatile List<HangingTransaction> latest = List.of();
     private volatile String scanError;
+    private volatile java.time.Instant scanFailingSince;
+    private final io.micrometer.core.instrument.Counter scanFailures;
+    /** What the issuer reads: a hanging transaction there stops it deciding. */
+    private final java.util.Set<String> issuerReads;
 
     public HangingTransactionGuard(Settings settings, MeterRegistry registry, Clock clock) {
         this.bootstrapServers = settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS);
@@ -56,6 +60,14 @@ public final class HangingTransactionGuard implements AutoCloseable {
         this.finder = HangingTransactionFinder.forSystem(admin, settings, interval, clock);
         this.repair = new HangingTransactionRepair(admin, adminConfig, bootstrapServers, Duration.ofSeconds(10), clock,
                 registry);
+        String applicationId = settings.get(Setting.COUPON_APPLICATION_ID);
+        java.util.Set<String> reads = new java.util.HashSet<>(io.couponissuer.kafka.Topics.issuerChangelogs(applicationId));
+        reads.add(io.couponissuer.kafka.Topics.APPLY_REQUESTS);
+        reads.add("__consumer_offsets");
+        this.issuerReads = java.util.Set.copyOf(reads);
+        this.scanFailures = io.micrometer.core.instrument.Counter.builder("coupon.hanging.transaction.scan.failures")
+                .description("looks for hanging transactions that failed (Kafka unreachable, missing permissions)")
+                .register(registry);
         Gauge.builder("coupon.hanging.transactions", this, g -> g.latest.stream().filter(HangingTransaction::confirmed).count())
                 .description("confirmed hanging transactions on the partitions the issuer writes or restores from")
                 .register(registry);
@@ -96,20 +108,35 @@ public final class HangingTransactionGuard implements AutoCloseable {
     private void scanSafely() {
         try {
             scan();
+            scanFailingSince = null;
         } catch (RuntimeException e) {
             scanError = e.getMessage();
+            if (scanFailingSince == null) {
+                scanFailingSince = clock.instant();
+            }
+            scanFailures.increment();
             LOG.warn("Hanging-transaction scan failed: {}", e.toString());
         }
     }
 
-    /** Not ready while a confirmed hanging transaction blocks a partition, with the reason and the remedy. */
+    /**
+     * Not ready while a confirmed hanging transaction stops the issuer itself (its input, its
+     * changelogs, its offsets); one on an output (coupon.issued stops the writer) is named in the
+     * reason while the issuer stays ready to decide. A guard that cannot look says so, and since when.
+     */
     public HealthCheck health() {
         return () -> {
-            List<String> problems = latest.stream().filter(HangingTransaction::confirmed)
-                    .map(h -> h.describe(clock.instant(), bootstrapServers)).toList();
-            return problems.isEmpty()
-                    ? HealthCheck.Status.ready("transactions")
-                    : HealthCheck.Status.notReady("transactions", String.join("; ", problems));
+            List<HangingTransaction> confirmed = latest.stream().filter(HangingTransaction::confirmed).toList();
+            List<String> problems = new java.util.ArrayList<>(confirmed.stream()
+                    .map(h -> h.describe(clock.instant(), bootstrapServers)).toList());
+            if (scanError != null) {
+                problems.add("cannot look for hanging transactions since " + scanFailingSince + ": " + scanError);
+            }
+            boolean stopsTheIssuer = confirmed.stream().anyMatch(h -> issuerReads.contains(h.topic()));
+            if (problems.isEmpty()) {
+                return HealthCheck.Status.ready("transactions");
+            }
+            return new HealthCheck.Status("transactions", !stopsTheIssuer, String.join("; ", problems));
         };
     }
 

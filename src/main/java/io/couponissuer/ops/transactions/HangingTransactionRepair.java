@@ -80,6 +80,9 @@ public final class HangingTransactionRepair {
             }
             String key = hanging.topicPartition() + "/" + hanging.producerId() + "/" + hanging.startOffset();
             current.add(key);
+            if ((hanging.safeToAbort() || hanging.safeToCommit()) && !stillOpen(hanging)) {
+                continue; // ended between the scan and now: nothing to write
+            }
             if (hanging.safeToAbort()) {
                 if (abort(hanging)) {
                     done.add(hanging);
@@ -95,6 +98,21 @@ public final class HangingTransactionRepair {
         }
         refusedOnce.retainAll(current);
         return done;
+    }
+
+    /** A last look right before writing: the same producer, epoch and start offset are still open there. */
+    private boolean stillOpen(HangingTransaction hanging) {
+        try {
+            return admin.describeProducers(List.of(hanging.topicPartition())).partitionResult(hanging.topicPartition())
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).activeProducers().stream()
+                    .anyMatch(p -> p.producerId() == hanging.producerId() && p.producerEpoch() == hanging.producerEpoch()
+                            && p.currentTransactionStartOffset().orElse(-1) == hanging.startOffset());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false; // cannot tell: write nothing now, look again at the next scan
+        }
     }
 
     private boolean commit(HangingTransaction hanging) {

@@ -146,18 +146,34 @@ public final class TransactionStateLog {
      * markers were sent to its partitions (under transaction version 2 at the next epoch);
      * PrepareAbort, CompleteAbort or PrepareEpochFence means ABORT markers. No such Ongoing record,
      * or nothing after it, means the log cannot tell: {@link TransactionOutcome.Kind#UNKNOWN}.
+     * Neither can it when several transactions ran at that producer and epoch (transaction version
+     * below 2 keeps the epoch from one transaction to the next): which of them left the partition
+     * open is not in the log, so that is UNKNOWN too.
      */
     public static TransactionOutcome outcome(List<Transition> transitions, long producerId, short producerEpoch) {
         int ongoing = -1;
+        int transactions = 0;
+        boolean inOne = false;
         for (int i = 0; i < transitions.size(); i++) {
             Transition t = transitions.get(i);
-            if (t.state() == State.ONGOING && t.producerId() == producerId && t.producerEpoch() == producerEpoch) {
+            boolean match = t.state() == State.ONGOING && t.producerId() == producerId && t.producerEpoch() == producerEpoch;
+            if (match) {
                 ongoing = i;
+                if (!inOne) {
+                    transactions++; // the first Ongoing record of a transaction (later ones add partitions)
+                }
+            }
+            if (ongoing >= 0 && transitions.get(ongoing).transactionalId().equals(t.transactionalId())) {
+                inOne = match;
             }
         }
         if (ongoing < 0) {
             return TransactionOutcome.unknown("no Ongoing record of producer " + producerId + " at epoch " + producerEpoch
                     + " in " + TOPIC + " (compacted away, or the coordinator never registered it)");
+        }
+        if (transactions > 1) {
+            return TransactionOutcome.unknown(transactions + " transactions of producer " + producerId + " ran at epoch "
+                    + producerEpoch + " (transaction version below 2): the log cannot tell which one left the partition open");
         }
         Transition started = transitions.get(ongoing);
         for (int i = ongoing + 1; i < transitions.size(); i++) {

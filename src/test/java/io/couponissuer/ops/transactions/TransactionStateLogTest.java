@@ -73,6 +73,18 @@ class TransactionStateLogTest {
     }
 
     @Test
+    void severalTransactionsAtOneEpochCannotBeToldApart() {
+        // Transaction version 1: a live producer keeps its epoch. The first committed (this partition's
+        // marker may be the one lost), the second aborted: the log cannot say which left it open.
+        add("t", State.ONGOING, 2, 7, CHANGELOG, OUTPUT).add("t", State.PREPARE_COMMIT, 2, 7, CHANGELOG, OUTPUT)
+                .add("t", State.COMPLETE_COMMIT, 2, 7).add("t", State.ONGOING, 2, 7, OUTPUT)
+                .add("t", State.PREPARE_ABORT, 2, 7, OUTPUT).add("t", State.COMPLETE_ABORT, 2, 7);
+        TransactionOutcome outcome = TransactionStateLog.outcome(log, 2, (short) 7);
+        assertThat(outcome.kind()).isEqualTo(TransactionOutcome.Kind.UNKNOWN);
+        assertThat(outcome.evidence()).contains("2 transactions");
+    }
+
+    @Test
     void recordsOfOtherTransactionalIdsInBetweenDoNotDecide() {
         add("t", State.ONGOING, 2, 5, OUTPUT).add("other", State.PREPARE_COMMIT, 8, 1, OUTPUT)
                 .add("t", State.PREPARE_ABORT, 2, 6, OUTPUT);
