@@ -163,8 +163,9 @@ public final class CouponSystem implements AutoCloseable {
         OpsMonitor ops = new OpsMonitor(
                 new LagMonitor(MonitoredGroup.of(settings), new OffsetsReader(settings, Clock.systemUTC(), Duration.ofSeconds(5)),
                         Duration.ofMillis(settings.getInt(Setting.COUPON_LAG_WINDOW_MS)),
-                        HangingTransactionFinder.forSystem(Admin.create(ClientConfigs.admin(settings)), settings,
-                                Duration.ofMillis(settings.getInt(Setting.COUPON_HANGING_TXN_CHECK_MS)), Clock.systemUTC()),
+                        transactions != null ? transactions.view()
+                                : HangingTransactionFinder.forSystem(Admin.create(ClientConfigs.admin(settings)), settings,
+                                        Duration.ofMillis(settings.getInt(Setting.COUPON_HANGING_TXN_CHECK_MS)), Clock.systemUTC()),
                         settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS), Clock.systemUTC()),
                 queries, settings.get(Setting.COUPON_APPLICATION_ID), settings.get(Setting.COUPON_WRITER_GROUP_ID),
                 new LagMetrics(registry), new EventMetrics(registry),

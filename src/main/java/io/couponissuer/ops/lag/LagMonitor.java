@@ -1,7 +1,7 @@
 package io.couponissuer.ops.lag;
 
 import io.couponissuer.ops.transactions.HangingTransaction;
-import io.couponissuer.ops.transactions.HangingTransactionFinder;
+import io.couponissuer.ops.transactions.HangingTransactions;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Clock;
@@ -25,7 +25,7 @@ public final class LagMonitor implements AutoCloseable {
     private final OffsetsReader reader;
     private final Duration window;
     private final Map<Key, History> histories = new HashMap<>();
-    private final HangingTransactionFinder transactions;
+    private final HangingTransactions transactions;
     private final String bootstrapServers;
     private final Clock clock;
 
@@ -49,7 +49,7 @@ public final class LagMonitor implements AutoCloseable {
      *                     that a confirmed one stops is HANGING
      */
     public LagMonitor(List<MonitoredGroup> groups, OffsetsReader reader, Duration window,
-                      HangingTransactionFinder transactions, String bootstrapServers, Clock clock) {
+                      HangingTransactions transactions, String bootstrapServers, Clock clock) {
         this.groups = List.copyOf(groups);
         this.reader = reader;
         this.window = window;

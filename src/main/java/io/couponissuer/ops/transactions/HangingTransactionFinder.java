@@ -54,7 +54,7 @@ import java.util.concurrent.TimeoutException;
  * Read-only: repairing is {@link HangingTransactionRepair}'s job. Not thread-safe: one scanner
  * thread uses it.
  */
-public final class HangingTransactionFinder implements AutoCloseable {
+public final class HangingTransactionFinder implements HangingTransactions {
     private static final Set<TransactionState> LIVE = Set.of(TransactionState.ONGOING, TransactionState.PREPARE_COMMIT,
             TransactionState.PREPARE_ABORT, TransactionState.PREPARE_EPOCH_FENCE);
 
@@ -109,6 +109,7 @@ public final class HangingTransactionFinder implements AutoCloseable {
     }
 
     /** One scan: the suspects (confirmed or not) in partition order. Throws if Kafka does not answer. */
+    @Override
     public List<HangingTransaction> scan() {
         Instant now = clock.instant();
         Set<TopicPartition> partitions = watchedPartitions();

@@ -92,6 +92,16 @@ public final class HangingTransactionGuard implements AutoCloseable {
         return latest;
     }
 
+    /** This guard's looks, for the gateway's sampler in the same process: no second scanner. */
+    public HangingTransactions view() {
+        return () -> {
+            if (scanError != null) {
+                throw new IllegalStateException(scanError);
+            }
+            return latest;
+        };
+    }
+
     /** Scans once now (the scanner thread, or a test). */
     synchronized void scan() {
         List<HangingTransaction> found = finder.scan();
