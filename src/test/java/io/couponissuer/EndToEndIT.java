@@ -228,6 +228,7 @@ class EndToEndIT {
 
     @Test
     void waitMsAnswersWithTheDecision() throws Exception {
+        double byIssuerBefore = system.registry().counter("coupon.gateway.answers", "source", "issuer").count();
         define("wait-sale", 1);
         JsonNode first = Json.MAPPER.readTree(
                 expect(post("/api/events/wait-sale/applications?waitMs=10000", "{\"userId\":\"w-1\"}", false), 200));
@@ -248,6 +249,10 @@ class EndToEndIT {
         JsonNode unknown = Json.MAPPER.readTree(
                 expect(post("/api/events/no-such-sale/applications?waitMs=10000", "{\"userId\":\"w-1\"}", false), 200));
         assertThat(unknown.path("reason").asText()).isEqualTo("EVENT_UNKNOWN");
+        // The issuer in this process handed these answers over as it decided, before its commit (the
+        // ledger waits for the commit, at least 100 ms): an early path that never delivered fails here.
+        assertThat(system.registry().counter("coupon.gateway.answers", "source", "issuer").count() - byIssuerBefore)
+                .isGreaterThanOrEqualTo(3);
     }
 
     @Test

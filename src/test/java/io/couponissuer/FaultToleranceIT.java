@@ -91,6 +91,8 @@ class FaultToleranceIT {
             Thread.sleep(1000);
             burst.stop();
             verify(test, caps, burst);
+            assertThat(cluster.answersByIssuer()).as("answers the gateway got from the owning issuer before its commit")
+                    .isPositive();
             // The lever is static membership (COUPON_INSTANCE_ID): the restarted member takes its partitions
             // back at once instead of waiting for the dead one's session timeout.
             assertThat(decidingAgain).isLessThan(Duration.ofSeconds(15));

@@ -51,7 +51,7 @@ final class ApplicationHandlers {
                     long ackedNanos = System.nanoTime();
                     timers.published(startNanos, ackedNanos, error == null);
                     if (error != null) {
-                        forget(requestId);
+                        waiter.forget(requestId);
                         brokerFailures.answer(ctx, error);
                         return CompletableFuture.completedFuture(null);
                     }
@@ -61,7 +61,7 @@ final class ApplicationHandlers {
                     }
                     return decision.completeOnTimeout(pending, waitMs, TimeUnit.MILLISECONDS).thenAccept(answer -> {
                         timers.waited(ackedNanos, System.nanoTime(), answer != pending);
-                        forget(requestId);
+                        waiter.forget(requestId);
                         ctx.status(answer == pending ? 202 : 200).json(answer);
                     });
                 }));
@@ -74,14 +74,17 @@ final class ApplicationHandlers {
      */
     private CompletableFuture<DecisionView> firstAnswer(String eventId, String requestId, int waitMs) {
         CompletableFuture<DecisionView> first = new CompletableFuture<>();
-        waiter.expect(requestId).thenAccept(first::complete);
-        queries.answer(eventId, requestId, waitMs)
-                .thenAccept(answer -> answer.ifPresent(found -> first.complete(DecisionView.of(found))));
+        waiter.expect(requestId).thenAccept(view -> {
+            if (first.complete(view)) {
+                timers.answered(false);
+            }
+        });
+        queries.answer(eventId, requestId, waitMs).thenAccept(answer -> answer.ifPresent(found -> {
+            if (first.complete(DecisionView.of(found))) {
+                timers.answered(true);
+            }
+        }));
         return first;
-    }
-
-    private void forget(String requestId) {
-        waiter.forget(requestId);
     }
 
     void status(Context ctx) {

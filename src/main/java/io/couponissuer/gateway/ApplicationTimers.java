@@ -1,5 +1,6 @@
 package io.couponissuer.gateway;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -10,15 +11,21 @@ import java.util.concurrent.TimeUnit;
  * parse to the broker's acknowledgement of its record ({@code coupon_gateway_publish_seconds}),
  * and, with {@code ?waitMs}, from that acknowledgement to the decision's arrival or the end of the
  * wait ({@code coupon_gateway_decision_wait_seconds}, outcome decided or pending). The rest of
- * {@code coupon_gateway_requests_seconds} is HTTP and JSON.
+ * {@code coupon_gateway_requests_seconds} is HTTP and JSON. And which source gave a waiting client
+ * its decision first ({@code coupon_gateway_answers_total}): the issuer as it decided, or the
+ * committed ledger.
  */
 final class ApplicationTimers {
     private final Timer publishedOk;
     private final Timer publishedFailed;
     private final Timer decided;
     private final Timer pending;
+    private final Counter answeredByIssuer;
+    private final Counter answeredByLedger;
 
     ApplicationTimers(MeterRegistry registry) {
+        answeredByIssuer = answers(registry, "issuer");
+        answeredByLedger = answers(registry, "ledger");
         publishedOk = publish(registry, "acked");
         publishedFailed = publish(registry, "failed");
         decided = wait(registry, "decided");
@@ -38,6 +45,16 @@ final class ApplicationTimers {
 
     void published(long startNanos, long ackedNanos, boolean acked) {
         (acked ? publishedOk : publishedFailed).record(ackedNanos - startNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static Counter answers(MeterRegistry registry, String source) {
+        return Counter.builder("coupon.gateway.answers").description("?waitMs decisions by the source that answered first")
+                .tag("source", source).register(registry);
+    }
+
+    /** @param byIssuer the issuer's answer as it decided came first; else the committed ledger's */
+    void answered(boolean byIssuer) {
+        (byIssuer ? answeredByIssuer : answeredByLedger).increment();
     }
 
     void waited(long ackedNanos, long answeredNanos, boolean wasDecided) {

@@ -37,6 +37,19 @@ public final class Topics {
     private Topics() {
     }
 
+    /** Kafka's own topic of consumer group offsets (Kafka Streams commits the issuer's there, in its transactions). */
+    public static final String CONSUMER_OFFSETS = "__consumer_offsets";
+
+    /**
+     * Everything the issuer reads: its input, its changelogs (restore) and its offsets. A hanging
+     * transaction on any of them stops it deciding.
+     */
+    public static List<String> issuerReads(String applicationId) {
+        List<String> reads = new java.util.ArrayList<>(List.of(APPLY_REQUESTS, CONSUMER_OFFSETS));
+        reads.addAll(issuerChangelogs(applicationId));
+        return List.copyOf(reads);
+    }
+
     /** The issuer's changelog topics (created by Kafka Streams, not by {@link TopicSetup}). */
     public static List<String> issuerChangelogs(String applicationId) {
         return ISSUER_STORES.stream().map(store -> applicationId + "-" + store + "-changelog").toList();

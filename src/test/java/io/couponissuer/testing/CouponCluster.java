@@ -218,6 +218,17 @@ public final class CouponCluster implements AutoCloseable {
         return writer;
     }
 
+    /**
+     * How many ?waitMs clients the gateway answered with the issuer's decision as it was made, before
+     * the commit (coupon_gateway_answers_total{source="issuer"} in its /metrics).
+     */
+    public double answersByIssuer() throws IOException, InterruptedException {
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl() + "/metrics"))
+                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(l -> l.startsWith("coupon_gateway_answers_total{source=\"issuer\"}"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     /** Defines an event through the gateway (admin API), as an operator would. */
     public void createEvent(String eventId, int cap) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl() + "/api/events"))

@@ -40,10 +40,6 @@ public final class LagMonitor implements AutoCloseable {
         Instant committedSince;
     }
 
-    public LagMonitor(List<MonitoredGroup> groups, OffsetsReader reader, Duration window) {
-        this(groups, reader, window, null, "", Clock.systemUTC());
-    }
-
     /**
      * @param transactions finds hanging transactions at each sample (null: not looked for); a group
      *                     that a confirmed one stops is HANGING

@@ -7,10 +7,6 @@ import java.util.List;
 public record LagReport(Instant at, long windowMs, List<Group> groups, List<Hanging> hangingTransactions,
                         String transactionsError) {
 
-    public LagReport(Instant at, long windowMs, List<Group> groups) {
-        this(at, windowMs, groups, List.of(), null);
-    }
-
     /**
      * A hanging transaction (ops.transactions.HangingTransaction), as `lag`, /metrics and /ops show it.
      *

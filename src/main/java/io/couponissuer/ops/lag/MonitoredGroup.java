@@ -25,9 +25,7 @@ public record MonitoredGroup(String groupId, List<String> topics, List<String> b
     /** The issuer (Kafka Streams application.id) and the writer. */
     public static List<MonitoredGroup> of(Settings settings) {
         String applicationId = settings.get(Setting.COUPON_APPLICATION_ID);
-        List<String> issuerBlocking = new java.util.ArrayList<>(List.of(Topics.APPLY_REQUESTS, "__consumer_offsets"));
-        issuerBlocking.addAll(Topics.issuerChangelogs(applicationId));
-        return List.of(new MonitoredGroup(applicationId, List.of(Topics.APPLY_REQUESTS), issuerBlocking),
+        return List.of(new MonitoredGroup(applicationId, List.of(Topics.APPLY_REQUESTS), Topics.issuerReads(applicationId)),
                 new MonitoredGroup(settings.get(Setting.COUPON_WRITER_GROUP_ID), List.of(Topics.ISSUED),
                         List.of(Topics.ISSUED)));
     }

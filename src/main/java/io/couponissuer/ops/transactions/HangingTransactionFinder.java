@@ -67,15 +67,23 @@ public final class HangingTransactionFinder implements HangingTransactions {
     private final Clock clock;
     /** Suspects by (partition, producer, start offset) -> first seen; forgotten once gone. */
     private final Map<Suspect, Instant> firstSeen = new HashMap<>();
-    private final Map<Suspect, TransactionOutcome> outcomes = new HashMap<>();
-    /** UNKNOWN verdicts and when they were reached: the log is read again only after {@link #UNKNOWN_RETRY}. */
-    private final Map<Suspect, Instant> unknownSince = new HashMap<>();
+    /**
+     * The log's verdict per suspect and when it was read. COMMITTED and ABORTED never change; an
+     * UNKNOWN one is read again after {@link #UNKNOWN_RETRY} (the whole log may have to be read).
+     */
+    private final Map<Suspect, Verdict> verdicts = new HashMap<>();
     private static final Duration UNKNOWN_RETRY = Duration.ofSeconds(30);
-    private final Map<Suspect, TransactionOutcome> unknown = new HashMap<>();
     /** Producer id -> transactional id, from the latest scan's listTransactions. */
     private final Map<Long, String> transactionalIds = new HashMap<>();
 
     private record Suspect(TopicPartition partition, long producerId, long startOffset) {
+    }
+
+    private record Verdict(TransactionOutcome outcome, Instant readAt) {
+        boolean stale(Instant now) {
+            return outcome.kind() == TransactionOutcome.Kind.UNKNOWN
+                    && Duration.between(readAt, now).compareTo(UNKNOWN_RETRY) >= 0;
+        }
     }
 
     /**
@@ -116,9 +124,7 @@ public final class HangingTransactionFinder implements HangingTransactions {
         Map<TopicPartition, List<ProducerState>> open = openTransactions(partitions);
         if (open.isEmpty()) {
             firstSeen.clear();
-            outcomes.clear();
-            unknownSince.clear();
-            unknown.clear();
+            verdicts.clear();
             return List.of();
         }
         Map<Long, TransactionDescription> coordinator = coordinatorView(open);
@@ -137,19 +143,14 @@ public final class HangingTransactionFinder implements HangingTransactions {
                 stillThere.add(suspect);
                 Instant first = firstSeen.computeIfAbsent(suspect, s -> now);
                 boolean confirmed = Duration.between(first, now).compareTo(confirmAfter) >= 0;
-                TransactionOutcome outcome = confirmed ? outcomes.get(suspect) : null;
-                Instant lastUnknown = unknownSince.get(suspect);
-                if (confirmed && outcome == null && lastUnknown != null
-                        && Duration.between(lastUnknown, now).compareTo(UNKNOWN_RETRY) < 0) {
-                    outcome = unknown.get(suspect); // read the whole log again only now and then
-                } else if (confirmed && outcome == null) {
-                    outcome = outcome(producer);
-                    if (outcome.kind() != TransactionOutcome.Kind.UNKNOWN) {
-                        outcomes.put(suspect, outcome); // the log's verdict on an ended transaction never changes
-                    } else {
-                        unknownSince.put(suspect, now);
-                        unknown.put(suspect, outcome);
+                TransactionOutcome outcome = null;
+                if (confirmed) {
+                    Verdict verdict = verdicts.get(suspect);
+                    if (verdict == null || verdict.stale(now)) {
+                        verdict = new Verdict(outcome(producer), now);
+                        verdicts.put(suspect, verdict);
                     }
+                    outcome = verdict.outcome();
                 }
                 found.add(new HangingTransaction(partition.topic(), partition.partition(), producer.producerId(),
                         producer.producerEpoch(), producer.coordinatorEpoch().orElse(-1), suspect.startOffset(),
@@ -159,9 +160,7 @@ public final class HangingTransactionFinder implements HangingTransactions {
             }
         }
         firstSeen.keySet().retainAll(stillThere);
-        outcomes.keySet().retainAll(stillThere);
-        unknownSince.keySet().retainAll(stillThere);
-        unknown.keySet().retainAll(stillThere);
+        verdicts.keySet().retainAll(stillThere);
         return List.copyOf(found);
     }
 
@@ -265,7 +264,7 @@ public final class HangingTransactionFinder implements HangingTransactions {
     private Set<TopicPartition> watchedPartitions() {
         Set<String> names = new HashSet<>(topics);
         if (consumerGroup != null) {
-            names.add(OFFSETS_TOPIC);
+            names.add(Topics.CONSUMER_OFFSETS);
         }
         Set<TopicPartition> partitions = new TreeSet<>(HangingTransaction.PARTITION_ORDER);
         admin.describeTopics(names).topicNameValues().forEach((name, future) -> {
@@ -278,9 +277,9 @@ public final class HangingTransactionFinder implements HangingTransactions {
                 }
                 throw e;
             }
-            if (name.equals(OFFSETS_TOPIC)) {
+            if (name.equals(Topics.CONSUMER_OFFSETS)) {
                 int n = description.partitions().size();
-                partitions.add(new TopicPartition(OFFSETS_TOPIC, Utils.abs(consumerGroup.hashCode()) % n));
+                partitions.add(new TopicPartition(Topics.CONSUMER_OFFSETS, Utils.abs(consumerGroup.hashCode()) % n));
             } else {
                 description.partitions().forEach(p -> partitions.add(new TopicPartition(name, p.partition())));
             }
@@ -291,8 +290,6 @@ public final class HangingTransactionFinder implements HangingTransactions {
     private int partitionCount(String topic) {
         return get(admin.describeTopics(List.of(topic)).topicNameValues().get(topic)).partitions().size();
     }
-
-    static final String OFFSETS_TOPIC = "__consumer_offsets";
 
     @Override
     public void close() {

@@ -3,7 +3,9 @@ package io.couponissuer.ops.transactions;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.kafka.ClientConfigs;
+import io.couponissuer.kafka.Topics;
 import io.couponissuer.ops.HealthCheck;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
@@ -12,7 +14,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,10 +25,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The issuer's watch over the transactions it depends on. Every {@code COUPON_HANGING_TXN_CHECK_MS}
  * it looks for hanging transactions on the system's topics, the issuer's changelogs and its
- * offsets partition ({@link HangingTransactionFinder}), aborts the provably aborted ones when
- * and commits the ones whose COMMIT marker Kafka lost, when {@code COUPON_HANGING_TXN_REPAIR=auto}
- * ({@link HangingTransactionRepair}), and reports the rest in
- * readiness and metrics with the reason and the remedy. It runs from the start, before the issuer's
+ * offsets partition ({@link HangingTransactionFinder}); with {@code COUPON_HANGING_TXN_REPAIR=auto}
+ * it writes the missing marker where the transaction log proves which one
+ * ({@link HangingTransactionRepair}), and it reports the rest in readiness and metrics with the
+ * reason and the remedy. It runs from the start, before the issuer's
  * restore, so a hanging changelog transaction left by a whole-machine crash is found while the
  * restore waits on it.
  */
@@ -44,10 +49,10 @@ public final class HangingTransactionGuard implements AutoCloseable {
     });
     private volatile List<HangingTransaction> latest = List.of();
     private volatile String scanError;
-    private volatile java.time.Instant scanFailingSince;
-    private final io.micrometer.core.instrument.Counter scanFailures;
+    private volatile Instant scanFailingSince;
+    private final Counter scanFailures;
     /** What the issuer reads: a hanging transaction there stops it deciding. */
-    private final java.util.Set<String> issuerReads;
+    private final Set<String> issuerReads;
 
     public HangingTransactionGuard(Settings settings, MeterRegistry registry, Clock clock) {
         this.bootstrapServers = settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS);
@@ -60,12 +65,8 @@ public final class HangingTransactionGuard implements AutoCloseable {
         this.finder = HangingTransactionFinder.forSystem(admin, settings, interval, clock);
         this.repair = new HangingTransactionRepair(admin, adminConfig, bootstrapServers, Duration.ofSeconds(10), clock,
                 registry);
-        String applicationId = settings.get(Setting.COUPON_APPLICATION_ID);
-        java.util.Set<String> reads = new java.util.HashSet<>(io.couponissuer.kafka.Topics.issuerChangelogs(applicationId));
-        reads.add(io.couponissuer.kafka.Topics.APPLY_REQUESTS);
-        reads.add("__consumer_offsets");
-        this.issuerReads = java.util.Set.copyOf(reads);
-        this.scanFailures = io.micrometer.core.instrument.Counter.builder("coupon.hanging.transaction.scan.failures")
+        this.issuerReads = Set.copyOf(Topics.issuerReads(settings.get(Setting.COUPON_APPLICATION_ID)));
+        this.scanFailures = Counter.builder("coupon.hanging.transaction.scan.failures")
                 .description("looks for hanging transactions that failed (Kafka unreachable, missing permissions)")
                 .register(registry);
         Gauge.builder("coupon.hanging.transactions", this, g -> g.latest.stream().filter(HangingTransaction::confirmed).count())
@@ -137,7 +138,7 @@ public final class HangingTransactionGuard implements AutoCloseable {
     public HealthCheck health() {
         return () -> {
             List<HangingTransaction> confirmed = latest.stream().filter(HangingTransaction::confirmed).toList();
-            List<String> problems = new java.util.ArrayList<>(confirmed.stream()
+            List<String> problems = new ArrayList<>(confirmed.stream()
                     .map(h -> h.describe(clock.instant(), bootstrapServers)).toList());
             if (scanError != null) {
                 problems.add("cannot look for hanging transactions since " + scanFailingSince + ": " + scanError);
@@ -148,11 +149,6 @@ public final class HangingTransactionGuard implements AutoCloseable {
             }
             return new HealthCheck.Status("transactions", !stopsTheIssuer, String.join("; ", problems));
         };
-    }
-
-    /** Why the last scan failed, or null. */
-    public String scanError() {
-        return scanError;
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.couponissuer.ops.transactions;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.requests.TransactionResult;
@@ -11,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +25,14 @@ import java.util.concurrent.TimeoutException;
  * coordinator, and its history in {@code __transaction_state}:
  * <ul>
  *   <li>it reached PrepareAbort: no partition of it holds a COMMIT marker, so an ABORT here drops
- *       nothing that counted anywhere ({@code Admin#abortTransaction}, what
- *       {@code kafka-transactions abort} sends);</li>
+ *       nothing that counted anywhere (the request {@code kafka-transactions abort} sends);</li>
  *   <li>it reached PrepareCommit with this partition registered in it: the coordinator decided
  *       COMMIT and lost this partition's marker (KAFKA-20734); an ABORT would drop committed
- *       decisions or offsets, so the COMMIT marker is written ({@link TransactionMarkerWriter});</li>
+ *       decisions or offsets, so the COMMIT marker is written;</li>
  *   <li>anything else is refused, logged once with the reason and the operator's command, and
  *       counted.</li>
  * </ul>
+ * Both are one WriteTxnMarkers request to the partition's leader ({@link TransactionMarkerWriter}).
  */
 public final class HangingTransactionRepair {
     private static final Logger LOG = LoggerFactory.getLogger(HangingTransactionRepair.class);
@@ -70,10 +70,10 @@ public final class HangingTransactionRepair {
                 .tag("result", result).register(registry);
     }
 
-    /** Aborts what is safe to abort among confirmed hanging transactions; returns the aborted ones. */
+    /** Writes the marker each confirmed hanging transaction provably owes; returns the ones repaired. */
     public List<HangingTransaction> repair(List<HangingTransaction> found) {
         Set<String> current = new HashSet<>();
-        List<HangingTransaction> done = new java.util.ArrayList<>();
+        List<HangingTransaction> done = new ArrayList<>();
         for (HangingTransaction hanging : found) {
             if (!hanging.confirmed()) {
                 continue;
@@ -83,12 +83,8 @@ public final class HangingTransactionRepair {
             if ((hanging.safeToAbort() || hanging.safeToCommit()) && !stillOpen(hanging)) {
                 continue; // ended between the scan and now: nothing to write
             }
-            if (hanging.safeToAbort()) {
-                if (abort(hanging)) {
-                    done.add(hanging);
-                }
-            } else if (hanging.safeToCommit()) {
-                if (commit(hanging)) {
+            if (hanging.safeToAbort() || hanging.safeToCommit()) {
+                if (write(hanging, hanging.safeToAbort() ? TransactionResult.ABORT : TransactionResult.COMMIT)) {
                     done.add(hanging);
                 }
             } else if (refusedOnce.add(key)) {
@@ -115,10 +111,9 @@ public final class HangingTransactionRepair {
         }
     }
 
-    private boolean commit(HangingTransaction hanging) {
-        LOG.warn("Committing {}: writing the lost COMMIT marker for producer {} epoch {} on {}",
-                hanging.describe(clock.instant(), bootstrapServers), hanging.producerId(), hanging.producerEpoch(),
-                hanging.topicPartition());
+    /** Writes the marker on the partition's leader; false (counted, logged) when it could not. */
+    private boolean write(HangingTransaction hanging, TransactionResult result) {
+        LOG.warn("Writing {} marker: {}", result, hanging.describe(clock.instant(), bootstrapServers));
         try {
             Node leader = admin.describeTopics(List.of(hanging.topic())).allTopicNames()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(hanging.topic()).partitions()
@@ -127,11 +122,12 @@ public final class HangingTransactionRepair {
                 throw new IllegalStateException(hanging.topicPartition() + " has no leader now");
             }
             markers.write(leader, hanging.topicPartition(), hanging.producerId(), (short) hanging.producerEpoch(),
-                    Math.max(0, hanging.coordinatorEpoch()), TransactionResult.COMMIT);
-            committed.increment();
-            LOG.warn("Committed the hanging transaction on {} from offset {} (producer {} epoch {}): its records are"
-                    + " committed as on the transaction's other partitions, and the last stable offset moves on",
-                    hanging.topicPartition(), hanging.startOffset(), hanging.producerId(), hanging.producerEpoch());
+                    Math.max(0, hanging.coordinatorEpoch()), result);
+            (result == TransactionResult.COMMIT ? committed : aborted).increment();
+            LOG.warn("Wrote the {} marker of producer {} epoch {} on {}: the transaction from offset {} is {} there as"
+                    + " on its other partitions, and the last stable offset moves on", result, hanging.producerId(),
+                    hanging.producerEpoch(), hanging.topicPartition(), hanging.startOffset(),
+                    result == TransactionResult.COMMIT ? "committed" : "aborted");
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -139,33 +135,8 @@ public final class HangingTransactionRepair {
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             failed.increment();
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            LOG.error("Could not write the COMMIT marker on {} from offset {}: {}; will try again at the next scan",
-                    hanging.topicPartition(), hanging.startOffset(), cause.toString());
-            return false;
-        }
-    }
-
-    private boolean abort(HangingTransaction hanging) {
-        AbortTransactionSpec spec = new AbortTransactionSpec(hanging.topicPartition(), hanging.producerId(),
-                (short) hanging.producerEpoch(), Math.max(0, hanging.coordinatorEpoch()));
-        LOG.warn("Aborting {}: writing an ABORT marker for producer {} epoch {} (coordinator epoch {}) on {}",
-                hanging.describe(clock.instant(), bootstrapServers), hanging.producerId(), hanging.producerEpoch(),
-                spec.coordinatorEpoch(), hanging.topicPartition());
-        try {
-            admin.abortTransaction(spec).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            aborted.increment();
-            LOG.warn("Aborted the hanging transaction on {} from offset {} (producer {} epoch {}); its records are"
-                    + " now aborted records, invisible to read_committed readers, and the last stable offset moves on",
-                    hanging.topicPartition(), hanging.startOffset(), hanging.producerId(), hanging.producerEpoch());
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException | TimeoutException e) {
-            failed.increment();
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            LOG.error("Could not abort the hanging transaction on {} from offset {}: {}; will try again at the next scan",
-                    hanging.topicPartition(), hanging.startOffset(), cause.toString());
+            LOG.error("Could not write the {} marker on {} from offset {}: {}; will try again at the next scan",
+                    result, hanging.topicPartition(), hanging.startOffset(), cause.toString());
             return false;
         }
     }
