@@ -11,11 +11,12 @@ import io.couponissuer.issuer.IssuerQueries;
 import io.couponissuer.issuer.IssuerStoreRoutes;
 import io.couponissuer.kafka.Json;
 import io.couponissuer.kafka.TopicSetup;
-import io.couponissuer.ops.HealthCheck;
 import io.couponissuer.ops.KafkaConnectivity;
 import io.couponissuer.ops.EventMetrics;
 import io.couponissuer.ops.OpsMonitor;
 import io.couponissuer.ops.OpsRoutes;
+import io.couponissuer.ops.Readiness;
+import io.couponissuer.ops.RoleChecks;
 import io.couponissuer.ops.lag.LagMetrics;
 import io.couponissuer.ops.lag.LagMonitor;
 import io.couponissuer.ops.lag.MonitoredGroup;
@@ -42,12 +43,13 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Starts the chosen roles in this process against the configured Kafka and PostgreSQL, and stops
@@ -63,7 +65,8 @@ public final class CouponSystem implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private CouponIssuer issuer;
     private HangingTransactionGuard transactions;
-    private HealthCheck writerHealth;
+    private RoleChecks issuerChecks;
+    private RoleChecks writerChecks;
     private GatewayServer gateway;
 
     private CouponSystem() {
@@ -94,10 +97,10 @@ public final class CouponSystem implements AutoCloseable {
             startIssuer(settings, kafka);
         }
         if (roles.contains(Role.WRITER)) {
-            startWriter(settings);
+            startWriter(settings, kafka);
             if (!roles.contains(Role.GATEWAY)) {
                 // Without the gateway nothing else serves the writer's health and metrics.
-                startOpsServer(settings, settings.getInt(Setting.COUPON_WRITER_HTTP_PORT), List.of(kafka, writerHealth),
+                startOpsServer(settings, settings.getInt(Setting.COUPON_WRITER_HTTP_PORT), Readiness.of(writerChecks),
                         cfg -> { }, "Writer health and metrics");
             }
         }
@@ -113,48 +116,43 @@ public final class CouponSystem implements AutoCloseable {
         issuer = new CouponIssuer(settings, registry);
         running.push(issuer);
         IssuerStoreRoutes storeRoutes = new IssuerStoreRoutes(issuer.queries());
-        startOpsServer(settings, settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT),
-                List.of(kafka, issuer.health(), transactions.health()), storeRoutes::register,
-                "Issuer stores, health and metrics");
+        issuerChecks = new RoleChecks("issuer", List.of(kafka, issuer.health(), transactions.health()));
+        startOpsServer(settings, settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT), Readiness.of(issuerChecks),
+                storeRoutes::register, "Issuer stores, health and metrics");
         issuer.start();
     }
 
     /** An HTTP server with health and metrics (and the given routes), stopped with the system. */
-    private void startOpsServer(Settings settings, int port, List<HealthCheck> checks, Consumer<JavalinConfig> routes,
+    private void startOpsServer(Settings settings, int port, Readiness readiness, Consumer<JavalinConfig> routes,
                                 String what) {
         Javalin server = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.startup.showJavalinBanner = false;
             routes.accept(cfg);
-            OpsRoutes.register(cfg, checks, registry);
+            OpsRoutes.register(cfg, readiness, registry);
         });
         server.start(settings.get(Setting.COUPON_HTTP_HOST), port);
         running.push(server::stop);
         LOG.info("{} on port {}", what, server.port());
     }
 
-    private void startWriter(Settings settings) {
+    private void startWriter(Settings settings, KafkaConnectivity kafka) {
         HikariDataSource dataSource = CouponDataSource.create(settings, "coupon-writer");
         running.push(dataSource);
         CouponWriter writer = new CouponWriter(settings, dataSource, registry);
         running.push(writer);
         writer.start();
-        writerHealth = writer.health();
+        writerChecks = new RoleChecks("writer", List.of(kafka, writer.health()));
     }
 
     private void startGateway(Settings settings, KafkaConnectivity kafka) {
-        List<HealthCheck> checks = new ArrayList<>(List.of(kafka));
-        if (writerHealth != null) {
-            checks.add(writerHealth);
-        }
-        IssuerQueries queries;
-        if (issuer != null) {
-            queries = issuer.queries();
-            checks.add(issuer.health());
-            checks.add(transactions.health());
-        } else {
-            queries = FailoverIssuerQueries.overHttp(settings.get(Setting.COUPON_ISSUER_URL));
-        }
+        // The API needs only the broker: it accepts applications while an issuer restores (status
+        // queries answer 503 meanwhile) and while the writer is cut off its database. The roles this
+        // process also runs (dev, all) are listed on its readiness without gating it.
+        Readiness readiness = new Readiness(new RoleChecks("gateway", List.of(kafka)),
+                Stream.of(issuerChecks, writerChecks).filter(Objects::nonNull).toList());
+        IssuerQueries queries = issuer != null ? issuer.queries()
+                : FailoverIssuerQueries.overHttp(settings.get(Setting.COUPON_ISSUER_URL));
         CommandPublisher publisher = new CommandPublisher(settings);
         running.push(publisher);
         DecisionWaiter waiter = new DecisionWaiter(settings);
@@ -171,7 +169,7 @@ public final class CouponSystem implements AutoCloseable {
                 new LagMetrics(registry), new EventMetrics(registry),
                 Duration.ofMillis(settings.getInt(Setting.COUPON_LAG_INTERVAL_MS)), Clock.systemUTC()).start();
         running.push(ops);
-        gateway = new GatewayServer(settings, publisher, waiter, queries, checks, registry, Clock.systemUTC(),
+        gateway = new GatewayServer(settings, publisher, waiter, queries, readiness, registry, Clock.systemUTC(),
                 ops::summary).start();
         running.push(gateway);
     }

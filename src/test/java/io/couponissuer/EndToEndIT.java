@@ -9,6 +9,7 @@ import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.CouponIssued;
 import io.couponissuer.message.RejectReason;
 import io.couponissuer.message.Rejection;
+import io.couponissuer.testing.EveryCheckReady;
 import io.couponissuer.testing.KafkaBrokerExtension;
 import io.couponissuer.testing.TestDatabase;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -65,7 +66,8 @@ class EndToEndIT {
                 .with(Setting.COUPON_ADMIN_TOKEN, TOKEN)
                 .with(Setting.COUPON_STATE_DIR, "target/it-streams/" + EndToEndIT.class.getSimpleName() + "-" + System.nanoTime());
         system = CouponSystem.start(settings, java.util.EnumSet.allOf(CouponSystem.Role.class));
-        awaitReady();
+        // Every role, not just the API: the status endpoint must agree with the table from the start.
+        EveryCheckReady.await(base() + "/health/ready", Duration.ofSeconds(60));
     }
 
     @AfterAll
@@ -83,17 +85,6 @@ class EndToEndIT {
 
     static String base() {
         return "http://127.0.0.1:" + system.gatewayPort();
-    }
-
-    static void awaitReady() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (get("/health/ready").statusCode() == 200) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("system not ready: " + get("/health/ready").body());
     }
 
     static HttpResponse<String> get(String path) throws Exception {

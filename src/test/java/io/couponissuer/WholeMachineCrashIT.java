@@ -3,6 +3,7 @@ package io.couponissuer;
 import io.couponissuer.testing.Burst;
 import io.couponissuer.testing.CouponCluster;
 import io.couponissuer.testing.CouponInvariants;
+import io.couponissuer.testing.EveryCheckReady;
 import io.couponissuer.testing.PrepareCommitTrigger;
 import io.couponissuer.testing.StatusProbe;
 import io.couponissuer.testing.TestDatabase;
@@ -22,12 +23,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A power cut, round after round: the whole `dev` process (broker, issuer, writer and gateway in one
  * JVM) is killed with -9 in the middle of an HTTP burst and started again on the same data
- * directories. Every restart must be ready (readiness 200: broker, issuer RUNNING, writer, no
- * hanging transaction) within 30 s without anyone's help, and invariants 1-4 must hold for every
- * round's events, every 202 included, and invariant 8: every decision a client was told (the
- * clients wait for it, {@code ?waitMs}, and get it before the issuer commits) agrees with the final
- * ledger, including the answers from transactions the kill cut off (README: Failures, "Answers
- * before the commit").
+ * directories. Every restart must be ready (every check on the gateway's readiness, gating or
+ * not: broker, issuer RUNNING, writer, no hanging transaction) within 30 s without anyone's help,
+ * and invariants 1-4 must hold for every round's events, every 202 included, and invariant 8:
+ * every decision a client was told (the clients wait for it, {@code ?waitMs}, and get it before the
+ * issuer commits) agrees with the final ledger, including the answers from transactions the kill
+ * cut off (README: Failures, "Answers before the commit").
  *
  * <p>About one restart in eighteen used to wedge for good: Kafka loses a transaction marker while
  * the restarted node re-registers (KAFKA-20734, {@code LostCommitMarkerIT}). The issuer's
@@ -56,7 +57,8 @@ class WholeMachineCrashIT {
         cluster = new CouponCluster("crash", database, List.of("dev"), 6000);
         long start = System.nanoTime();
         cluster.startDev();
-        Duration firstReady = cluster.dev().awaitHttpOk(cluster.gatewayUrl() + "/health/ready", Duration.ofSeconds(120));
+        Duration firstReady = EveryCheckReady.await(cluster.gatewayUrl() + "/health/ready", Duration.ofSeconds(120),
+                cluster.dev()::isAlive);
         say("dev up and ready in %d ms (seed %d, %d rounds); logs in %s", millis(start), seed, rounds, cluster.dir());
         List<String> lines = new ArrayList<>();
         double earlyAnswers = 0;
@@ -96,7 +98,7 @@ class WholeMachineCrashIT {
             probe.close();
             long logBefore = Files.size(cluster.dev().log());
             cluster.startDev();
-            Duration ready = cluster.dev().awaitHttpOk(cluster.gatewayUrl() + "/health/ready", Duration.ofSeconds(120));
+            EveryCheckReady.await(cluster.gatewayUrl() + "/health/ready", Duration.ofSeconds(120), cluster.dev()::isAlive);
             long readyMs = millis(killedAt);
             String newLog = Files.readString(cluster.dev().log()).substring((int) logBefore);
             String repairs = repairs(newLog);

@@ -4,9 +4,9 @@ import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.issuer.IssuerQueries;
 import io.couponissuer.kafka.Json;
-import io.couponissuer.ops.HealthCheck;
 import io.couponissuer.ops.OpsRoutes;
 import io.couponissuer.ops.OpsSummary;
+import io.couponissuer.ops.Readiness;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpResponseException;
@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Supplier;
 
 /** The HTTP API. Every route is listed in {@link #routes}; handlers are small classes beside this one. */
@@ -35,7 +34,7 @@ public final class GatewayServer implements AutoCloseable {
     private final int port;
 
     public GatewayServer(Settings settings, CommandPublisher publisher, DecisionWaiter waiter, IssuerQueries queries,
-                         List<HealthCheck> checks, PrometheusMeterRegistry registry, Clock clock,
+                         Readiness readiness, PrometheusMeterRegistry registry, Clock clock,
                          Supplier<OpsSummary> opsSummary) {
         this.host = settings.get(Setting.COUPON_HTTP_HOST);
         this.port = settings.getInt(Setting.COUPON_HTTP_PORT);
@@ -57,7 +56,7 @@ public final class GatewayServer implements AutoCloseable {
                     .publishPercentileHistogram()
                     .register(registry).record(Duration.ofNanos((long) (ms * 1_000_000))));
             routes(cfg, events, applications, new OpsPage(opsSummary));
-            OpsRoutes.register(cfg, checks, registry);
+            OpsRoutes.register(cfg, readiness, registry);
             errors(cfg);
         });
     }

@@ -9,6 +9,8 @@ import io.couponissuer.kafka.Json;
 import io.couponissuer.ops.KafkaConnectivity;
 import io.couponissuer.message.Decision;
 import io.couponissuer.ops.OpsSummary;
+import io.couponissuer.ops.Readiness;
+import io.couponissuer.ops.RoleChecks;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -79,7 +81,8 @@ class GatewayInputTest {
         publisher = new CommandPublisher(settings);
         waiter = new DecisionWaiter(settings); // never started: these requests never wait for a decision
         kafka = new KafkaConnectivity(settings).start();
-        gateway = new GatewayServer(settings, publisher, waiter, NOTHING_KNOWN, List.of(kafka),
+        gateway = new GatewayServer(settings, publisher, waiter, NOTHING_KNOWN,
+                Readiness.of(new RoleChecks("gateway", List.of(kafka))),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(),
                 () -> OpsSummary.notSampledYet(Instant.now())).start();
     }

@@ -199,9 +199,14 @@ class OpsPageIT {
                                 + made.producerId() + "\",topic=\"coupon.issued\"} \\d+")
                         .containsPattern("(?m)^coupon_consumergroup_status\\{group=\"coupon-writer\"} 5\\.0$")
                         .containsPattern("(?m)^coupon_hanging_transaction_repairs_total\\{result=\"refused\"} 1\\.0$");
-                // On an output it stops the writer, not the issuer: readiness stays 200 and names it.
-                HttpResponse<String> ready = send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).GET());
-                assertThat(ready.body()).contains("hanging transaction on coupon.issued-2 from offset " + made.startOffset());
+                // On an output it stops the writer, not the issuer: the issuer's readiness stays 200 and
+                // names it, and the gateway's lists it.
+                String named = "hanging transaction on coupon.issued-2 from offset " + made.startOffset();
+                HttpResponse<String> issuerReady = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT) + "/health/ready")).GET());
+                assertThat(issuerReady.statusCode()).as(issuerReady.body()).isEqualTo(200);
+                assertThat(issuerReady.body()).contains(named);
+                assertThat(send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).GET()).body()).contains(named);
                 if (chromiumInstalled()) {
                     String dom = chromium("--dump-dom", "--virtual-time-budget=8000", base + "/ops");
                     assertThat(dom).containsPattern("<li class=\"status-HANGING\" data-partition=\"coupon.issued-2\">"

@@ -1,0 +1,176 @@
+package io.couponissuer.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.couponissuer.CouponSystem;
+import io.couponissuer.config.Setting;
+import io.couponissuer.config.Settings;
+import io.couponissuer.kafka.Json;
+import io.couponissuer.testing.EveryCheckReady;
+import io.couponissuer.testing.KafkaBrokerExtension;
+import io.couponissuer.testing.TcpProxy;
+import io.couponissuer.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue #11 item 5, as it happened in dev: the whole system in one process (real broker, real
+ * PostgreSQL) with the writer cut off its database. The API keeps deciding and its readiness stays
+ * 200, naming the writer as not ready; a writer running alone is not ready (503).
+ */
+class ReadinessIT {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(1);
+    @RegisterExtension
+    static final TestDatabase database = TestDatabase.perClass();
+    @RegisterExtension
+    static final TcpProxy proxy = TcpProxy.perClass("127.0.0.1", 5432);
+
+    private static final String TOKEN = "readiness-it-token";
+    private static final String EVENT = "readiness";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static Settings settings;
+    private static CouponSystem system;
+    private static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        settings = KAFKA.settings()
+                .with(Setting.COUPON_JDBC_URL, database.jdbcUrl(proxy.hostPort()))
+                .with(Setting.COUPON_JDBC_TIMEOUT_MS, 1000)
+                .with(Setting.COUPON_WRITER_RETRY_MAX_MS, 500)
+                .with(Setting.COUPON_HTTP_PORT, 0)
+                .with(Setting.COUPON_ISSUER_HTTP_PORT, freePort())
+                .with(Setting.COUPON_ADMIN_TOKEN, TOKEN)
+                .with(Setting.COUPON_STATE_DIR, Path.of("target", "it-streams", UUID.randomUUID().toString()).toAbsolutePath());
+        system = CouponSystem.start(settings, EnumSet.allOf(CouponSystem.Role.class));
+        base = "http://127.0.0.1:" + system.gatewayPort();
+        EveryCheckReady.await(base + "/health/ready", Duration.ofSeconds(90));
+        HttpResponse<String> created = post("/api/events", "{\"eventId\":\"" + EVENT + "\",\"cap\":10}", true);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @Test
+    void theApiStaysReadyWhileTheWriterIsCutOffItsDatabase() throws Exception {
+        proxy.cut();
+        try {
+            HttpResponse<String> applied = post("/api/events/" + EVENT + "/applications?waitMs=10000",
+                    "{\"userId\":\"u-1\"}", false);
+            assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+            assertThat(Json.MAPPER.readTree(applied.body()).path("status").asText()).isEqualTo("ISSUED");
+
+            // The writer finds the database gone when it writes that coupon.
+            HttpResponse<String> ready = await("the gateway's readiness names the writer not ready",
+                    base + "/health/ready", body -> !body.at("/checks/writer/ready").asBoolean(true));
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+            JsonNode body = Json.MAPPER.readTree(ready.body());
+            assertThat(body.get("status").asText()).isEqualTo("READY");
+            assertThat(body.get("role").asText()).isEqualTo("gateway");
+            assertThat(body.get("degraded").toString()).isEqualTo("[\"writer\"]");
+            assertThat(body.at("/checks/kafka/gating").asBoolean()).isTrue();
+            assertThat(body.at("/checks/writer/gating").asBoolean()).isFalse();
+            assertThat(body.at("/checks/writer/reason").asText()).isNotBlank();
+            assertThat(body.at("/checks/issuer/ready").asBoolean()).isTrue();
+            assertThat(body.at("/checks/issuer/gating").asBoolean()).isFalse();
+            assertThat(get(issuerUrl()).statusCode()).as("the issuer's own port gates on the issuer").isEqualTo(200);
+
+            assertWriterAloneIsNotReady();
+        } finally {
+            proxy.restore();
+        }
+        EveryCheckReady.await(base + "/health/ready", Duration.ofSeconds(30));
+        await("the coupon decided during the outage is in the table", () -> database.count(
+                "SELECT count(*) FROM coupon WHERE event_id = '" + EVENT + "'") == 1);
+    }
+
+    /** A writer process of its own, on the same cut database: its port gates on it. */
+    private static void assertWriterAloneIsNotReady() throws Exception {
+        int port = freePort();
+        Settings writerOnly = settings.with(Setting.COUPON_WRITER_HTTP_PORT, port)
+                .with(Setting.COUPON_WRITER_GROUP_ID, "readiness-it-writer-only");
+        try (CouponSystem writer = CouponSystem.start(writerOnly, EnumSet.of(CouponSystem.Role.WRITER))) {
+            HttpResponse<String> ready = await("the writer alone finds the database unreachable",
+                    "http://127.0.0.1:" + port + "/health/ready",
+                    body -> body.at("/checks/writer/reason").asText().contains("unreachable"));
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
+            JsonNode body = Json.MAPPER.readTree(ready.body());
+            assertThat(body.get("status").asText()).isEqualTo("NOT_READY");
+            assertThat(body.get("role").asText()).isEqualTo("writer");
+            assertThat(body.get("degraded").toString()).isEqualTo("[\"writer\"]");
+            assertThat(body.at("/checks/writer/gating").asBoolean()).isTrue();
+        }
+    }
+
+    private static String issuerUrl() {
+        return "http://127.0.0.1:" + settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT) + "/health/ready";
+    }
+
+    interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(String what, Condition condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.holds()) {
+            assertThat(System.nanoTime()).as("timed out waiting until %s", what).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    /** Polls {@code url} until its JSON body satisfies {@code done}; returns that answer. */
+    private static HttpResponse<String> await(String what, String url, Predicate<JsonNode> done) throws Exception {
+        AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
+        await(what, () -> {
+            try {
+                last.set(get(url));
+            } catch (IOException e) {
+                return false; // not listening yet
+            }
+            return done.test(Json.MAPPER.readTree(last.get().body()));
+        });
+        return last.get();
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(String path, String body, boolean admin) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (admin) {
+            request.header("Authorization", "Bearer " + TOKEN);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
