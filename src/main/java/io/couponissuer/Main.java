@@ -20,6 +20,8 @@ import java.util.concurrent.Callable;
                 RoleCommands.Writer.class,
                 RoleCommands.All.class,
                 BrokerCommand.class,
+                io.couponissuer.dev.ClusterCommand.class,
+                io.couponissuer.dev.KafkaNodeCommand.class,
                 ReplayCommand.class,
                 LagCommand.class,
                 io.couponissuer.bench.BenchCommand.class,

@@ -50,7 +50,11 @@ public enum Setting {
 
     COUPON_BROKER_DIR("data/kafka", "data directory of the embedded broker (`dev`, `broker`)"),
     COUPON_BROKER_PORT("9092", "port of the embedded broker"),
-    COUPON_BROKER_CONTROLLER_PORT("9093", "KRaft controller port of the embedded broker");
+    COUPON_BROKER_CONTROLLER_PORT("9093", "KRaft controller port of the embedded broker"),
+
+    COUPON_CLUSTER_DIR("data/cluster", "`cluster`: where the local production shape keeps its volumes (broker logs, issuer state) and process logs"),
+    COUPON_CLUSTER_BASE_PORT("29100", "`cluster`: first local port handed to the services' container ports (0: free ports); the gateway keeps the port docker-compose.yml publishes"),
+    COUPON_CLUSTER_JVM_OPTS("-Xmx512m", "`cluster`: JVM options of each process, after the Dockerfile's");
 
     private final String defaultValue;
     private final String description;

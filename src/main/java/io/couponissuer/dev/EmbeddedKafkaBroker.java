@@ -53,6 +53,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** The KRaft controller this node uses: itself (broker and controller in one), or another node's. */
     private final EmbeddedKafkaBroker controller;
     private final int nodeId;
+    /** A node of a cluster configured from outside (`kafka-node`): exactly these properties, this cluster id. */
+    private final Properties givenConfig;
+    private final String givenClusterId;
     private boolean wipeBeforeStart;
     private KafkaRaftServer server;
 
@@ -69,6 +72,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.overrides = Map.copyOf(overrides);
         this.controller = null;
         this.nodeId = 1;
+        this.givenConfig = null;
+        this.givenClusterId = null;
     }
 
     /**
@@ -83,6 +88,29 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.overrides = Map.copyOf(overrides);
         this.controller = controller;
         this.nodeId = nodeId;
+        this.givenConfig = null;
+        this.givenClusterId = null;
+    }
+
+    private EmbeddedKafkaBroker(Properties config, String clusterId) {
+        this.givenConfig = (Properties) config.clone();
+        this.givenClusterId = clusterId;
+        this.dataDir = Path.of(required(config, "log.dirs").split(",")[0]).toAbsolutePath().normalize();
+        this.port = advertisedPort(config);
+        this.controllerPort = -1;
+        this.wipeBeforeStart = false;
+        this.overrides = Map.of();
+        this.controller = null;
+        this.nodeId = Integer.parseInt(required(config, "node.id"));
+    }
+
+    /**
+     * One node of a multi-node cluster, configured entirely by {@code config} (as the apache/kafka
+     * image configures a container from its environment: `kafka-node`), its data in {@code log.dirs},
+     * formatted with {@code clusterId} on first start. Clients reach it on its advertised PLAINTEXT listener.
+     */
+    public static EmbeddedKafkaBroker node(Properties config, String clusterId) {
+        return new EmbeddedKafkaBroker(config, clusterId);
     }
 
     /**
@@ -154,10 +182,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private Path logDir() {
-        return dataDir.resolve("logs");
+        return givenConfig != null ? dataDir : dataDir.resolve("logs");
     }
 
     private Properties brokerConfig() {
+        if (givenConfig != null) {
+            return (Properties) givenConfig.clone();
+        }
         Properties p = new Properties();
         p.put("process.roles", controller == null ? "broker,controller" : "broker");
         p.put("node.id", String.valueOf(nodeId));
@@ -200,9 +231,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Like `kafka-storage format --ignore-formatted`: a no-op on a formatted directory, so restarts keep data. */
     private void format(Properties config) {
-        Path configFile = dataDir.resolve("server.properties");
+        Path configFile;
         try {
             Files.createDirectories(logDir());
+            // A node's data directory is its log directory: its config goes next to the JVM's temp files instead.
+            configFile = givenConfig != null ? Files.createTempFile("kafka-node-" + nodeId + "-", ".properties")
+                    : dataDir.resolve("server.properties");
             try (OutputStream out = Files.newOutputStream(configFile)) {
                 config.store(out, "written by EmbeddedKafkaBroker on each start; used to format the storage");
             }
@@ -217,6 +251,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new IllegalStateException("formatting Kafka storage in " + logDir() + " failed: " + e.getMessage()
                     + "\n" + output.toString(StandardCharsets.UTF_8), e);
+        } finally {
+            if (givenConfig != null) {
+                configFile.toFile().delete();
+            }
         }
         if (exitCode != 0) {
             throw new IllegalStateException("formatting Kafka storage in " + logDir() + " failed (exit code "
@@ -227,6 +265,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** The cluster id the directory was formatted with, so a restart keeps it; a new one for an empty directory. */
     private String clusterId() {
+        if (givenClusterId != null) {
+            return givenClusterId;
+        }
         if (controller != null) {
             return controller.clusterId();
         }
@@ -269,6 +310,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         throw new IllegalStateException("no broker answered on " + bootstrapServers() + " within "
                 + READY_TIMEOUT.toSeconds() + " s" + (last == null ? "" : "; last error: " + last), last);
+    }
+
+    private static String required(Properties config, String name) {
+        String value = config.getProperty(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("the Kafka node's config has no " + name);
+        }
+        return value;
+    }
+
+    /** The port of the advertised listener clients use (the inter-broker one, e.g. PLAINTEXT://host:9092). */
+    private static int advertisedPort(Properties config) {
+        String listenerName = config.getProperty("inter.broker.listener.name", "PLAINTEXT");
+        for (String listener : required(config, "advertised.listeners").split(",")) {
+            if (listener.trim().startsWith(listenerName + "://")) {
+                return Integer.parseInt(listener.substring(listener.lastIndexOf(':') + 1).trim());
+            }
+        }
+        throw new IllegalArgumentException("advertised.listeners has no " + listenerName + " listener: "
+                + config.getProperty("advertised.listeners"));
     }
 
     private static void shutDown(KafkaRaftServer server) {

@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Burst implements AutoCloseable {
     /** A 202: the gateway says the broker has this application. */
-    public record Accepted(String requestId, String eventId, String userId, long atNanos) {
+    /** @param sentNanos when the application was sent; {@code atNanos} when its 202/200 arrived */
+    public record Accepted(String requestId, String eventId, String userId, long atNanos, long sentNanos) {
     }
 
     /** A 200 to a {@code ?waitMs} application: the decision the client was told (reason null for ISSUED). */
@@ -120,18 +121,22 @@ public final class Burst implements AutoCloseable {
                 .timeout(Duration.ofSeconds(15))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + userId + "\"}"))
                 .build();
+        long sentNanos = System.nanoTime();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 202 || (waitMs > 0 && response.statusCode() == 200)) {
                 JsonNode body = Json.MAPPER.readTree(response.body());
                 String requestId = body.path("requestId").asText();
-                accepted.put(requestId, new Accepted(requestId, eventId, userId, System.nanoTime()));
+                accepted.put(requestId, new Accepted(requestId, eventId, userId, System.nanoTime(), sentNanos));
                 if (response.statusCode() == 200) {
                     answered.put(requestId, new Answered(requestId, body.path("userId").asText(null), body.path("status").asText(),
                             body.path("couponId").asText(null), body.path("reason").asText(null)));
                 }
             } else if (response.statusCode() == 503) {
                 unavailableAtNanos.add(System.nanoTime());
+                if (response.headers().firstValue("Retry-After").isEmpty()) {
+                    unexpected.add("503 without Retry-After: " + response.body());
+                }
             } else {
                 unexpected.add(response.statusCode() + " " + response.body());
             }

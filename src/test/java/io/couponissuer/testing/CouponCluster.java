@@ -2,6 +2,7 @@ package io.couponissuer.testing;
 
 import java.nio.charset.StandardCharsets;
 
+import io.couponissuer.dev.cluster.RoleProcess;
 import org.apache.kafka.common.utils.Utils;
 
 import java.io.IOException;
@@ -94,7 +95,7 @@ public final class CouponCluster implements AutoCloseable {
     }
 
     public RoleProcess startBroker() {
-        broker = track(RoleProcess.start("broker", "broker", jvmOptions, env(Map.of(
+        broker = track(RoleProcess.start("broker", List.of("broker"), BuildOutput.classpath(), jvmOptions, env(Map.of(
                 "COUPON_BROKER_DIR", dir.resolve("kafka").toString(),
                 "COUPON_BROKER_PORT", String.valueOf(brokerPort),
                 "COUPON_BROKER_CONTROLLER_PORT", String.valueOf(controllerPort),
@@ -111,7 +112,7 @@ public final class CouponCluster implements AutoCloseable {
     public RoleProcess startGateway() {
         String issuerUrls = issuerPorts.values().stream().map(port -> "http://127.0.0.1:" + port)
                 .collect(Collectors.joining(","));
-        gateway = track(RoleProcess.start("gateway", "gateway", jvmOptions, env(Map.of(
+        gateway = track(RoleProcess.start("gateway", List.of("gateway"), BuildOutput.classpath(), jvmOptions, env(Map.of(
                 "COUPON_HTTP_PORT", String.valueOf(gatewayPort),
                 "COUPON_ISSUER_URL", issuerUrls)), dir));
         gateway.awaitHttpOk(gatewayUrl() + "/health/ready", START_TIMEOUT);
@@ -141,7 +142,7 @@ public final class CouponCluster implements AutoCloseable {
                     "COUPON_ISSUER_HTTP_PORT", String.valueOf(issuerPorts.get(id)),
                     "COUPON_STANDBY_REPLICAS", "1"));
             own.putAll(extra);
-            issuer = track(RoleProcess.start("issuer-" + id, "issuer", jvmOptions, env(own), dir));
+            issuer = track(RoleProcess.start("issuer-" + id, List.of("issuer"), BuildOutput.classpath(), jvmOptions, env(own), dir));
             issuers.put(id, issuer);
         } else {
             issuer.start();
@@ -165,7 +166,7 @@ public final class CouponCluster implements AutoCloseable {
     /** Starts (or restarts) the writer, through the database proxy, and waits until it has partitions. */
     public RoleProcess startWriter() {
         if (writer == null) {
-            writer = track(RoleProcess.start("writer", "writer", jvmOptions, env(Map.of(
+            writer = track(RoleProcess.start("writer", List.of("writer"), BuildOutput.classpath(), jvmOptions, env(Map.of(
                     "COUPON_JDBC_URL", database.jdbcUrl(databaseProxy.hostPort()),
                     "COUPON_JDBC_TIMEOUT_MS", "1000",
                     "COUPON_WRITER_HTTP_PORT", String.valueOf(writerPort),
@@ -186,7 +187,7 @@ public final class CouponCluster implements AutoCloseable {
     public RoleProcess startDev() {
         if (dev == null) {
             String issuerId = issuerPorts.keySet().iterator().next();
-            dev = track(RoleProcess.start("dev", "dev", jvmOptions, env(Map.of(
+            dev = track(RoleProcess.start("dev", List.of("dev"), BuildOutput.classpath(), jvmOptions, env(Map.of(
                     "COUPON_BROKER_DIR", dir.resolve("kafka").toString(),
                     "COUPON_BROKER_PORT", String.valueOf(brokerPort),
                     "COUPON_BROKER_CONTROLLER_PORT", String.valueOf(controllerPort),

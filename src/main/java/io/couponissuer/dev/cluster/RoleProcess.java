@@ -1,4 +1,4 @@
-package io.couponissuer.testing;
+package io.couponissuer.dev.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,10 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One role of the system ({@code broker}, {@code gateway}, {@code issuer}, {@code writer}) as a real
- * OS process of the project's own classes: {@code java -cp target/classes:target/lib/* io.couponissuer.Main <role>},
- * configured only through its environment, like in production. Output goes to a log file (appended
- * across restarts, so one file tells the whole story of a role).
+ * One role of the system ({@code kafka-node}, {@code broker}, {@code gateway}, {@code issuer},
+ * {@code writer}) as a real OS process of this build: {@code java -cp <classpath> io.couponissuer.Main <role>},
+ * configured only through its environment, like in production. `cluster` starts its processes with
+ * its own class path (the jar); the tests with the build's classes. Output goes to a log file
+ * (appended across restarts, so one file tells the whole story of a role).
  *
  * <p>{@link #kill()} is {@code kill -9} (no shutdown hook runs, nothing is flushed or left cleanly);
  * {@link #stop()} is SIGTERM. Every process started here is also killed by a JVM shutdown hook, so a
@@ -37,35 +38,56 @@ public final class RoleProcess implements AutoCloseable {
     public static final List<String> SMALL_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
+    /** Whether the JVM shutdown hook kills what is still running (tests); `cluster` stops its processes in order itself. */
+    private static volatile boolean killOnExit = true;
+
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "kill-role-processes"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (killOnExit) {
+                LIVE.forEach(Process::destroyForcibly);
+            }
+        }, "kill-role-processes"));
+    }
+
+    /** The caller stops its processes itself at exit (in order, gracefully); the kill-all hook stands down. */
+    public static void ownerStopsProcessesOnExit() {
+        killOnExit = false;
     }
 
     private final String name;
-    private final String role;
+    private final List<String> arguments;
+    private final String classpath;
     private final List<String> jvmOptions;
     private final Map<String, String> env;
     private final Path log;
     private Process process;
     private long lastStartNanos;
 
-    private RoleProcess(String name, String role, List<String> jvmOptions, Map<String, String> env, Path log) {
+    private RoleProcess(String name, List<String> arguments, String classpath, List<String> jvmOptions,
+                        Map<String, String> env, Path log) {
         this.name = name;
-        this.role = role;
+        this.arguments = List.copyOf(arguments);
+        this.classpath = classpath;
         this.jvmOptions = List.copyOf(jvmOptions);
         this.env = new LinkedHashMap<>(env);
         this.log = log;
     }
 
     /**
-     * Starts {@code role} with exactly these settings (COUPON_* and KAFKA_* of the test's own
-     * environment are not passed on) and JVM options (e.g. {@link #SMALL_JVM}).
+     * Starts {@code Main} with {@code arguments} (the role and its options) on {@code classpath}, with
+     * exactly these settings (COUPON_*, KAFKA_* and CLUSTER_ID of this process's own environment are
+     * not passed on) and JVM options (e.g. {@link #SMALL_JVM}); its output goes to {@code logDir/name.log}.
      */
-    public static RoleProcess start(String name, String role, List<String> jvmOptions, Map<String, String> env,
-                                    Path logDir) {
-        RoleProcess process = new RoleProcess(name, role, jvmOptions, env, logDir.resolve(name + ".log"));
+    public static RoleProcess start(String name, List<String> arguments, String classpath, List<String> jvmOptions,
+                                    Map<String, String> env, Path logDir) {
+        RoleProcess process = new RoleProcess(name, arguments, classpath, jvmOptions, env, logDir.resolve(name + ".log"));
         process.start();
         return process;
+    }
+
+    /** This JVM's own class path (the jar, whose manifest names its libraries): what `cluster` gives its processes. */
+    public static String ownClasspath() {
+        return System.getProperty("java.class.path");
     }
 
     public synchronized void start() {
@@ -76,14 +98,16 @@ public final class RoleProcess implements AutoCloseable {
         command.add(javaExecutable());
         command.addAll(jvmOptions);
         command.addAll(List.of("-Djava.io.tmpdir=" + log.getParent().toAbsolutePath(),
-                "-cp", classpath(), "io.couponissuer.Main", role));
+                "-cp", classpath, "io.couponissuer.Main"));
+        command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().keySet().removeIf(key -> key.startsWith("COUPON_") || key.startsWith("KAFKA_"));
+        builder.environment().keySet().removeIf(key -> key.startsWith("COUPON_") || key.startsWith("KAFKA_")
+                || key.equals("CLUSTER_ID"));
         builder.environment().putAll(env);
         try {
             Files.createDirectories(log.getParent());
-            Files.writeString(log, "=== " + name + ": starting " + role + " with " + env + "\n",
+            Files.writeString(log, "=== " + name + ": starting " + String.join(" ", arguments) + " with " + env + "\n",
                     StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
             lastStartNanos = System.nanoTime();
             process = builder.start();
@@ -91,6 +115,12 @@ public final class RoleProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot start " + name, e);
         }
         LIVE.add(process);
+    }
+
+    /** Starts it again with these settings changed from now on (e.g. a test that turns standby replicas off). */
+    public synchronized void start(Map<String, String> changes) {
+        env.putAll(changes);
+        start();
     }
 
     /** kill -9: the process gets no chance to leave its group, commit, abort or close anything. */
@@ -135,6 +165,11 @@ public final class RoleProcess implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** The OS process id, or -1 before the first start. */
+    public synchronized long pid() {
+        return process == null ? -1 : process.pid();
     }
 
     public Path log() {
@@ -223,17 +258,6 @@ public final class RoleProcess implements AutoCloseable {
 
     private static String javaExecutable() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    /** The build's own classes and runtime libraries: failsafe runs after `package`, which puts them in target/. */
-    private static String classpath() {
-        Path target = Path.of("target").toAbsolutePath();
-        Path classes = target.resolve("classes");
-        Path lib = target.resolve("lib");
-        if (!Files.isDirectory(classes) || !Files.isDirectory(lib)) {
-            throw new IllegalStateException("run `mvn package` first: need " + classes + " and " + lib);
-        }
-        return classes + java.io.File.pathSeparator + lib + java.io.File.separator + "*";
     }
 
     private static void sleep(long millis) {

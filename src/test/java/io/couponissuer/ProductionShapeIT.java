@@ -1,0 +1,351 @@
+package io.couponissuer;
+
+import io.couponissuer.dev.ClusterCommand;
+import io.couponissuer.dev.cluster.LocalCluster;
+import io.couponissuer.dev.cluster.LocalPlan;
+import io.couponissuer.dev.cluster.RoleProcess;
+import io.couponissuer.kafka.Topics;
+import io.couponissuer.testing.BuildOutput;
+import io.couponissuer.testing.Burst;
+import io.couponissuer.testing.CouponInvariants;
+import io.couponissuer.testing.DecisionWatch;
+import io.couponissuer.testing.StableOffsets;
+import io.couponissuer.testing.TestDatabase;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The production shape of docker-compose.yml, run for real: three KRaft nodes (replication 3, min
+ * ISR 2), two issuers with standby replicas and static ids, a writer and a gateway, each its own OS
+ * process of this build, planned from the compose file by the same code as `bin/coupon-issuer cluster`
+ * (only the writer's database is this test's own, and ports are free ones). Each test drives an HTTP
+ * burst at one hot event and 20 other events (clients wait for their decisions), kills nodes in the
+ * middle, and then checks invariants 1-4 and 8 and that no transaction is left open on any
+ * partition.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProductionShapeIT {
+    private static final String TOKEN = "production-shape-token";
+    private static final double APPLICATIONS_PER_SECOND = 120;
+    private static final int CLIENTS = 24;
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(120);
+
+    @RegisterExtension
+    static final TestDatabase database = TestDatabase.perClass();
+    private static LocalCluster cluster;
+    private static Admin admin;
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @BeforeAll
+    static void startCluster() {
+        long start = System.nanoTime();
+        Path dir = Path.of("target", "production-shape", UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
+        List<LocalPlan.Node> plan = ClusterCommand.plan(Path.of("docker-compose.yml"), Map.of("COUPON_ADMIN_TOKEN", TOKEN)::get,
+                dir, 0, RoleProcess.SMALL_JVM, Map.of("writer", Map.of("COUPON_JDBC_URL", database.jdbcUrl())));
+        cluster = new LocalCluster(plan, BuildOutput.classpath(), dir.resolve("logs"), Duration.ofMinutes(3));
+        try {
+            cluster.start();
+        } catch (RuntimeException | Error e) {
+            cluster.killAll();
+            throw e;
+        }
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
+        say("production shape up in %d ms: %s; logs in %s", millisSince(start),
+                plan.stream().map(n -> n.service() + "(" + n.role() + ")").toList(), dir.resolve("logs"));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+        if (cluster != null) {
+            cluster.killAll();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theBrokerLeadingTheHotEventKilledAndRestarted(TestInfo test) throws Exception {
+        long testStart = System.nanoTime();
+        Map<String, Integer> caps = createEvents("lead");
+        String hot = hotEvent(caps);
+        try (DecisionWatch watch = new DecisionWatch(cluster.bootstrapServers()); Burst burst = startBurst(caps, "lead")) {
+            burst.awaitAccepted(300, Duration.ofSeconds(60));
+            String broker = brokerService(leaderOf(hot));
+            long killedAt = System.nanoTime();
+            cluster.kill(broker);
+            say("kill -9 %s, the leader of %s's apply partition, after %d accepted", broker, hot, burst.acceptedCount());
+            Duration decidingAgain = watch.awaitDecidingAgain(killedAt, burst, caps.keySet(), Duration.ofSeconds(90));
+            say("deciding again on all 21 events %d ms after the kill, with %s down", decidingAgain.toMillis(), broker);
+            Thread.sleep(3000);
+            long restartAt = System.nanoTime();
+            cluster.restart(broker);
+            Duration ready = cluster.awaitReady(broker, Duration.ofSeconds(120));
+            say("%s back and ready %d ms after its restart", broker, ready.toMillis());
+            Thread.sleep(2000);
+            burst.stop();
+            verify(test, caps, burst);
+        }
+        say("%s took %d s", test.getDisplayName(), millisSince(testStart) / 1000);
+    }
+
+    @Test
+    @Order(2)
+    void oneMachineOfThreeLostABrokerAndTheIssuerOwningTheHotEventTogether(TestInfo test) throws Exception {
+        long testStart = System.nanoTime();
+        Map<String, Integer> caps = createEvents("machine");
+        String hot = hotEvent(caps);
+        try (DecisionWatch watch = new DecisionWatch(cluster.bootstrapServers()); Burst burst = startBurst(caps, "machine")) {
+            burst.awaitAccepted(300, Duration.ofSeconds(60));
+            String broker = brokerService(leaderOf(hot));
+            String issuer = issuerOwning(hot);
+            long killedAt = System.nanoTime();
+            cluster.kill(broker);
+            cluster.kill(issuer);
+            say("kill -9 %s and %s (the owner of %s) together after %d accepted", broker, issuer, hot, burst.acceptedCount());
+            Duration decidingAgain = watch.awaitDecidingAgain(killedAt, burst, caps.keySet(), Duration.ofSeconds(90));
+            say("deciding again on all 21 events %d ms after the kill, without them (the other issuer took over)",
+                    decidingAgain.toMillis());
+            cluster.restart(broker);
+            cluster.restart(issuer);
+            say("%s ready %d ms after its restart; %s ready %d ms after its restart", broker,
+                    cluster.awaitReady(broker, Duration.ofSeconds(120)).toMillis(), issuer,
+                    cluster.awaitReady(issuer, Duration.ofSeconds(120)).toMillis());
+            Thread.sleep(2000);
+            burst.stop();
+            verify(test, caps, burst);
+        }
+        say("%s took %d s", test.getDisplayName(), millisSince(testStart) / 1000);
+    }
+
+    @Test
+    @Order(3)
+    void anIssuerKilledItsStandbyTakesOver(TestInfo test) throws Exception {
+        long testStart = System.nanoTime();
+        Duration takeover = issuerKillTakeover(test, "standby");
+        say("takeover with standby replicas 1: %d ms (session timeout 10 s of a static member, then the rebalance)",
+                takeover.toMillis());
+        say("%s took %d s", test.getDisplayName(), millisSince(testStart) / 1000);
+    }
+
+    @Test
+    @Order(4)
+    void twoBrokersDownTheGatewayAnswers503AndNever202ThenRecovers(TestInfo test) throws Exception {
+        long testStart = System.nanoTime();
+        Map<String, Integer> caps = createEvents("quorum");
+        List<String> brokers = cluster.servicesRunning("kafka-node");
+        try (Burst burst = startBurst(caps, "quorum")) {
+            burst.awaitAccepted(300, Duration.ofSeconds(60));
+            List<String> down = List.of(brokers.get(0), brokers.get(1));
+            long killedAt = System.nanoTime();
+            down.forEach(cluster::kill);
+            say("kill -9 %s after %d accepted: one broker of three left, below min ISR 2 (and the controller quorum lost)",
+                    down, burst.acceptedCount());
+            Thread.sleep(12_000);
+            long restartAt = System.nanoTime();
+            int unavailable = countAfter(burst.unavailableAtNanos(), killedAt);
+            // Sent after the kill: a request already on its way may have been taken by the brokers before they died.
+            List<String> acceptedDuringOutage = burst.accepted().values().stream()
+                    .filter(a -> a.sentNanos() > killedAt && a.sentNanos() < restartAt)
+                    .map(a -> a.eventId() + " sent " + (a.sentNanos() - killedAt) / 1_000_000 + " ms after the kill, answered "
+                            + (a.atNanos() - killedAt) / 1_000_000 + " ms after").toList();
+            List<String> answeredLate = burst.accepted().values().stream()
+                    .filter(a -> a.sentNanos() <= killedAt && a.atNanos() > killedAt + TimeUnit.MILLISECONDS.toNanos(500))
+                    .map(a -> a.eventId() + " sent " + (killedAt - a.sentNanos()) / 1_000_000 + " ms before the kill, answered "
+                            + (a.atNanos() - killedAt) / 1_000_000 + " ms after").toList();
+            say("while two brokers were down: %d x 503 (each with Retry-After), %d x 202 for applications sent after the kill;"
+                    + " sent before it and accepted more than 500 ms after it: %s", unavailable, acceptedDuringOutage.size(),
+                    answeredLate);
+            assertThat(acceptedDuringOutage).as("202 answers while only one broker of three was up").isEmpty();
+            assertThat(unavailable).as("503 answers while two brokers were down").isPositive();
+            cluster.restart(down.get(0));
+            cluster.awaitReady(down.get(0), Duration.ofSeconds(120));
+            int acceptedAtRestart = burst.acceptedCount();
+            burst.awaitAccepted(acceptedAtRestart + 100, Duration.ofSeconds(90));
+            say("%s back: 100 more applications accepted %d ms after its restart", down.get(0), millisSince(restartAt));
+            cluster.restart(down.get(1));
+            cluster.awaitReady(down.get(1), Duration.ofSeconds(120));
+            Thread.sleep(2000);
+            burst.stop();
+            verify(test, caps, burst);
+        }
+        say("%s took %d s", test.getDisplayName(), millisSince(testStart) / 1000);
+    }
+
+    @Test
+    @Order(5)
+    void anIssuerKilledWithoutStandbysForComparison(TestInfo test) throws Exception {
+        long testStart = System.nanoTime();
+        // Both issuers with standby replicas off (the same setting on both, as a deployment would have it).
+        List<String> issuers = cluster.servicesRunning("issuer");
+        issuers.forEach(issuer -> cluster.process(issuer).stop());
+        issuers.forEach(issuer -> cluster.restart(issuer, Map.of("COUPON_STANDBY_REPLICAS", "0")));
+        issuers.forEach(issuer -> cluster.awaitReady(issuer, Duration.ofSeconds(120)));
+        Duration takeover = issuerKillTakeover(test, "nostandby");
+        say("takeover with standby replicas 0: %d ms (the survivor restores the store from its changelog first)",
+                takeover.toMillis());
+        say("%s took %d s", test.getDisplayName(), millisSince(testStart) / 1000);
+    }
+
+    /** Brings back what an earlier, failed test may have left down, so that one failure does not fail the rest. */
+    private static void ensureRunning() {
+        for (LocalPlan.Node node : cluster.nodes()) {
+            if (node.kind() != LocalPlan.Kind.PROVIDED && !cluster.process(node.service()).isAlive()) {
+                say("%s was down (an earlier test failed): restarting it", node.service());
+                cluster.restart(node.service());
+                cluster.awaitReady(node.service(), Duration.ofSeconds(120));
+            }
+        }
+    }
+
+    /** kill -9 of the issuer that owns the hot event; returns how long until the hot event was decided again. */
+    private static Duration issuerKillTakeover(TestInfo test, String prefix) throws Exception {
+        Map<String, Integer> caps = createEvents(prefix);
+        String hot = hotEvent(caps);
+        try (DecisionWatch watch = new DecisionWatch(cluster.bootstrapServers()); Burst burst = startBurst(caps, prefix)) {
+            burst.awaitAccepted(600, Duration.ofSeconds(60));
+            String issuer = issuerOwning(hot);
+            long killedAt = System.nanoTime();
+            cluster.kill(issuer);
+            say("kill -9 %s, the owner of %s, after %d accepted", issuer, hot, burst.acceptedCount());
+            Duration takeover = watch.awaitDecidingAgain(killedAt, burst, List.of(hot), Duration.ofSeconds(90));
+            Duration all = watch.awaitDecidingAgain(killedAt, burst, caps.keySet(), Duration.ofSeconds(90));
+            say("%s decided again %d ms after the kill (all 21 events: %d ms)", hot, takeover.toMillis(), all.toMillis());
+            cluster.restart(issuer);
+            say("%s ready %d ms after its restart", issuer, cluster.awaitReady(issuer, Duration.ofSeconds(120)).toMillis());
+            Thread.sleep(2000);
+            burst.stop();
+            verify(test, caps, burst);
+            return takeover;
+        }
+    }
+
+    /** The hot event (cap 100) and 20 others (cap 30), created through the gateway's admin API. */
+    private static Map<String, Integer> createEvents(String prefix) throws Exception {
+        ensureRunning();
+        Map<String, Integer> caps = new LinkedHashMap<>();
+        caps.put(prefix + "-hot", 100);
+        for (int i = 0; i < 20; i++) {
+            caps.put(prefix + "-e" + i, 30);
+        }
+        for (Map.Entry<String, Integer> event : caps.entrySet()) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(gateway() + "/api/events"))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
+                    .timeout(Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"eventId\":\"" + event.getKey() + "\",\"cap\":" + event.getValue() + "}"))
+                    .build();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            // 503 + Retry-After while partitions move after an earlier test's kill: retry, as a client should.
+            while (response.statusCode() == 503 && System.nanoTime() < deadline) {
+                Thread.sleep(1000);
+                response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            }
+            assertThat(response.statusCode()).as("creating %s: %s", event.getKey(), response.body()).isEqualTo(201);
+        }
+        return caps;
+    }
+
+    private static String hotEvent(Map<String, Integer> caps) {
+        return caps.keySet().iterator().next();
+    }
+
+    /** Half of the applications go to the hot event, the other half spread over the 20 others. */
+    private static Burst startBurst(Map<String, Integer> caps, String prefix) {
+        List<String> events = new ArrayList<>();
+        String hot = hotEvent(caps);
+        caps.keySet().stream().filter(e -> !e.equals(hot)).forEach(e -> {
+            events.add(hot);
+            events.add(e);
+        });
+        return Burst.start(gateway(), events, CLIENTS, APPLICATIONS_PER_SECOND, 10, prefix + "-u", 3000);
+    }
+
+    private static void verify(TestInfo test, Map<String, Integer> caps, Burst burst) throws Exception {
+        say("%s: %s, %d answered with the decision", test.getDisplayName(), burst.summary(), burst.answered().size());
+        assertThat(burst.unexpected()).as("answers other than 200/202 and 503 with Retry-After").isEmpty();
+        CouponInvariants.Report report = new CouponInvariants(cluster.bootstrapServers(), database, caps)
+                .check(burst, CHECK_TIMEOUT);
+        say("invariants 1-4 and 8 hold: %s", report);
+        Duration stable = StableOffsets.awaitEverywhere(cluster.bootstrapServers(), Duration.ofSeconds(60));
+        say("no open transaction on any partition (last stable offset = end everywhere) after %d ms", stable.toMillis());
+    }
+
+    private static int leaderOf(String eventId) throws Exception {
+        List<TopicPartitionInfo> partitions = admin.describeTopics(List.of(Topics.APPLY_REQUESTS)).allTopicNames()
+                .get(30, TimeUnit.SECONDS).get(Topics.APPLY_REQUESTS).partitions();
+        int partition = partitionOf(eventId, partitions.size());
+        return partitions.get(partition).leader().id();
+    }
+
+    private static int partitionOf(String eventId, int partitions) {
+        return Utils.toPositive(Utils.murmur2(eventId.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    private static String brokerService(int nodeId) {
+        return cluster.servicesRunning("kafka-node").stream()
+                .filter(s -> cluster.node(s).environment().get("KAFKA_NODE_ID").equals(String.valueOf(nodeId)))
+                .findFirst().orElseThrow();
+    }
+
+    /** The issuer whose consumer is assigned the hot event's apply partition (its static member id is its service name). */
+    private static String issuerOwning(String eventId) throws Exception {
+        int partitions = admin.describeTopics(List.of(Topics.APPLY_REQUESTS)).allTopicNames().get(30, TimeUnit.SECONDS)
+                .get(Topics.APPLY_REQUESTS).partitions().size();
+        TopicPartition apply = new TopicPartition(Topics.APPLY_REQUESTS, partitionOf(eventId, partitions));
+        for (MemberDescription member : admin.describeConsumerGroups(List.of("coupon-issuer")).all()
+                .get(30, TimeUnit.SECONDS).get("coupon-issuer").members()) {
+            if (member.assignment().topicPartitions().contains(apply)) {
+                // Kafka Streams gives each stream thread's consumer the instance id plus "-<thread>".
+                String instance = member.groupInstanceId().orElseThrow(() -> new AssertionError("issuer without a static id: " + member));
+                return instance.replaceFirst("-\\d+$", "");
+            }
+        }
+        throw new AssertionError("no issuer owns " + apply);
+    }
+
+    private static String gateway() {
+        return cluster.url("gateway");
+    }
+
+    private static int countAfter(List<Long> nanos, long after) {
+        return (int) nanos.stream().filter(n -> n > after).count();
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.printf("[production-shape] " + format + "%n", args);
+    }
+}
