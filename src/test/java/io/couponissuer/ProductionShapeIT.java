@@ -178,13 +178,8 @@ class ProductionShapeIT {
                     .filter(a -> a.sentNanos() > killedAt && a.sentNanos() < restartAt)
                     .map(a -> a.eventId() + " sent " + (a.sentNanos() - killedAt) / 1_000_000 + " ms after the kill, answered "
                             + (a.atNanos() - killedAt) / 1_000_000 + " ms after").toList();
-            List<String> answeredLate = burst.accepted().values().stream()
-                    .filter(a -> a.sentNanos() <= killedAt && a.atNanos() > killedAt + TimeUnit.MILLISECONDS.toNanos(500))
-                    .map(a -> a.eventId() + " sent " + (killedAt - a.sentNanos()) / 1_000_000 + " ms before the kill, answered "
-                            + (a.atNanos() - killedAt) / 1_000_000 + " ms after").toList();
-            say("while two brokers were down: %d x 503 (each with Retry-After), %d x 202 for applications sent after the kill;"
-                    + " sent before it and accepted more than 500 ms after it: %s", unavailable, acceptedDuringOutage.size(),
-                    answeredLate);
+            say("while two brokers were down: %d x 503 (each with Retry-After), %d x 202 for applications sent after the kill",
+                    unavailable, acceptedDuringOutage.size());
             assertThat(acceptedDuringOutage).as("202 answers while only one broker of three was up").isEmpty();
             assertThat(unavailable).as("503 answers while two brokers were down").isPositive();
             cluster.restart(down.get(0));

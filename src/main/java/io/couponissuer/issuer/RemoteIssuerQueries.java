@@ -62,7 +62,13 @@ public final class RemoteIssuerQueries implements IssuerQueries {
         URI uri = base.resolve("/internal/events/" + encode(eventId) + "/answers/" + encode(requestId) + "?waitMs=" + waitMs
                 + (localOnly ? "&local=true" : ""));
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(waitMs + TIMEOUT.toMillis())).GET().build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((response, error) -> {
+            if (error != null) {
+                // A dead or unreachable owner (kill -9): unavailable, so the caller asks another instance or the ledger.
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                throw new UnavailableException("issuer at " + base + " cannot be reached: " + cause, cause);
+            }
             if (response.statusCode() == 204) {
                 return Optional.<Answer>empty();
             }
