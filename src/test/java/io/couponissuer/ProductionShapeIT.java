@@ -69,7 +69,7 @@ class ProductionShapeIT {
         long start = System.nanoTime();
         Path dir = Path.of("target", "production-shape", UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
         List<LocalPlan.Node> plan = ClusterCommand.plan(Path.of("docker-compose.yml"), Map.of("COUPON_ADMIN_TOKEN", TOKEN)::get,
-                dir, 0, RoleProcess.SMALL_JVM, Map.of("writer", Map.of("COUPON_JDBC_URL", database.jdbcUrl())));
+                dir, 0, RoleProcess.SMALL_JVM, overrides());
         cluster = new LocalCluster(plan, BuildOutput.classpath(), dir.resolve("logs"), Duration.ofMinutes(3));
         try {
             cluster.start();
@@ -80,6 +80,17 @@ class ProductionShapeIT {
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
         say("production shape up in %d ms: %s; logs in %s", millisSince(start),
                 plan.stream().map(n -> n.service() + "(" + n.role() + ")").toList(), dir.resolve("logs"));
+    }
+
+    /**
+     * The writer uses this test's database; Kafka's own INFO lines (elections, fencing, rebalances, transaction
+     * timeouts) are kept in every log, the evidence when a test fails or a time needs explaining.
+     */
+    private static Map<String, Map<String, String>> overrides() {
+        Map<String, String> kafkaInfo = Map.of("COUPON_KAFKA_LOG_LEVEL", "INFO");
+        return Map.of("writer", Map.of("COUPON_JDBC_URL", database.jdbcUrl(), "COUPON_KAFKA_LOG_LEVEL", "INFO"),
+                "kafka-1", kafkaInfo, "kafka-2", kafkaInfo, "kafka-3", kafkaInfo,
+                "issuer-1", kafkaInfo, "issuer-2", kafkaInfo, "gateway", kafkaInfo);
     }
 
     @AfterAll

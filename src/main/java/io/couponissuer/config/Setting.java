@@ -54,7 +54,11 @@ public enum Setting {
 
     COUPON_CLUSTER_DIR("data/cluster", "`cluster`: where the local production shape keeps its volumes (broker logs, issuer state) and process logs"),
     COUPON_CLUSTER_BASE_PORT("29100", "`cluster`: first local port handed to the services' container ports (0: free ports); the gateway keeps the port docker-compose.yml publishes"),
-    COUPON_CLUSTER_JVM_OPTS("-Xmx512m", "`cluster`: JVM options of each process, after the Dockerfile's");
+    COUPON_CLUSTER_JVM_OPTS("-Xmx512m", "`cluster`: JVM options of each process, after the Dockerfile's"),
+
+    // Read by log4j2.xml (${env:...}), not by code: listed so that they have a default and a README line too.
+    COUPON_LOG_LEVEL("INFO", "log level of coupon-issuer's own loggers"),
+    COUPON_KAFKA_LOG_LEVEL("WARN", "log level of Kafka's client, Streams and broker loggers (INFO shows rebalances, restores, fencing, transaction timeouts)");
 
     private final String defaultValue;
     private final String description;

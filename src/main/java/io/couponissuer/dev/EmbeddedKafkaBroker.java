@@ -223,6 +223,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // Failures). One node in one JVM heartbeats to itself; 4 s still rides out a long GC pause.
         p.put("broker.session.timeout.ms", "4000");
         p.put("broker.heartbeat.interval.ms", "1000");
+        // A killed issuer's open transaction must be rolled back (at its timeout) before another instance can read the
+        // killed one's offsets; Kafka looks for timed-out transactions every 10 s by default (README: production shape).
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         // The log cleaner (compacted coupon.events, __consumer_offsets) allocates 128 MiB by default: too much for a test JVM.
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
         p.putAll(overrides);
