@@ -5,26 +5,26 @@ import io.couponissuer.config.Settings;
 import io.couponissuer.gateway.CommandPublisher;
 import io.couponissuer.gateway.DecisionWaiter;
 import io.couponissuer.gateway.GatewayServer;
+import io.couponissuer.health.HealthAndMetricsRoutes;
+import io.couponissuer.health.KafkaConnectivity;
+import io.couponissuer.health.Readiness;
+import io.couponissuer.health.RoleChecks;
 import io.couponissuer.issuer.CouponIssuer;
-import io.couponissuer.issuer.FailoverIssuerQueries;
-import io.couponissuer.issuer.IssuerQueries;
-import io.couponissuer.issuer.IssuerStoreRoutes;
-import io.couponissuer.kafka.Json;
+import io.couponissuer.json.Json;
+import io.couponissuer.kafka.ClientConfigs;
 import io.couponissuer.kafka.TopicSetup;
-import io.couponissuer.ops.KafkaConnectivity;
 import io.couponissuer.ops.EventMetrics;
 import io.couponissuer.ops.OpsMonitor;
-import io.couponissuer.ops.OpsRoutes;
-import io.couponissuer.ops.Readiness;
-import io.couponissuer.ops.RoleChecks;
+import io.couponissuer.ops.OpsPage;
 import io.couponissuer.ops.lag.LagMetrics;
 import io.couponissuer.ops.lag.LagMonitor;
 import io.couponissuer.ops.lag.MonitoredGroup;
 import io.couponissuer.ops.lag.OffsetsReader;
 import io.couponissuer.ops.transactions.HangingTransactionFinder;
 import io.couponissuer.ops.transactions.HangingTransactionGuard;
-import io.couponissuer.kafka.ClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
+import io.couponissuer.query.FailoverIssuerQueries;
+import io.couponissuer.query.IssuerQueries;
+import io.couponissuer.query.IssuerStoreRoutes;
 import io.couponissuer.writer.CouponDataSource;
 import io.couponissuer.writer.CouponWriter;
 import com.zaxxer.hikari.HikariDataSource;
@@ -37,6 +37,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,7 +116,7 @@ public final class CouponSystem implements AutoCloseable {
         running.push(transactions);
         issuer = new CouponIssuer(settings, registry);
         running.push(issuer);
-        IssuerStoreRoutes storeRoutes = new IssuerStoreRoutes(issuer.queries());
+        IssuerStoreRoutes storeRoutes = new IssuerStoreRoutes(issuer.queries(), issuer.queries().localOnly());
         issuerChecks = new RoleChecks("issuer", List.of(kafka, issuer.health(), transactions.health()));
         startOpsServer(settings, settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT), Readiness.of(issuerChecks),
                 storeRoutes::register, "Issuer stores, health and metrics");
@@ -129,7 +130,7 @@ public final class CouponSystem implements AutoCloseable {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.startup.showJavalinBanner = false;
             routes.accept(cfg);
-            OpsRoutes.register(cfg, readiness, registry);
+            HealthAndMetricsRoutes.register(cfg, readiness, registry);
         });
         server.start(settings.get(Setting.COUPON_HTTP_HOST), port);
         running.push(server::stop);
@@ -166,11 +167,11 @@ public final class CouponSystem implements AutoCloseable {
                                         Duration.ofMillis(settings.getInt(Setting.COUPON_HANGING_TXN_CHECK_MS)), Clock.systemUTC()),
                         settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS), Clock.systemUTC()),
                 queries, settings.get(Setting.COUPON_APPLICATION_ID), settings.get(Setting.COUPON_WRITER_GROUP_ID),
-                new LagMetrics(registry), new EventMetrics(registry),
+                new LagMetrics(registry), new EventMetrics(registry, Duration.ofMillis(settings.getInt(Setting.COUPON_EVENT_METRICS_RETENTION_MS)), Clock.systemUTC()),
                 Duration.ofMillis(settings.getInt(Setting.COUPON_LAG_INTERVAL_MS)), Clock.systemUTC()).start();
         running.push(ops);
         gateway = new GatewayServer(settings, publisher, waiter, queries, readiness, registry, Clock.systemUTC(),
-                ops::summary).start();
+                new OpsPage(ops::summary)::register).start();
         running.push(gateway);
     }
 

@@ -1,9 +1,9 @@
 package io.couponissuer;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
-import io.couponissuer.kafka.Json;
+import io.couponissuer.dev.cluster.FreePort;
+import io.couponissuer.json.Json;
 import io.couponissuer.kafka.JsonSerde;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.CouponIssued;
@@ -12,6 +12,7 @@ import io.couponissuer.message.Rejection;
 import io.couponissuer.testing.EveryCheckReady;
 import io.couponissuer.testing.KafkaBrokerExtension;
 import io.couponissuer.testing.TestDatabase;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,7 +62,7 @@ class EndToEndIT {
         Settings settings = KAFKA.settings()
                 .with(Setting.COUPON_JDBC_URL, database.jdbcUrl())
                 .with(Setting.COUPON_HTTP_PORT, 0)
-                .with(Setting.COUPON_ISSUER_HTTP_PORT, freePort())
+                .with(Setting.COUPON_ISSUER_HTTP_PORT, FreePort.next())
                 .with(Setting.COUPON_ADMIN_TOKEN, TOKEN)
                 .with(Setting.COUPON_STATE_DIR, "target/it-streams/" + EndToEndIT.class.getSimpleName() + "-" + System.nanoTime());
         system = CouponSystem.start(settings, java.util.EnumSet.allOf(CouponSystem.Role.class));
@@ -77,11 +77,6 @@ class EndToEndIT {
         }
     }
 
-    static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     static String base() {
         return "http://127.0.0.1:" + system.gatewayPort();

@@ -106,11 +106,7 @@ class ProductionShapeIT {
     @Test
     @Order(1)
     void theBrokerLeadingTheHotEventKilledAndRestarted(TestInfo test) throws Exception {
-        long testStart = System.nanoTime();
-        Map<String, Integer> caps = createEvents("lead");
-        String hot = hotEvent(caps);
-        try (DecisionWatch watch = new DecisionWatch(cluster.bootstrapServers()); Burst burst = startBurst(caps, "lead")) {
-            burst.awaitAccepted(300, Duration.ofSeconds(60));
+        duringBurst(test, "lead", 300, (caps, hot, burst, watch) -> {
             String broker = brokerService(leaderOf(hot));
             long killedAt = System.nanoTime();
             cluster.kill(broker);
@@ -118,25 +114,17 @@ class ProductionShapeIT {
             Duration decidingAgain = watch.awaitDecidingAgain(killedAt, burst, caps.keySet(), Duration.ofSeconds(90));
             say("deciding again on all 21 events %d ms after the kill, with %s down", decidingAgain.toMillis(), broker);
             Thread.sleep(3000);
-            long restartAt = System.nanoTime();
             cluster.restart(broker);
-            Duration ready = cluster.awaitReady(broker, Duration.ofSeconds(120));
-            say("%s back and ready %d ms after its restart", broker, ready.toMillis());
-            Thread.sleep(2000);
-            burst.stop();
-            verify(test, caps, burst);
-        }
-        say("%s took %d s", test.getDisplayName(), millisSince(testStart) / 1000);
+            say("%s back and ready %d ms after its restart", broker,
+                    cluster.awaitReady(broker, Duration.ofSeconds(120)).toMillis());
+            return decidingAgain;
+        });
     }
 
     @Test
     @Order(2)
     void oneMachineOfThreeLostABrokerAndTheIssuerOwningTheHotEventTogether(TestInfo test) throws Exception {
-        long testStart = System.nanoTime();
-        Map<String, Integer> caps = createEvents("machine");
-        String hot = hotEvent(caps);
-        try (DecisionWatch watch = new DecisionWatch(cluster.bootstrapServers()); Burst burst = startBurst(caps, "machine")) {
-            burst.awaitAccepted(300, Duration.ofSeconds(60));
+        duringBurst(test, "machine", 300, (caps, hot, burst, watch) -> {
             String broker = brokerService(leaderOf(hot));
             String issuer = issuerOwning(hot);
             long killedAt = System.nanoTime();
@@ -151,31 +139,23 @@ class ProductionShapeIT {
             say("%s ready %d ms after its restart; %s ready %d ms after its restart", broker,
                     cluster.awaitReady(broker, Duration.ofSeconds(120)).toMillis(), issuer,
                     cluster.awaitReady(issuer, Duration.ofSeconds(120)).toMillis());
-            Thread.sleep(2000);
-            burst.stop();
-            verify(test, caps, burst);
-        }
-        say("%s took %d s", test.getDisplayName(), millisSince(testStart) / 1000);
+            return decidingAgain;
+        });
     }
 
     @Test
     @Order(3)
     void anIssuerKilledItsStandbyTakesOver(TestInfo test) throws Exception {
-        long testStart = System.nanoTime();
-        Duration takeover = issuerKillTakeover(test, "standby");
+        Duration takeover = duringBurst(test, "standby", 600, ProductionShapeIT::killTheHotEventsIssuer);
         say("takeover with standby replicas 1: %d ms (session timeout 10 s of a static member, then the rebalance)",
                 takeover.toMillis());
-        say("%s took %d s", test.getDisplayName(), millisSince(testStart) / 1000);
     }
 
     @Test
     @Order(4)
     void twoBrokersDownTheGatewayAnswers503AndNever202ThenRecovers(TestInfo test) throws Exception {
-        long testStart = System.nanoTime();
-        Map<String, Integer> caps = createEvents("quorum");
-        List<String> brokers = cluster.servicesRunning("kafka-node");
-        try (Burst burst = startBurst(caps, "quorum")) {
-            burst.awaitAccepted(300, Duration.ofSeconds(60));
+        duringBurst(test, "quorum", 300, (caps, hot, burst, watch) -> {
+            List<String> brokers = cluster.servicesRunning("kafka-node");
             List<String> down = List.of(brokers.get(0), brokers.get(1));
             long killedAt = System.nanoTime();
             down.forEach(cluster::kill);
@@ -200,26 +180,60 @@ class ProductionShapeIT {
             say("%s back: 100 more applications accepted %d ms after its restart", down.get(0), millisSince(restartAt));
             cluster.restart(down.get(1));
             cluster.awaitReady(down.get(1), Duration.ofSeconds(120));
-            Thread.sleep(2000);
-            burst.stop();
-            verify(test, caps, burst);
-        }
-        say("%s took %d s", test.getDisplayName(), millisSince(testStart) / 1000);
+            return null;
+        });
     }
 
     @Test
     @Order(5)
     void anIssuerKilledWithoutStandbysForComparison(TestInfo test) throws Exception {
-        long testStart = System.nanoTime();
         // Both issuers with standby replicas off (the same setting on both, as a deployment would have it).
         List<String> issuers = cluster.servicesRunning("issuer");
         issuers.forEach(issuer -> cluster.process(issuer).stop());
         issuers.forEach(issuer -> cluster.restart(issuer, Map.of("COUPON_STANDBY_REPLICAS", "0")));
         issuers.forEach(issuer -> cluster.awaitReady(issuer, Duration.ofSeconds(120)));
-        Duration takeover = issuerKillTakeover(test, "nostandby");
+        Duration takeover = duringBurst(test, "nostandby", 600, ProductionShapeIT::killTheHotEventsIssuer);
         say("takeover with standby replicas 0: %d ms (the survivor restores the store from its changelog first)",
                 takeover.toMillis());
-        say("%s took %d s", test.getDisplayName(), millisSince(testStart) / 1000);
+    }
+
+    /** What a test does in the middle of its burst; returns what it measured. */
+    @FunctionalInterface
+    private interface Fault<T> {
+        T inject(Map<String, Integer> caps, String hot, Burst burst, DecisionWatch watch) throws Exception;
+    }
+
+    /**
+     * New events, a burst at them, {@code fault} once {@code acceptedFirst} applications are in, and
+     * after the burst the checks: invariants 1-4 and 8, no transaction left open.
+     */
+    private static <T> T duringBurst(TestInfo test, String prefix, int acceptedFirst, Fault<T> fault) throws Exception {
+        long testStart = System.nanoTime();
+        Map<String, Integer> caps = createEvents(prefix);
+        try (DecisionWatch watch = new DecisionWatch(cluster.bootstrapServers()); Burst burst = startBurst(caps, prefix)) {
+            burst.awaitAccepted(acceptedFirst, Duration.ofSeconds(60));
+            T measured = fault.inject(caps, hotEvent(caps), burst, watch);
+            Thread.sleep(2000);
+            burst.stop();
+            verify(test, caps, burst);
+            say("%s took %d s", test.getDisplayName(), millisSince(testStart) / 1000);
+            return measured;
+        }
+    }
+
+    /** kill -9 of the issuer that owns the hot event; returns how long until the hot event was decided again. */
+    private static Duration killTheHotEventsIssuer(Map<String, Integer> caps, String hot, Burst burst, DecisionWatch watch)
+            throws Exception {
+        String issuer = issuerOwning(hot);
+        long killedAt = System.nanoTime();
+        cluster.kill(issuer);
+        say("kill -9 %s, the owner of %s, after %d accepted", issuer, hot, burst.acceptedCount());
+        Duration takeover = watch.awaitDecidingAgain(killedAt, burst, List.of(hot), Duration.ofSeconds(90));
+        Duration all = watch.awaitDecidingAgain(killedAt, burst, caps.keySet(), Duration.ofSeconds(90));
+        say("%s decided again %d ms after the kill (all 21 events: %d ms)", hot, takeover.toMillis(), all.toMillis());
+        cluster.restart(issuer);
+        say("%s ready %d ms after its restart", issuer, cluster.awaitReady(issuer, Duration.ofSeconds(120)).toMillis());
+        return takeover;
     }
 
     /** Brings back what an earlier, failed test may have left down, so that one failure does not fail the rest. */
@@ -230,28 +244,6 @@ class ProductionShapeIT {
                 cluster.restart(node.service());
                 cluster.awaitReady(node.service(), Duration.ofSeconds(120));
             }
-        }
-    }
-
-    /** kill -9 of the issuer that owns the hot event; returns how long until the hot event was decided again. */
-    private static Duration issuerKillTakeover(TestInfo test, String prefix) throws Exception {
-        Map<String, Integer> caps = createEvents(prefix);
-        String hot = hotEvent(caps);
-        try (DecisionWatch watch = new DecisionWatch(cluster.bootstrapServers()); Burst burst = startBurst(caps, prefix)) {
-            burst.awaitAccepted(600, Duration.ofSeconds(60));
-            String issuer = issuerOwning(hot);
-            long killedAt = System.nanoTime();
-            cluster.kill(issuer);
-            say("kill -9 %s, the owner of %s, after %d accepted", issuer, hot, burst.acceptedCount());
-            Duration takeover = watch.awaitDecidingAgain(killedAt, burst, List.of(hot), Duration.ofSeconds(90));
-            Duration all = watch.awaitDecidingAgain(killedAt, burst, caps.keySet(), Duration.ofSeconds(90));
-            say("%s decided again %d ms after the kill (all 21 events: %d ms)", hot, takeover.toMillis(), all.toMillis());
-            cluster.restart(issuer);
-            say("%s ready %d ms after its restart", issuer, cluster.awaitReady(issuer, Duration.ofSeconds(120)).toMillis());
-            Thread.sleep(2000);
-            burst.stop();
-            verify(test, caps, burst);
-            return takeover;
         }
     }
 

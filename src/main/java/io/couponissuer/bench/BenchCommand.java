@@ -1,9 +1,9 @@
 package io.couponissuer.bench;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
-import io.couponissuer.kafka.Json;
+import io.couponissuer.json.Json;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

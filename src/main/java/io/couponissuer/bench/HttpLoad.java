@@ -1,7 +1,7 @@
 package io.couponissuer.bench;
 
+import io.couponissuer.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.couponissuer.kafka.Json;
 
 import java.net.URI;
 import java.util.Arrays;

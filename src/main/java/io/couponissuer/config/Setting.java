@@ -47,6 +47,7 @@ public enum Setting {
 
     COUPON_LAG_INTERVAL_MS("2000", "how often the gateway samples consumer lag and event counts for /metrics and /ops"),
     COUPON_LAG_WINDOW_MS("30000", "sliding window of the lag status rules in the gateway (README: Operations)"),
+    COUPON_EVENT_METRICS_RETENTION_MS("86400000", "how long an ended event (window closed, or sold out) keeps its coupon_event_* series in /metrics"),
 
     COUPON_BROKER_DIR("data/kafka", "data directory of the embedded broker (`dev`, `broker`)"),
     COUPON_BROKER_PORT("9092", "port of the embedded broker"),

@@ -2,6 +2,7 @@ package io.couponissuer.dev;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
+import io.couponissuer.dev.cluster.FreePort;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -18,8 +19,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -344,12 +343,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (port != 0) {
             return port;
         }
-        // The OS hands out a free port; it stays ours in practice until the broker binds it moments later.
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port on " + HOST, e);
-        }
+        return FreePort.next();
     }
 
     private static void sleep(long millis) {

@@ -1,7 +1,7 @@
 package io.couponissuer.gateway;
 
-import io.couponissuer.issuer.IssuerQueries;
 import io.couponissuer.message.EventDefinition;
+import io.couponissuer.query.IssuerQueries;
 import io.javalin.http.Context;
 
 import java.util.Map;

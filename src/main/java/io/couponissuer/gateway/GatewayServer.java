@@ -2,11 +2,10 @@ package io.couponissuer.gateway;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
-import io.couponissuer.issuer.IssuerQueries;
-import io.couponissuer.kafka.Json;
-import io.couponissuer.ops.OpsRoutes;
-import io.couponissuer.ops.OpsSummary;
-import io.couponissuer.ops.Readiness;
+import io.couponissuer.health.HealthAndMetricsRoutes;
+import io.couponissuer.health.Readiness;
+import io.couponissuer.json.Json;
+import io.couponissuer.query.IssuerQueries;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpResponseException;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
 
 /** The HTTP API. Every route is listed in {@link #routes}; handlers are small classes beside this one. */
 public final class GatewayServer implements AutoCloseable {
@@ -35,7 +34,7 @@ public final class GatewayServer implements AutoCloseable {
 
     public GatewayServer(Settings settings, CommandPublisher publisher, DecisionWaiter waiter, IssuerQueries queries,
                          Readiness readiness, PrometheusMeterRegistry registry, Clock clock,
-                         Supplier<OpsSummary> opsSummary) {
+                         Consumer<JavalinConfig> moreRoutes) {
         this.host = settings.get(Setting.COUPON_HTTP_HOST);
         this.port = settings.getInt(Setting.COUPON_HTTP_PORT);
         BrokerFailures brokerFailures = new BrokerFailures(registry);
@@ -55,8 +54,9 @@ public final class GatewayServer implements AutoCloseable {
                     .tag("status", String.valueOf(ctx.statusCode()))
                     .publishPercentileHistogram()
                     .register(registry).record(Duration.ofNanos((long) (ms * 1_000_000))));
-            routes(cfg, events, applications, new OpsPage(opsSummary));
-            OpsRoutes.register(cfg, readiness, registry);
+            routes(cfg, events, applications);
+            moreRoutes.accept(cfg); // the ops page and its summary, added by the wiring
+            HealthAndMetricsRoutes.register(cfg, readiness, registry);
             errors(cfg);
         });
     }
@@ -74,14 +74,11 @@ public final class GatewayServer implements AutoCloseable {
         return connector;
     }
 
-    private static void routes(JavalinConfig cfg, EventHandlers events, ApplicationHandlers applications, OpsPage ops) {
+    private static void routes(JavalinConfig cfg, EventHandlers events, ApplicationHandlers applications) {
         cfg.routes.post("/api/events", events::create);
         cfg.routes.get("/api/events/{eventId}", events::get);
         cfg.routes.post("/api/events/{eventId}/applications", applications::apply);
         cfg.routes.get("/api/events/{eventId}/applications/{userId}", applications::status);
-        cfg.routes.get("/api/ops/summary", ops::summary);
-        cfg.routes.get("/ops", ops::page);
-        cfg.routes.get("/ops/{asset}", ops::asset);
     }
 
     private static void errors(JavalinConfig cfg) {

@@ -1,10 +1,10 @@
 package io.couponissuer.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.couponissuer.kafka.Json;
-import io.couponissuer.kafka.JsonErrors;
+import io.couponissuer.json.Json;
+import io.couponissuer.json.JsonErrors;
 import io.couponissuer.message.Ids;
 import io.couponissuer.message.InvalidMessageException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 
 import java.io.IOException;

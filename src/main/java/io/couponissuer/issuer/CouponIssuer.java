@@ -2,7 +2,8 @@ package io.couponissuer.issuer;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
-import io.couponissuer.ops.HealthCheck;
+import io.couponissuer.health.HealthCheck;
+import io.couponissuer.query.RemoteIssuerQueries;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -80,8 +81,8 @@ public final class CouponIssuer implements AutoCloseable {
         };
     }
 
-    public LocalIssuerQueries queries() {
-        return new LocalIssuerQueries(streams, self, feed,
+    public RoutedIssuerQueries queries() {
+        return new RoutedIssuerQueries(streams, self, feed,
                 host -> new RemoteIssuerQueries(http, URI.create("http://" + host.host() + ":" + host.port() + "/"), true));
     }
 

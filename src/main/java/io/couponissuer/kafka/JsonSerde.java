@@ -1,5 +1,7 @@
 package io.couponissuer.kafka;
 
+import io.couponissuer.json.Json;
+import io.couponissuer.json.JsonErrors;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import org.apache.kafka.common.errors.SerializationException;

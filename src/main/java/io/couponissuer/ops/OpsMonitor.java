@@ -1,10 +1,10 @@
 package io.couponissuer.ops;
 
-import io.couponissuer.issuer.EventStatus;
-import io.couponissuer.issuer.IssuerQueries;
 import io.couponissuer.ops.lag.LagMetrics;
 import io.couponissuer.ops.lag.LagMonitor;
 import io.couponissuer.ops.lag.LagReport;
+import io.couponissuer.query.EventStatus;
+import io.couponissuer.query.IssuerQueries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package io.couponissuer.ops;
 
-import io.couponissuer.issuer.EventStatus;
 import io.couponissuer.ops.lag.LagReport;
+import io.couponissuer.query.EventStatus;
 
 import java.time.Instant;
 import java.util.List;

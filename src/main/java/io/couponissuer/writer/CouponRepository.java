@@ -2,7 +2,6 @@ package io.couponissuer.writer;
 
 import io.couponissuer.message.CouponIssued;
 
-import javax.sql.DataSource;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import javax.sql.DataSource;
 
 /**
  * The {@code coupon} table. {@link #write} stores a list of coupons in one transaction with one
@@ -69,15 +69,6 @@ public final class CouponRepository {
             } finally {
                 connection.rollback();
             }
-        }
-    }
-
-    /** A cheap round trip, for readiness. */
-    public void ping() throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT 1")) {
-            statement.execute();
-            connection.rollback();
         }
     }
 

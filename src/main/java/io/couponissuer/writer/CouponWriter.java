@@ -2,12 +2,12 @@ package io.couponissuer.writer;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
+import io.couponissuer.health.HealthCheck;
 import io.couponissuer.kafka.ClientConfigs;
 import io.couponissuer.kafka.FailedRecords;
 import io.couponissuer.kafka.JsonSerde;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.CouponIssued;
-import io.couponissuer.ops.HealthCheck;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -26,7 +26,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -38,6 +37,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 
 /**
  * The writer role: {@code coupon.issued} (read_committed) into the PostgreSQL table {@code coupon}.

@@ -60,10 +60,6 @@ public final class FailedRecordPublisher implements AutoCloseable {
         return acknowledged;
     }
 
-    public Producer<byte[], byte[]> producer() {
-        return producer;
-    }
-
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(10));

@@ -6,7 +6,7 @@ import io.couponissuer.config.Settings;
 import java.time.Duration;
 
 /** What the writer's poll loop needs from the settings. */
-public record WriterConfig(String bootstrapServers, String groupId, int batchSize, Duration retryInitial,
+public record WriterConfig(String groupId, int batchSize, Duration retryInitial,
                            Duration retryMax, String jdbcUrl) {
     public WriterConfig {
         if (batchSize < 1) {
@@ -15,8 +15,7 @@ public record WriterConfig(String bootstrapServers, String groupId, int batchSiz
     }
 
     public static WriterConfig from(Settings settings) {
-        return new WriterConfig(settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS),
-                settings.get(Setting.COUPON_WRITER_GROUP_ID),
+        return new WriterConfig(settings.get(Setting.COUPON_WRITER_GROUP_ID),
                 settings.getInt(Setting.COUPON_WRITER_BATCH_SIZE),
                 Duration.ofMillis(settings.getInt(Setting.COUPON_WRITER_RETRY_INITIAL_MS)),
                 Duration.ofMillis(settings.getInt(Setting.COUPON_WRITER_RETRY_MAX_MS)),

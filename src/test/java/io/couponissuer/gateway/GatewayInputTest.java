@@ -1,23 +1,24 @@
 package io.couponissuer.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
-import io.couponissuer.issuer.EventStatus;
-import io.couponissuer.issuer.IssuerQueries;
-import io.couponissuer.kafka.Json;
-import io.couponissuer.ops.KafkaConnectivity;
+import io.couponissuer.dev.cluster.FreePort;
+import io.couponissuer.health.KafkaConnectivity;
+import io.couponissuer.health.Readiness;
+import io.couponissuer.health.RoleChecks;
+import io.couponissuer.json.Json;
 import io.couponissuer.message.Decision;
+import io.couponissuer.ops.OpsPage;
 import io.couponissuer.ops.OpsSummary;
-import io.couponissuer.ops.Readiness;
-import io.couponissuer.ops.RoleChecks;
+import io.couponissuer.query.EventStatus;
+import io.couponissuer.query.IssuerQueries;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,10 +70,7 @@ class GatewayInputTest {
 
     @BeforeAll
     static void start() throws Exception {
-        int deadPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            deadPort = socket.getLocalPort();
-        }
+        int deadPort = FreePort.next(); // nothing listens there
         Settings settings = Settings.from(Map.of())
                 .with(Setting.KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:" + deadPort)
                 .with(Setting.COUPON_HTTP_PORT, 0)
@@ -84,7 +82,7 @@ class GatewayInputTest {
         gateway = new GatewayServer(settings, publisher, waiter, NOTHING_KNOWN,
                 Readiness.of(new RoleChecks("gateway", List.of(kafka))),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(),
-                () -> OpsSummary.notSampledYet(Instant.now())).start();
+                new OpsPage(() -> OpsSummary.notSampledYet(Instant.now()))::register).start();
     }
 
     @AfterAll

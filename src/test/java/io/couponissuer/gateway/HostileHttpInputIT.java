@@ -1,11 +1,11 @@
 package io.couponissuer.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.couponissuer.CouponSystem;
 import io.couponissuer.config.Setting;
-import io.couponissuer.kafka.Json;
+import io.couponissuer.json.Json;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.testing.KafkaBrokerExtension;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;

@@ -1,17 +1,17 @@
 package io.couponissuer.issuer;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.couponissuer.CouponSystem;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
-import io.couponissuer.kafka.Json;
+import io.couponissuer.dev.cluster.FreePort;
+import io.couponissuer.json.Json;
 import io.couponissuer.testing.KafkaBrokerExtension;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,8 +39,8 @@ class InteractiveQueriesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        portA = freePort();
-        portB = freePort();
+        portA = FreePort.next();
+        portB = FreePort.next();
         SYSTEMS.add(CouponSystem.start(issuer(portA, "a"), EnumSet.of(CouponSystem.Role.ISSUER)));
         SYSTEMS.add(CouponSystem.start(issuer(portB, "b"), EnumSet.of(CouponSystem.Role.ISSUER)));
         CouponSystem gateway = CouponSystem.start(KAFKA.settings().with(Setting.COUPON_HTTP_PORT, 0)
@@ -62,11 +62,6 @@ class InteractiveQueriesIT {
                 .with(Setting.COUPON_STATE_DIR, "target/it-streams/iq-" + name + "-" + System.nanoTime());
     }
 
-    static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     static HttpResponse<String> get(int port, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

@@ -2,11 +2,10 @@ package io.couponissuer.kafka;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
+import io.couponissuer.dev.cluster.FreePort;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 
@@ -17,10 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TopicSetupTest {
     @Test
     void unreachableKafkaFailsInTimeNamingTheBootstrapServers() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = FreePort.next(); // nothing listens there
         String bootstrap = "127.0.0.1:" + closedPort;
         Settings settings = Settings.from(Map.of()).with(Setting.KAFKA_BOOTSTRAP_SERVERS, bootstrap);
 

@@ -1,27 +1,27 @@
 package io.couponissuer.ops;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.couponissuer.CouponSystem;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
-import io.couponissuer.kafka.Json;
+import io.couponissuer.dev.cluster.FreePort;
+import io.couponissuer.json.Json;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.testing.HangingTransactionMaker;
 import io.couponissuer.testing.KafkaBrokerExtension;
+import io.couponissuer.testing.TestDatabase;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.TestMethodOrder;
-import io.couponissuer.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,7 +64,7 @@ class OpsPageIT {
         settings = KAFKA.settings()
                 .with(Setting.COUPON_JDBC_URL, database.jdbcUrl())
                 .with(Setting.COUPON_HTTP_PORT, 0)
-                .with(Setting.COUPON_ISSUER_HTTP_PORT, freePort())
+                .with(Setting.COUPON_ISSUER_HTTP_PORT, FreePort.next())
                 .with(Setting.COUPON_STATE_DIR, Path.of("target", "it-streams", UUID.randomUUID().toString()).toAbsolutePath())
                 .with(Setting.COUPON_ADMIN_TOKEN, TOKEN)
                 .with(Setting.COUPON_LAG_INTERVAL_MS, 300)
@@ -153,7 +153,7 @@ class OpsPageIT {
 
     @Test
     void theWriterAloneServesHealthAndMetricsOnItsOwnPort() throws Exception {
-        int port = freePort();
+        int port = FreePort.next();
         Settings writerOnly = settings.with(Setting.COUPON_WRITER_HTTP_PORT, port)
                 .with(Setting.COUPON_WRITER_GROUP_ID, "ops-it-writer-only");
         try (CouponSystem writer = CouponSystem.start(writerOnly, EnumSet.of(CouponSystem.Role.WRITER))) {
@@ -285,9 +285,4 @@ class OpsPageIT {
         return HTTP.send(request.timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -1,21 +1,21 @@
 package io.couponissuer.ops;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.couponissuer.CouponSystem;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
-import io.couponissuer.kafka.Json;
+import io.couponissuer.dev.cluster.FreePort;
+import io.couponissuer.json.Json;
 import io.couponissuer.testing.EveryCheckReady;
 import io.couponissuer.testing.KafkaBrokerExtension;
 import io.couponissuer.testing.TcpProxy;
 import io.couponissuer.testing.TestDatabase;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,7 +56,7 @@ class ReadinessIT {
                 .with(Setting.COUPON_JDBC_TIMEOUT_MS, 1000)
                 .with(Setting.COUPON_WRITER_RETRY_MAX_MS, 500)
                 .with(Setting.COUPON_HTTP_PORT, 0)
-                .with(Setting.COUPON_ISSUER_HTTP_PORT, freePort())
+                .with(Setting.COUPON_ISSUER_HTTP_PORT, FreePort.next())
                 .with(Setting.COUPON_ADMIN_TOKEN, TOKEN)
                 .with(Setting.COUPON_STATE_DIR, Path.of("target", "it-streams", UUID.randomUUID().toString()).toAbsolutePath());
         system = CouponSystem.start(settings, EnumSet.allOf(CouponSystem.Role.class));
@@ -108,7 +108,7 @@ class ReadinessIT {
 
     /** A writer process of its own, on the same cut database: its port gates on it. */
     private static void assertWriterAloneIsNotReady() throws Exception {
-        int port = freePort();
+        int port = FreePort.next();
         Settings writerOnly = settings.with(Setting.COUPON_WRITER_HTTP_PORT, port)
                 .with(Setting.COUPON_WRITER_GROUP_ID, "readiness-it-writer-only");
         try (CouponSystem writer = CouponSystem.start(writerOnly, EnumSet.of(CouponSystem.Role.WRITER))) {
@@ -168,9 +168,4 @@ class ReadinessIT {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -1,7 +1,7 @@
 package io.couponissuer.testing;
 
+import io.couponissuer.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.couponissuer.kafka.Json;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,18 +1,15 @@
 package io.couponissuer.testing;
 
-import java.nio.charset.StandardCharsets;
-
+import io.couponissuer.dev.cluster.FreePort;
 import io.couponissuer.dev.cluster.RoleProcess;
 import org.apache.kafka.common.utils.Utils;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,11 +39,11 @@ public final class CouponCluster implements AutoCloseable {
     private final Path dir;
     private final TestDatabase database;
     private final TcpProxy databaseProxy;
-    private final int brokerPort = freePort();
-    private final int controllerPort = freePort();
-    private final int gatewayPort = freePort();
+    private final int brokerPort = FreePort.next();
+    private final int controllerPort = FreePort.next();
+    private final int gatewayPort = FreePort.next();
     /** The writer process serves health and metrics when it runs without the gateway. */
-    private final int writerPort = freePort();
+    private final int writerPort = FreePort.next();
     private final Map<String, Integer> issuerPorts = new LinkedHashMap<>();
     private final Map<String, String> common;
     private final List<RoleProcess> processes = new ArrayList<>();
@@ -68,7 +65,7 @@ public final class CouponCluster implements AutoCloseable {
         this.dir = Path.of("target", "fault-it", name + "-" + UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
         this.database = database;
         this.databaseProxy = new TcpProxy("127.0.0.1", 5432);
-        issuerIds.forEach(id -> issuerPorts.put(id, freePort()));
+        issuerIds.forEach(id -> issuerPorts.put(id, FreePort.next()));
         this.common = Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers(),
                 "COUPON_TOPIC_PARTITIONS", String.valueOf(PARTITIONS),
@@ -182,7 +179,7 @@ public final class CouponCluster implements AutoCloseable {
     /**
      * Starts (or restarts) the whole system as one {@code dev} process (broker, issuer, writer and
      * gateway in one JVM, as `bin/coupon-issuer dev` runs it) on this cluster's ports and directories,
-     * and returns once the gateway's readiness says every part is ready.
+     * without waiting: the caller times the way to ready ({@link EveryCheckReady}).
      */
     public RoleProcess startDev() {
         if (dev == null) {
@@ -310,11 +307,4 @@ public final class CouponCluster implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -1,9 +1,9 @@
 package io.couponissuer.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.couponissuer.json.Json;
 import io.couponissuer.kafka.FailedRecords;
-import io.couponissuer.kafka.Json;
 import io.couponissuer.kafka.Topics;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.io.IOException;

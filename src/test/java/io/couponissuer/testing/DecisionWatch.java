@@ -1,11 +1,11 @@
 package io.couponissuer.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
+import io.couponissuer.json.Json;
 import io.couponissuer.kafka.ClientConfigs;
-import io.couponissuer.kafka.Json;
 import io.couponissuer.kafka.Topics;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;

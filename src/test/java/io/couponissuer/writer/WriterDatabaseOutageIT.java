@@ -1,12 +1,12 @@
 package io.couponissuer.writer;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
+import io.couponissuer.health.HealthCheck;
 import io.couponissuer.message.CouponIssued;
-import io.couponissuer.ops.HealthCheck;
 import io.couponissuer.testing.TcpProxy;
 import io.couponissuer.testing.TestDatabase;
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

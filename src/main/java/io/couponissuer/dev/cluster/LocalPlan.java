@@ -3,9 +3,6 @@ package io.couponissuer.dev.cluster;
 import io.couponissuer.config.Setting;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -262,11 +259,7 @@ public final class LocalPlan {
 
     private int allocate() {
         if (basePort == 0) {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-                return socket.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot find a free port on " + HOST, e);
-            }
+            return FreePort.next();
         }
         return nextPort++;
     }

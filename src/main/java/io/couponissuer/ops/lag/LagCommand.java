@@ -2,10 +2,10 @@ package io.couponissuer.ops.lag;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
+import io.couponissuer.json.Json;
 import io.couponissuer.kafka.ClientConfigs;
 import io.couponissuer.ops.transactions.HangingTransactionFinder;
 import org.apache.kafka.clients.admin.Admin;
-import io.couponissuer.kafka.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

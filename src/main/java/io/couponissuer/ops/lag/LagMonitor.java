@@ -5,7 +5,6 @@ import io.couponissuer.ops.transactions.HangingTransactions;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Clock;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -52,10 +51,6 @@ public final class LagMonitor implements AutoCloseable {
         this.transactions = transactions;
         this.bootstrapServers = bootstrapServers;
         this.clock = clock;
-    }
-
-    public Duration window() {
-        return window;
     }
 
     public LagReport sample() {

@@ -2,9 +2,9 @@ package io.couponissuer.ops.transactions;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
+import io.couponissuer.health.HealthCheck;
 import io.couponissuer.kafka.ClientConfigs;
 import io.couponissuer.kafka.Topics;
-import io.couponissuer.ops.HealthCheck;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,12 +1,13 @@
 package io.couponissuer.ops.lag;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
+import io.couponissuer.dev.cluster.FreePort;
+import io.couponissuer.json.Json;
 import io.couponissuer.kafka.ClientConfigs;
-import io.couponissuer.kafka.Json;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.testing.KafkaBrokerExtension;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -27,7 +28,6 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -239,10 +239,7 @@ class LagCommandIT {
 
     @Test
     void anUnreachableKafkaIsErr() throws Exception {
-        int deadPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            deadPort = socket.getLocalPort();
-        }
+        int deadPort = FreePort.next(); // nothing listens there
         Settings unreachable = settings.with(Setting.KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:" + deadPort);
         Run run = lag(unreachable, "--window", "0ms", "--interval", "10ms", "--timeout", "1s", "--fail-on", "ERR");
         assertThat(run.exitCode()).as(run.out()).isEqualTo(1);

@@ -1,4 +1,4 @@
-package io.couponissuer.issuer;
+package io.couponissuer.query;
 
 import io.couponissuer.message.Answer;
 import io.couponissuer.message.CouponIssued;

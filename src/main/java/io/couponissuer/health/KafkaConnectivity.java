@@ -1,4 +1,4 @@
-package io.couponissuer.ops;
+package io.couponissuer.health;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;

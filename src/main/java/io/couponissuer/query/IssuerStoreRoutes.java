@@ -1,4 +1,4 @@
-package io.couponissuer.issuer;
+package io.couponissuer.query;
 
 import io.couponissuer.message.Ids;
 import io.javalin.config.JavalinConfig;
@@ -11,12 +11,18 @@ import java.util.Map;
  * {@code local=true} an instance answers only from its own stores (a forwarded question).
  */
 public final class IssuerStoreRoutes {
-    private final LocalIssuerQueries queries;
+    private final IssuerQueries queries;
+    private final IssuerQueries localOnly;
     /** A gateway waits at most 10 s (?waitMs); the margin covers the hop. */
     static final int MAX_ANSWER_WAIT_MS = 15_000;
 
-    public IssuerStoreRoutes(LocalIssuerQueries queries) {
+    /**
+     * @param queries   answered by the owner of the event, this instance or another
+     * @param localOnly answered from this instance's stores only (for a question another instance forwarded)
+     */
+    public IssuerStoreRoutes(IssuerQueries queries, IssuerQueries localOnly) {
         this.queries = queries;
+        this.localOnly = localOnly;
     }
 
     public void register(JavalinConfig config) {
@@ -31,7 +37,7 @@ public final class IssuerStoreRoutes {
     }
 
     private IssuerQueries target(Context ctx) {
-        return "true".equals(ctx.queryParam("local")) ? queries.localOnly() : queries;
+        return "true".equals(ctx.queryParam("local")) ? localOnly : queries;
     }
 
     private void event(Context ctx) {

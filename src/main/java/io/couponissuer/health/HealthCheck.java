@@ -1,4 +1,4 @@
-package io.couponissuer.ops;
+package io.couponissuer.health;
 
 /** One part's readiness, with the reason when it is not ready. */
 @FunctionalInterface

@@ -1,5 +1,6 @@
-package io.couponissuer.issuer;
+package io.couponissuer.query;
 
+import io.couponissuer.message.Answer;
 import io.couponissuer.message.Decision;
 
 import java.net.URI;
@@ -9,7 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import io.couponissuer.message.Answer;
 import java.util.function.Function;
 
 /** Asks issuer instances in order until one answers: a gateway keeps answering while one issuer is down. */

@@ -1,14 +1,17 @@
 package io.couponissuer.issuer;
 
+import io.couponissuer.message.Answer;
 import io.couponissuer.message.Decision;
 import io.couponissuer.message.DecisionKey;
 import io.couponissuer.message.EventDefinition;
+import io.couponissuer.query.EventStatus;
+import io.couponissuer.query.IssuerQueries;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -21,21 +24,20 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import io.couponissuer.message.Answer;
 import java.util.function.Function;
 
 /**
- * Interactive queries against this instance's stores. Every store is partitioned like the apply
- * topic, by eventId, so the eventId finds the owning instance; when that is another instance the
- * question is forwarded to it over HTTP (its {@code application.server}).
+ * Interactive queries routed to the instance that owns the event: answered from this instance's
+ * stores when it is the owner, else forwarded over HTTP to the owner (its {@code application.server}).
+ * Every store is partitioned like the apply topic, by eventId, so the eventId finds the owner.
  */
-public final class LocalIssuerQueries implements IssuerQueries {
+public final class RoutedIssuerQueries implements IssuerQueries {
     private final KafkaStreams streams;
     private final HostInfo self;
     private final Function<HostInfo, IssuerQueries> remoteInstances;
     private final DecisionFeed feed;
 
-    public LocalIssuerQueries(KafkaStreams streams, HostInfo self, DecisionFeed feed,
+    public RoutedIssuerQueries(KafkaStreams streams, HostInfo self, DecisionFeed feed,
                               Function<HostInfo, IssuerQueries> remoteInstances) {
         this.streams = streams;
         this.feed = feed;
@@ -132,7 +134,7 @@ public final class LocalIssuerQueries implements IssuerQueries {
             @Override
             public Optional<Decision> decision(String eventId, String userId) {
                 int partition = locate(eventId).orElseThrow(() -> notHere(eventId));
-                return Optional.ofNullable(LocalIssuerQueries.this.<Decision>store(IssuerStores.DECISIONS, partition)
+                return Optional.ofNullable(RoutedIssuerQueries.this.<Decision>store(IssuerStores.DECISIONS, partition)
                         .get(DecisionKey.of(eventId, userId)));
             }
 

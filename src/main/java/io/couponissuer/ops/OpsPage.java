@@ -1,6 +1,6 @@
-package io.couponissuer.gateway;
+package io.couponissuer.ops;
 
-import io.couponissuer.ops.OpsSummary;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -10,9 +10,10 @@ import java.util.function.Supplier;
 
 /**
  * GET /ops (the operators' page), its assets from the jar (no CDN: the page works where the
- * gateway does) and GET /api/ops/summary, the JSON the page draws.
+ * gateway does) and GET /api/ops/summary, the JSON the page draws. The wiring adds these routes to
+ * the gateway's server; the gateway itself knows nothing of them.
  */
-final class OpsPage {
+public final class OpsPage {
     /** The assets there are; anything else is a 404, so no path reaches the class path freely. */
     private static final Map<String, String> ASSETS = Map.of(
             "ops.js", "text/javascript; charset=utf-8",
@@ -20,8 +21,14 @@ final class OpsPage {
 
     private final Supplier<OpsSummary> summary;
 
-    OpsPage(Supplier<OpsSummary> summary) {
+    public OpsPage(Supplier<OpsSummary> summary) {
         this.summary = summary;
+    }
+
+    public void register(JavalinConfig cfg) {
+        cfg.routes.get("/api/ops/summary", this::summary);
+        cfg.routes.get("/ops", this::page);
+        cfg.routes.get("/ops/{asset}", this::asset);
     }
 
     void summary(Context ctx) {

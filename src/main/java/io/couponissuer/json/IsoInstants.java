@@ -1,4 +1,4 @@
-package io.couponissuer.kafka;
+package io.couponissuer.json;
 
 import java.time.DateTimeException;
 import java.time.Instant;

@@ -1,8 +1,7 @@
-package io.couponissuer.issuer;
-
-import io.couponissuer.message.Decision;
+package io.couponissuer.query;
 
 import io.couponissuer.message.Answer;
+import io.couponissuer.message.Decision;
 
 import java.util.List;
 import java.util.Optional;

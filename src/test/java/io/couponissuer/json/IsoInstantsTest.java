@@ -1,4 +1,4 @@
-package io.couponissuer.kafka;
+package io.couponissuer.json;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,9 @@
-package io.couponissuer.kafka;
+package io.couponissuer.json;
 
+import io.couponissuer.message.InvalidMessageException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import io.couponissuer.message.InvalidMessageException;
 
 import java.util.stream.Collectors;
 

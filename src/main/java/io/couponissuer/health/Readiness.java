@@ -1,4 +1,4 @@
-package io.couponissuer.ops;
+package io.couponissuer.health;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

@@ -1,7 +1,7 @@
-package io.couponissuer.ops;
+package io.couponissuer.health;
 
+import io.couponissuer.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.couponissuer.kafka.Json;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -92,7 +92,7 @@ class ReadinessTest {
         server = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.startup.showJavalinBanner = false;
-            OpsRoutes.register(cfg, readiness, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            HealthAndMetricsRoutes.register(cfg, readiness, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         }).start("127.0.0.1", 0);
         return server.port();
     }

@@ -1,8 +1,9 @@
-package io.couponissuer.issuer;
+package io.couponissuer.query;
 
-import com.fasterxml.jackson.databind.JavaType;
-import io.couponissuer.kafka.Json;
+import io.couponissuer.json.Json;
+import io.couponissuer.message.Answer;
 import io.couponissuer.message.Decision;
+import com.fasterxml.jackson.databind.JavaType;
 
 import java.io.IOException;
 import java.net.URI;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import io.couponissuer.message.Answer;
 
 /**
  * Asks an issuer instance over HTTP ({@link IssuerStoreRoutes}). A gateway running apart from the

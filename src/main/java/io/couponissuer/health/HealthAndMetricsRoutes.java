@@ -1,4 +1,4 @@
-package io.couponissuer.ops;
+package io.couponissuer.health;
 
 import io.javalin.config.JavalinConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -6,8 +6,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 
 /** The routes every role that serves HTTP has: liveness, readiness with reasons, Prometheus metrics. */
-public final class OpsRoutes {
-    private OpsRoutes() {
+public final class HealthAndMetricsRoutes {
+    private HealthAndMetricsRoutes() {
     }
 
     public static void register(JavalinConfig config, Readiness readiness, PrometheusMeterRegistry registry) {
