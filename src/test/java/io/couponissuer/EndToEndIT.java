@@ -1,20 +1,17 @@
 package io.couponissuer;
 
+import io.couponissuer.bench.InvariantJudge;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.dev.cluster.FreePort;
 import io.couponissuer.json.Json;
-import io.couponissuer.kafka.JsonSerde;
 import io.couponissuer.kafka.Topics;
-import io.couponissuer.message.CouponIssued;
-import io.couponissuer.message.RejectReason;
-import io.couponissuer.message.Rejection;
+import io.couponissuer.testing.CouponInvariants;
 import io.couponissuer.testing.EveryCheckReady;
 import io.couponissuer.testing.KafkaBrokerExtension;
 import io.couponissuer.testing.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,20 +29,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
-import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole system in one process on a real KRaft broker and the real PostgreSQL, driven over
- * HTTP: invariants 1-4 of README "Invariants", and the status endpoint agreeing with the table.
+ * HTTP: invariants 1-4, 6 and 8 of README "Invariants" (judged by {@link CouponInvariants}), the
+ * status and event endpoints agreeing with the ledger.
  */
 class EndToEndIT {
     @RegisterExtension
@@ -140,76 +135,32 @@ class EndToEndIT {
         assertThat(otherAnswers).hasValue(0);
         assertThat(accepted).hasSize(10_000);
 
-        // Invariant 3: every accepted request is decided exactly once, issued xor rejected.
-        List<CouponIssued> issued = new ArrayList<>();
-        List<Rejection> rejected = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        // Other tests of this class share the broker: only this test's events count.
-        while (issued.size() + rejected.size() < accepted.size() && System.nanoTime() < deadline) {
-            issued = readable(Topics.ISSUED, CouponIssued.class).stream()
-                    .filter(c -> caps.containsKey(c.eventId())).toList();
-            rejected = readable(Topics.REJECTED, Rejection.class).stream()
-                    .filter(r -> caps.containsKey(r.eventId())).toList();
-            Thread.sleep(300);
-        }
-        Map<String, Integer> decisionsPerRequest = new HashMap<>();
-        issued.forEach(c -> decisionsPerRequest.merge(c.requestId(), 1, Integer::sum));
-        rejected.forEach(r -> decisionsPerRequest.merge(r.requestId(), 1, Integer::sum));
-        assertThat(decisionsPerRequest.keySet()).isEqualTo(accepted.keySet());
-        assertThat(decisionsPerRequest.values()).allMatch(n -> n == 1);
-        assertThat(rejected).extracting(Rejection::reason)
-                .containsOnly(RejectReason.SOLD_OUT, RejectReason.DUPLICATE);
+        // Every invariant, judged on the topics and the table; every send was accepted, so no other application exists.
+        CouponInvariants invariants = new CouponInvariants(KAFKA.bootstrapServers(), database, caps);
+        CouponInvariants.Report report = invariants.check(accepted.entrySet().stream().map(a ->
+                new InvariantJudge.Application(a.getKey(), a.getValue().eventId(), a.getValue().userId())).toList(),
+                true, List.of(), Duration.ofSeconds(150));
+        System.out.println("EndToEndIT: " + report);
+        // No fault here: every coupon is a row, none waits on coupon.failed for replay.
+        assertThat(report.failedCoupons()).isZero();
+        assertThat(report.rows()).isEqualTo(107);
 
-        // Invariants 1 and 2, on the topic.
-        Map<String, List<CouponIssued>> byEvent = issued.stream().collect(Collectors.groupingBy(CouponIssued::eventId));
-        for (var cap : caps.entrySet()) {
-            long applicants = applications.stream().filter(a -> a.eventId().equals(cap.getKey()))
-                    .map(Application::userId).distinct().count();
-            List<CouponIssued> coupons = byEvent.get(cap.getKey());
-            assertThat(coupons).hasSize((int) Math.min(cap.getValue(), applicants));
-            assertThat(coupons).extracting(CouponIssued::userId).doesNotHaveDuplicates();
-            assertThat(coupons.stream().map(CouponIssued::seq).sorted().toList())
-                    .isEqualTo(LongStream.rangeClosed(1, cap.getValue()).boxed().toList());
-            coupons.forEach(c -> assertThat(accepted.get(c.requestId())).isEqualTo(new Application(c.eventId(), c.userId())));
-        }
-
-        // Invariant 4: every issued coupon is exactly one row.
-        Set<String> expectedRows = issued.stream()
-                .map(c -> c.couponId() + " " + c.eventId() + " " + c.userId() + " " + c.seq() + " " + c.requestId())
-                .collect(Collectors.toSet());
-        List<String> rows = List.of();
-        deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            rows = database.strings("SELECT coupon_id || ' ' || event_id || ' ' || user_id || ' ' || seq || ' ' || request_id"
-                    + " FROM coupon WHERE event_id IN ('big-sale', 'small-sale')");
-            if (rows.size() >= expectedRows.size()) {
-                break;
-            }
-            Thread.sleep(300);
-        }
-        assertThat(rows).hasSize(107).doesNotHaveDuplicates();
-        assertThat(new HashSet<>(rows)).isEqualTo(expectedRows);
-
-        // The status endpoint agrees with the table for every user who applied.
-        Map<String, String> holders = issued.stream()
-                .collect(Collectors.toMap(c -> c.eventId() + "/" + c.userId(), CouponIssued::couponId));
-        Set<Application> applicants = new HashSet<>(applications);
-        for (Application applicant : applicants) {
+        // Invariant 8: the status endpoint shows every user who applied the ledger's standing decision, and
+        // the event endpoint the ledger's counts.
+        List<InvariantJudge.Shown> shown = new ArrayList<>();
+        for (Application applicant : new HashSet<>(applications)) {
             HttpResponse<String> response = get("/api/events/" + applicant.eventId() + "/applications/" + applicant.userId());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             JsonNode decision = Json.MAPPER.readTree(response.body());
-            String coupon = holders.get(applicant.eventId() + "/" + applicant.userId());
-            if (coupon != null) {
-                assertThat(decision.path("status").asText()).isEqualTo("ISSUED");
-                assertThat(decision.path("couponId").asText()).isEqualTo(coupon);
-            } else {
-                assertThat(decision.path("status").asText()).isEqualTo("REJECTED");
-                assertThat(decision.path("reason").asText()).isEqualTo("SOLD_OUT");
-            }
+            shown.add(new InvariantJudge.Shown(applicant.eventId(), applicant.userId(), decision.path("status").asText(),
+                    decision.path("couponId").asText(null), decision.path("reason").asText(null)));
         }
-        JsonNode big = Json.MAPPER.readTree(get("/api/events/big-sale").body());
-        assertThat(big.path("issued").asLong()).isEqualTo(100);
-        assertThat(big.path("remaining").asLong()).isZero();
+        List<InvariantJudge.EventShown> events = new ArrayList<>();
+        for (String eventId : caps.keySet()) {
+            JsonNode event = Json.MAPPER.readTree(get("/api/events/" + eventId).body());
+            events.add(new InvariantJudge.EventShown(eventId, event.path("issued").asLong(), event.path("remaining").asLong()));
+        }
+        invariants.checkShownAgreesWithTheLedger(shown, events);
     }
 
     @Test
@@ -283,21 +234,6 @@ class EndToEndIT {
     static String expect(HttpResponse<String> response, int status) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         return response.body();
-    }
-
-    /** The readable records of a topic; the poison test puts an unreadable one on coupon.issued. */
-    static <V> List<V> readable(String topic, Class<V> type) {
-        JsonSerde<V> serde = new JsonSerde<>(type);
-        List<V> values = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> record : KAFKA.readToEnd(topic, new StringDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer(), Duration.ofSeconds(30))) {
-            try {
-                values.add(serde.deserialize(topic, record.value()));
-            } catch (org.apache.kafka.common.errors.SerializationException e) {
-                // not a decision: skipped here, the writer sends it to coupon.failed
-            }
-        }
-        return values;
     }
 
     /** Every user applies 1-5 times (to either event), {@code total} applications in all, shuffled. */

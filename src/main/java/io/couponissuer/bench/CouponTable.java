@@ -60,13 +60,13 @@ final class CouponTable implements AutoCloseable {
 
     List<CouponRow> rows(List<String> eventIds) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT coupon_id, event_id, user_id, request_id FROM coupon WHERE event_id = ANY(?)")) {
+                "SELECT coupon_id, event_id, user_id, seq, request_id FROM coupon WHERE event_id = ANY(?)")) {
             statement.setArray(1, array(eventIds));
             List<CouponRow> rows = new ArrayList<>();
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
                     rows.add(new CouponRow(result.getString(1), result.getString(2), result.getString(3),
-                            result.getString(4)));
+                            result.getLong(4), result.getString(5)));
                 }
             }
             return rows;

@@ -5,6 +5,7 @@ import io.couponissuer.kafka.ClientConfigs;
 import io.couponissuer.kafka.JsonSerde;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.CouponIssued;
+import io.couponissuer.message.Decision;
 import io.couponissuer.message.Rejection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -112,11 +113,13 @@ final class DecisionCollector implements AutoCloseable {
         if (record.topic().equals(Topics.ISSUED)) {
             CouponIssued coupon = issuedSerde.deserialize(record.topic(), record.value());
             return new ObservedDecision(coupon.requestId(), coupon.eventId(), coupon.userId(), true,
-                    coupon.couponId(), coupon.seq(), null, visible);
+                    coupon.couponId(), coupon.seq(), null, null, null, visible);
         }
         Rejection rejection = rejectedSerde.deserialize(record.topic(), record.value());
+        Decision first = rejection.firstDecision();
         return new ObservedDecision(rejection.requestId(), rejection.eventId(), rejection.userId(), false, null, 0,
-                rejection.reason().name(), visible);
+                rejection.reason().name(), first == null ? null : first.status().name(),
+                first == null ? null : first.requestId(), visible);
     }
 
     /** Waits until every given request has a decision; returns how many are still undecided at the deadline. */

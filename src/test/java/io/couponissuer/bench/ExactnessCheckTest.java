@@ -7,7 +7,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The bench's verdict fails on each kind of broken run, and passes the exact one. */
+/** The bench feeds {@link InvariantJudge} and counts its answer: each count moves on its kind of broken run. */
 class ExactnessCheckTest {
     private static final String EVENT = "bench-00-e0";
 
@@ -15,7 +15,7 @@ class ExactnessCheckTest {
     private final List<SentRequest> sent = List.of(accepted("r0", "u-0"), accepted("r1", "u-1"),
             accepted("r2", "u-2"), accepted("r3", "u-0"));
     private final List<ObservedDecision> decisions = List.of(issued("r0", "u-0", 1), issued("r1", "u-1", 2),
-            rejected("r2", "u-2", "SOLD_OUT"), rejected("r3", "u-0", "DUPLICATE"));
+            rejected("r2", "u-2", "SOLD_OUT"), duplicateOf("r3", "u-0", "r0"));
     private final List<CouponRow> table = List.of(row("r0", "u-0", 1), row("r1", "u-1", 2));
 
     private final ExactnessCheck check = new ExactnessCheck(2);
@@ -32,7 +32,7 @@ class ExactnessCheckTest {
         Verdict verdict = check.judge(List.of(EVENT), sent, without(decisions, 3), table);
         assertThat(verdict.exact()).isFalse();
         assertThat(verdict.missingDecisions()).isEqualTo(1);
-        assertThat(verdict.problems()).anyMatch(p -> p.contains("r3") && p.contains("never decided"));
+        assertThat(verdict.problems()).anyMatch(p -> p.contains("invariant 3") && p.contains("r3"));
     }
 
     @Test
@@ -90,20 +90,40 @@ class ExactnessCheckTest {
         assertThat(verdict.unmatchedDecisions()).isEqualTo(1);
     }
 
+    @Test
+    void aDecisionNoSendAskedForFailsWhenEverySendWasAccepted() {
+        Verdict verdict = check.judge(List.of(EVENT), sent, with(decisions, rejected("r4", "u-3", "SOLD_OUT")), table);
+        assertThat(verdict.exact()).isFalse();
+        assertThat(verdict.unmatchedDecisions()).isEqualTo(1);
+        assertThat(verdict.problems()).anyMatch(p -> p.contains("invariant 3") && p.contains("r4"));
+    }
+
+    @Test
+    void aBrokenInvariantWithoutACountOfItsOwnStillFails() {
+        List<ObservedDecision> notCarrying = with(without(decisions, 3), rejected("r3", "u-0", "DUPLICATE"));
+        Verdict verdict = check.judge(List.of(EVENT), sent, notCarrying, table);
+        assertThat(verdict.exact()).isFalse();
+        assertThat(verdict.problems()).anyMatch(p -> p.startsWith("invariant 2: a DUPLICATE does not carry"));
+    }
+
     private static SentRequest accepted(String requestId, String userId) {
         return new SentRequest(requestId, EVENT, userId, 1, 2, 0, 202, null);
     }
 
     private static ObservedDecision issued(String requestId, String userId, long seq) {
-        return new ObservedDecision(requestId, EVENT, userId, true, EVENT + "-" + seq, seq, null, 3);
+        return new ObservedDecision(requestId, EVENT, userId, true, EVENT + "-" + seq, seq, null, null, null, 3);
     }
 
     private static ObservedDecision rejected(String requestId, String userId, String reason) {
-        return new ObservedDecision(requestId, EVENT, userId, false, null, 0, reason, 3);
+        return new ObservedDecision(requestId, EVENT, userId, false, null, 0, reason, null, null, 3);
+    }
+
+    private static ObservedDecision duplicateOf(String requestId, String userId, String firstRequestId) {
+        return new ObservedDecision(requestId, EVENT, userId, false, null, 0, "DUPLICATE", "ISSUED", firstRequestId, 3);
     }
 
     private static CouponRow row(String requestId, String userId, long seq) {
-        return new CouponRow(EVENT + "-" + seq, EVENT, userId, requestId);
+        return new CouponRow(EVENT + "-" + seq, EVENT, userId, seq, requestId);
     }
 
     private static <T> List<T> with(List<T> list, T extra) {
