@@ -4,8 +4,6 @@ import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.health.HealthCheck;
 import io.couponissuer.kafka.ClientConfigs;
-import io.couponissuer.kafka.FailedRecords;
-import io.couponissuer.kafka.JsonSerde;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.CouponIssued;
 import io.micrometer.core.instrument.Gauge;
@@ -18,7 +16,6 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -31,7 +28,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,10 +38,10 @@ import javax.sql.DataSource;
 /**
  * The writer role: {@code coupon.issued} (read_committed) into the PostgreSQL table {@code coupon}.
  *
- * <p>One thread polls, collects up to {@code batchSize} records, stores them in one database
- * transaction, puts the records the database refuses for good on {@code coupon.failed} (waiting for
- * the broker's ack), and only then commits the offsets past the batch. A crash anywhere in between
- * re-delivers the batch, which the idempotent insert absorbs.
+ * <p>One thread polls, collects up to {@code batchSize} records, has {@link CouponBatchSink} store
+ * them in one database transaction and put the records the database refuses for good on
+ * {@code coupon.failed} (waiting for the broker's ack), and only then commits the offsets past the
+ * batch. A crash anywhere in between re-delivers the batch, which the idempotent insert absorbs.
  *
  * <p>While the database fails (or the failed topic cannot be written) the writer keeps its records,
  * pauses its partitions and keeps polling so it stays in the group, and retries the same batch
@@ -64,12 +60,12 @@ public final class CouponWriter implements AutoCloseable {
     private final WriterConfig config;
     private final DataSource dataSource;
     private final CouponRepository repository;
-    private final SchemaMigrator migrator;
+    private final RetryingSchemaMigration migration;
     private final Consumer<byte[], byte[]> consumer;
     private final FailedRecordPublisher failedRecords;
+    private final CouponBatchSink sink;
     private final WriterMetrics metrics;
     private final KafkaClientMetrics consumerMetrics;
-    private final JsonSerde<CouponIssued> serde = new JsonSerde<>(CouponIssued.class);
     private final Backoff backoff;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final Thread thread;
@@ -92,10 +88,12 @@ public final class CouponWriter implements AutoCloseable {
         this.config = config;
         this.dataSource = dataSource;
         this.repository = new CouponRepository(dataSource);
-        this.migrator = new SchemaMigrator(dataSource);
         this.consumer = consumer;
         this.failedRecords = failedRecords;
         this.metrics = new WriterMetrics(registry);
+        this.sink = new CouponBatchSink(this::store, failedRecords::publishAll);
+        // Not joined to the group while it retries: a healthy writer can take the partitions.
+        this.migration = new RetryingSchemaMigration(new SchemaMigrator(dataSource), config, metrics.retries);
         this.backoff = new Backoff(config.retryInitial(), config.retryMax());
         // nanoTime has an arbitrary origin (possibly negative): "no retry pending" is "due now".
         this.retryAtNanos = System.nanoTime();
@@ -131,9 +129,11 @@ public final class CouponWriter implements AutoCloseable {
 
     private void run() {
         try {
-            if (!migrateSchema()) {
+            if (migration.migrate(stopping, this::migrationFailed).isEmpty()) {
                 return;
             }
+            databaseConnected = true;
+            status = HealthCheck.Status.ready(COMPONENT);
             consumer.subscribe(List.of(Topics.ISSUED), new DropRevoked());
             LOG.info("Writer consuming {} as group {} into {}", Topics.ISSUED, config.groupId(), config.jdbcUrl());
             while (!closing) {
@@ -211,35 +211,9 @@ public final class CouponWriter implements AutoCloseable {
         status = HealthCheck.Status.notReady(COMPONENT, "stopped on " + DatabaseErrors.describe(error));
     }
 
-    /** Retries until the schema is in place, without joining the group: a healthy writer can take the partitions. */
-    private boolean migrateSchema() {
-        Backoff startBackoff = new Backoff(config.retryInitial(), config.retryMax());
-        while (!closing) {
-            try {
-                String version = migrator.migrate();
-                databaseConnected = true;
-                status = HealthCheck.Status.ready(COMPONENT);
-                LOG.info("PostgreSQL at {}: schema at version {}", config.jdbcUrl(), version);
-                return true;
-            } catch (RuntimeException e) {
-                Duration delay = startBackoff.next();
-                String reason = "PostgreSQL at " + config.jdbcUrl() + " is unreachable or refused the schema migration ("
-                        + DatabaseErrors.describe(rootCause(e)) + ")";
-                databaseConnected = false;
-                status = HealthCheck.Status.notReady(COMPONENT, reason);
-                metrics.retries.increment();
-                LOG.warn("{}; the writer retries in {} ms", reason, delay.toMillis());
-                try {
-                    if (stopping.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
-                        return false;
-                    }
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-        }
-        return false;
+    private void migrationFailed(String reason) {
+        databaseConnected = false;
+        status = HealthCheck.Status.notReady(COMPONENT, reason);
     }
 
     private void poll() {
@@ -264,45 +238,22 @@ public final class CouponWriter implements AutoCloseable {
         while (iterator.hasNext() && batch.size() < config.batchSize()) {
             batch.add(iterator.next());
         }
-        List<CouponIssued> coupons = new ArrayList<>(batch.size());
-        List<ConsumerRecord<byte[], byte[]>> couponRecords = new ArrayList<>(batch.size());
-        Map<ConsumerRecord<byte[], byte[]>, Throwable> failures = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : batch) {
-            try {
-                coupons.add(serde.deserialize(record.topic(), record.value()));
-                couponRecords.add(record);
-            } catch (RuntimeException unreadable) {
-                failures.put(record, unreadable);
-            }
-        }
         try {
-            Timer.Sample sample = Timer.start();
-            WriteResult result = repository.write(coupons);
-            sample.stop(metrics.dbCommit);
-            databaseConnected = true;
-            for (WriteResult.Refused refused : result.refused()) {
-                failures.put(couponRecords.get(refused.index()), refused.reason());
+            CouponBatchSink.Outcome outcome = sink.write(batch);
+            for (CouponBatchSink.FailedCoupon failed : outcome.failed()) {
+                ConsumerRecord<byte[], byte[]> record = failed.record();
+                LOG.warn("Coupon record {}-{}@{} went to {}: {}", record.topic(), record.partition(), record.offset(),
+                        Topics.FAILED, DatabaseErrors.describe(failed.reason()));
             }
-            List<ProducerRecord<byte[], byte[]>> failed = new ArrayList<>(failures.size());
-            for (ConsumerRecord<byte[], byte[]> record : batch) {
-                Throwable reason = failures.get(record);
-                if (reason != null) {
-                    failed.add(FailedRecords.build(FailedRecords.STAGE_WRITER, sourceOf(record), record.key(),
-                            record.value(), reason));
-                    LOG.warn("Coupon record {}-{}@{} goes to {}: {}", record.topic(), record.partition(),
-                            record.offset(), Topics.FAILED, DatabaseErrors.describe(reason));
-                }
-            }
-            failedRecords.publishAll(failed);
-            commitOffsets(batch);
+            commitOffsets(outcome.offsets());
             for (int i = 0; i < batch.size(); i++) {
                 pending.removeFirst();
             }
             metrics.batchSize.record(batch.size());
-            metrics.rowsInserted.increment(result.inserted());
-            metrics.rowsAlreadyPresent.increment(result.alreadyPresent());
-            metrics.failedRefused.increment(result.refused().size());
-            metrics.failedUnreadable.increment(failures.size() - result.refused().size());
+            metrics.rowsInserted.increment(outcome.inserted());
+            metrics.rowsAlreadyPresent.increment(outcome.alreadyPresent());
+            metrics.failedRefused.increment(outcome.refused().size());
+            metrics.failedUnreadable.increment(outcome.unreadable().size());
             if (backoff.failures() > 0) {
                 LOG.info("Writer recovered after {} failed attempts", backoff.failures());
             }
@@ -318,6 +269,15 @@ public final class CouponWriter implements AutoCloseable {
         }
     }
 
+    /** The batch's database transaction, timed; a success means the database is back. */
+    private WriteResult store(List<CouponIssued> coupons) throws SQLException {
+        Timer.Sample sample = Timer.start();
+        WriteResult result = repository.write(coupons);
+        sample.stop(metrics.dbCommit);
+        databaseConnected = true;
+        return result;
+    }
+
     private void retryLater(String reason, int batchSize) {
         Duration delay = backoff.next();
         retryAtNanos = System.nanoTime() + delay.toNanos();
@@ -327,11 +287,7 @@ public final class CouponWriter implements AutoCloseable {
                 backoff.failures(), delay.toMillis());
     }
 
-    private void commitOffsets(List<ConsumerRecord<byte[], byte[]>> batch) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : batch) {
-            offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
-        }
+    private void commitOffsets(Map<TopicPartition, OffsetAndMetadata> offsets) {
         try {
             consumer.commitSync(offsets);
         } catch (WakeupException e) {
@@ -342,22 +298,6 @@ public final class CouponWriter implements AutoCloseable {
             LOG.warn("Offset commit after the database commit failed ({}); the batch may be re-delivered",
                     e.getMessage());
         }
-    }
-
-    private static FailedRecords.Source sourceOf(ConsumerRecord<byte[], byte[]> record) {
-        return new FailedRecords.Source(record.topic(), record.partition(), record.offset(), record.timestamp(),
-                record.headers());
-    }
-
-    private static Throwable rootCause(Throwable error) {
-        Throwable cause = error;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            if (cause instanceof SQLException) {
-                return cause;
-            }
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -5,13 +5,9 @@ import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.kafka.ClientConfigs;
 import io.couponissuer.kafka.FailedRecords;
-import io.couponissuer.kafka.JsonSerde;
 import io.couponissuer.kafka.Topics;
-import io.couponissuer.message.CouponIssued;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -24,7 +20,6 @@ import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -73,7 +68,6 @@ public final class ReplayCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private final Settings settings;
-    private final JsonSerde<CouponIssued> serde = new JsonSerde<>(CouponIssued.class);
 
     public ReplayCommand() {
         this(Settings.fromEnvironment());
@@ -103,7 +97,11 @@ public final class ReplayCommand implements Callable<Integer> {
                 err.printf("replay: PostgreSQL at %s is unusable: %s%n", jdbcUrl, e.getMessage());
                 return 2;
             }
-            run(consumer, new CouponRepository(dataSource), publisher, size, counts, out);
+            CouponRepository repository = new CouponRepository(dataSource);
+            // A dry run rolls every transaction back and re-publishes nothing.
+            CouponBatchSink sink = dryRun ? new CouponBatchSink(repository::preview, failed -> { })
+                    : new CouponBatchSink(repository::write, publisher::publishAll);
+            run(consumer, sink, size, counts, out);
         } catch (SQLException e) {
             err.printf("replay: PostgreSQL at %s failed: %s; progress is committed up to the last finished batch%n",
                     jdbcUrl, DatabaseErrors.describe(e));
@@ -119,8 +117,8 @@ public final class ReplayCommand implements Callable<Integer> {
         return counts.stillFailing == 0 ? 0 : 1;
     }
 
-    private void run(KafkaConsumer<byte[], byte[]> consumer, CouponRepository repository,
-                     FailedRecordPublisher publisher, int size, Counts counts, PrintWriter out) throws SQLException {
+    private void run(KafkaConsumer<byte[], byte[]> consumer, CouponBatchSink sink, int size, Counts counts,
+                     PrintWriter out) throws SQLException {
         List<TopicPartition> partitions = new ArrayList<>();
         for (PartitionInfo info : consumer.partitionsFor(Topics.FAILED, Duration.ofSeconds(30))) {
             partitions.add(new TopicPartition(info.topic(), info.partition()));
@@ -140,16 +138,13 @@ public final class ReplayCommand implements Callable<Integer> {
                 if (record.offset() >= end.get(partition)) {
                     continue;
                 }
-                boolean writerRecord = FailedRecords.STAGE_WRITER.equals(FailedRecords.header(record.headers(),
-                        FailedRecords.STAGE));
-                if (writerRecord && counts.read + countWriter(taken) >= maxRecords) {
+                if (CouponBatchSink.holdsWriterCoupon(record) && counts.read + countWriter(taken) >= maxRecords) {
                     break;
                 }
                 taken.add(record);
             }
             for (int from = 0; from < taken.size(); from += size) {
-                replayBatch(taken.subList(from, Math.min(taken.size(), from + size)), consumer, repository, publisher,
-                        counts, out);
+                replayBatch(taken.subList(from, Math.min(taken.size(), from + size)), consumer, sink, counts, out);
             }
             if (counts.read >= maxRecords) {
                 break;
@@ -158,70 +153,23 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     private void replayBatch(List<ConsumerRecord<byte[], byte[]>> batch, KafkaConsumer<byte[], byte[]> consumer,
-                             CouponRepository repository, FailedRecordPublisher publisher, Counts counts,
-                             PrintWriter out) throws SQLException {
-        List<CouponIssued> coupons = new ArrayList<>();
-        List<ConsumerRecord<byte[], byte[]>> couponRecords = new ArrayList<>();
-        List<Map.Entry<ConsumerRecord<byte[], byte[]>, Throwable>> failing = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : batch) {
-            if (!FailedRecords.STAGE_WRITER.equals(FailedRecords.header(record.headers(), FailedRecords.STAGE))) {
-                counts.skippedOtherStage++;
-                continue;
-            }
-            counts.read++;
-            try {
-                coupons.add(serde.deserialize(Topics.ISSUED, record.value()));
-                couponRecords.add(record);
-            } catch (RuntimeException unreadable) {
-                failing.add(Map.entry(record, unreadable));
-            }
-        }
-        WriteResult result = dryRun ? repository.preview(coupons) : repository.write(coupons);
-        counts.inserted += result.inserted();
-        counts.alreadyPresent += result.alreadyPresent();
-        for (WriteResult.Refused refused : result.refused()) {
-            failing.add(Map.entry(couponRecords.get(refused.index()), refused.reason()));
-        }
-        counts.stillFailing += failing.size();
-        List<ProducerRecord<byte[], byte[]>> republish = new ArrayList<>();
-        for (var failure : failing) {
-            ConsumerRecord<byte[], byte[]> record = failure.getKey();
-            FailedRecords.Source origin = originOf(record);
+                             CouponBatchSink sink, Counts counts, PrintWriter out) throws SQLException {
+        CouponBatchSink.Outcome outcome = sink.write(batch);
+        counts.add(outcome);
+        for (CouponBatchSink.FailedCoupon failed : outcome.failed()) {
+            ConsumerRecord<byte[], byte[]> record = failed.record();
+            FailedRecords.Source origin = failed.origin();
             out.printf("still failing: %s-%d@%d (from %s-%d@%d): %s%n", record.topic(), record.partition(),
                     record.offset(), origin.topic(), origin.partition(), origin.offset(),
-                    DatabaseErrors.describe(failure.getValue()));
-            republish.add(FailedRecords.build(FailedRecords.STAGE_WRITER, origin, record.key(), record.value(),
-                    failure.getValue()));
+                    DatabaseErrors.describe(failed.reason()));
         }
-        if (dryRun) {
-            return;
-        }
-        publisher.publishAll(republish);
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : batch) {
-            offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
-        }
-        consumer.commitSync(offsets);
-    }
-
-    /** The coupon.issued position the failed record came from, as its headers say. */
-    private static FailedRecords.Source originOf(ConsumerRecord<byte[], byte[]> record) {
-        String topic = FailedRecords.header(record.headers(), FailedRecords.TOPIC);
-        String partition = FailedRecords.header(record.headers(), FailedRecords.PARTITION);
-        String offset = FailedRecords.header(record.headers(), FailedRecords.OFFSET);
-        try {
-            return new FailedRecords.Source(topic == null ? record.topic() : topic,
-                    partition == null ? record.partition() : Integer.parseInt(partition),
-                    offset == null ? record.offset() : Long.parseLong(offset), record.timestamp(), record.headers());
-        } catch (NumberFormatException e) {
-            return new FailedRecords.Source(record.topic(), record.partition(), record.offset(), record.timestamp(),
-                    record.headers());
+        if (!dryRun) {
+            consumer.commitSync(outcome.offsets());
         }
     }
 
     private static long countWriter(List<ConsumerRecord<byte[], byte[]>> records) {
-        return records.stream().filter(r -> FailedRecords.STAGE_WRITER.equals(
-                FailedRecords.header(r.headers(), FailedRecords.STAGE))).count();
+        return records.stream().filter(CouponBatchSink::holdsWriterCoupon).count();
     }
 
     private static boolean caughtUp(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
@@ -253,6 +201,14 @@ public final class ReplayCommand implements Callable<Integer> {
         long inserted;
         long alreadyPresent;
         long stillFailing;
+
+        void add(CouponBatchSink.Outcome outcome) {
+            read += outcome.read();
+            skippedOtherStage += outcome.skipped();
+            inserted += outcome.inserted();
+            alreadyPresent += outcome.alreadyPresent();
+            stillFailing += outcome.failed().size();
+        }
 
         Summary summary() {
             return new Summary(read, skippedOtherStage, inserted, alreadyPresent, stillFailing);
