@@ -1,5 +1,6 @@
 package io.couponissuer;
 
+import io.couponissuer.testing.TestHttp;
 import io.couponissuer.bench.InvariantJudge;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
@@ -17,9 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,7 +48,6 @@ class EndToEndIT {
     @RegisterExtension
     static final TestDatabase database = TestDatabase.perClass();
     static CouponSystem system;
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() throws Exception {
@@ -78,17 +75,11 @@ class EndToEndIT {
     }
 
     static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return TestHttp.get(base() + path);
     }
 
     static HttpResponse<String> post(String path, String body, boolean admin) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(15))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-        if (admin) {
-            request.header("Authorization", "Bearer " + TOKEN);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return TestHttp.post(base() + path, body, admin ? TOKEN : null);
     }
 
     static void define(String eventId, int cap) throws Exception {

@@ -1,5 +1,6 @@
 package io.couponissuer;
 
+import io.couponissuer.testing.TestHttp;
 import io.couponissuer.dev.ClusterCommand;
 import io.couponissuer.dev.cluster.LocalCluster;
 import io.couponissuer.dev.cluster.LocalPlan;
@@ -26,9 +27,6 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -62,7 +60,6 @@ class ProductionShapeIT {
     static final TestDatabase database = TestDatabase.perClass();
     private static LocalCluster cluster;
     private static Admin admin;
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @BeforeAll
     static void startCluster() {
@@ -256,17 +253,13 @@ class ProductionShapeIT {
             caps.put(prefix + "-e" + i, 30);
         }
         for (Map.Entry<String, Integer> event : caps.entrySet()) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(gateway() + "/api/events"))
-                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
-                    .timeout(Duration.ofSeconds(10))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"eventId\":\"" + event.getKey() + "\",\"cap\":" + event.getValue() + "}"))
-                    .build();
+            String definition = "{\"eventId\":\"" + event.getKey() + "\",\"cap\":" + event.getValue() + "}";
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = TestHttp.post(gateway() + "/api/events", definition, TOKEN);
             // 503 + Retry-After while partitions move after an earlier test's kill: retry, as a client should.
             while (response.statusCode() == 503 && System.nanoTime() < deadline) {
                 Thread.sleep(1000);
-                response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                response = TestHttp.post(gateway() + "/api/events", definition, TOKEN);
             }
             assertThat(response.statusCode()).as("creating %s: %s", event.getKey(), response.body()).isEqualTo(201);
         }

@@ -1,5 +1,6 @@
 package io.couponissuer.gateway;
 
+import io.couponissuer.testing.TestHttp;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.dev.cluster.FreePort;
@@ -20,7 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -42,7 +42,6 @@ class GatewayInputTest {
     static CommandPublisher publisher;
     static DecisionWaiter waiter;
     static KafkaConnectivity kafka;
-    static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** The issuer stores, as far as these tests need them: nothing is known. */
     static final IssuerQueries NOTHING_KNOWN = new IssuerQueries() {
@@ -96,12 +95,11 @@ class GatewayInputTest {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
                 .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return TestHttp.send(request);
     }
 
     static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return TestHttp.get("http://127.0.0.1:" + gateway.port() + path);
     }
 
     static final Map<String, String> JSON = Map.of("Content-Type", "application/json");

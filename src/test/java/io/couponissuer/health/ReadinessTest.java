@@ -1,5 +1,6 @@
 package io.couponissuer.health;
 
+import io.couponissuer.testing.TestHttp;
 import io.couponissuer.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
@@ -9,9 +10,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -98,7 +96,6 @@ class ReadinessTest {
     }
 
     private static HttpResponse<String> get(int port) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/health/ready")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return TestHttp.get("http://127.0.0.1:" + port + "/health/ready");
     }
 }

@@ -1,5 +1,6 @@
 package io.couponissuer.issuer;
 
+import io.couponissuer.testing.TestHttp;
 import io.couponissuer.CouponSystem;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
@@ -12,9 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +29,6 @@ class InteractiveQueriesIT {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(4);
     static final String TOKEN = "iq-token";
-    static final HttpClient HTTP = HttpClient.newHttpClient();
     static final List<CouponSystem> SYSTEMS = new ArrayList<>();
     static int portA;
     static int portB;
@@ -64,18 +61,11 @@ class InteractiveQueriesIT {
 
 
     static HttpResponse<String> get(int port, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return TestHttp.get("http://127.0.0.1:" + port + path);
     }
 
     static HttpResponse<String> post(String path, String body, boolean admin) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + path))
-                .timeout(Duration.ofSeconds(15)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (admin) {
-            request.header("Authorization", "Bearer " + TOKEN);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return TestHttp.post("http://127.0.0.1:" + gatewayPort + path, body, admin ? TOKEN : null);
     }
 
     static void awaitReady(int port) throws Exception {

@@ -1,5 +1,6 @@
 package io.couponissuer.ops;
 
+import io.couponissuer.testing.TestHttp;
 import io.couponissuer.CouponSystem;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -51,7 +51,6 @@ class OpsPageIT {
     private static final String EVENT = "flash-ops";
     private static final int CAP = 5;
     private static final int APPLICANTS = 8;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @RegisterExtension
     static final TestDatabase database = TestDatabase.perClass();
@@ -282,7 +281,7 @@ class OpsPageIT {
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return HTTP.send(request.timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+        return TestHttp.send(request);
     }
 
 }

@@ -1,5 +1,6 @@
 package io.couponissuer.ops;
 
+import io.couponissuer.testing.TestHttp;
 import io.couponissuer.CouponSystem;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
@@ -16,9 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +42,6 @@ class ReadinessIT {
 
     private static final String TOKEN = "readiness-it-token";
     private static final String EVENT = "readiness";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static Settings settings;
     private static CouponSystem system;
     private static String base;
@@ -155,17 +152,11 @@ class ReadinessIT {
     }
 
     private static HttpResponse<String> get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return TestHttp.get(url);
     }
 
     private static HttpResponse<String> post(String path, String body, boolean admin) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-        if (admin) {
-            request.header("Authorization", "Bearer " + TOKEN);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return TestHttp.post(base + path, body, admin ? TOKEN : null);
     }
 
 }

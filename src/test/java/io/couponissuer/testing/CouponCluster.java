@@ -5,9 +5,6 @@ import io.couponissuer.dev.cluster.RoleProcess;
 import org.apache.kafka.common.utils.Utils;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +44,6 @@ public final class CouponCluster implements AutoCloseable {
     private final Map<String, Integer> issuerPorts = new LinkedHashMap<>();
     private final Map<String, String> common;
     private final List<RoleProcess> processes = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private List<String> jvmOptions = RoleProcess.SMALL_JVM;
     private RoleProcess broker;
     private RoleProcess gateway;
@@ -221,20 +217,15 @@ public final class CouponCluster implements AutoCloseable {
      * the commit (coupon_gateway_answers_total{source="issuer"} in its /metrics).
      */
     public double answersByIssuer() throws IOException, InterruptedException {
-        String metrics = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl() + "/metrics"))
-                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = TestHttp.get(gatewayUrl() + "/metrics").body();
         return metrics.lines().filter(l -> l.startsWith("coupon_gateway_answers_total{source=\"issuer\"}"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     /** Defines an event through the gateway (admin API), as an operator would. */
     public void createEvent(String eventId, int cap) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl() + "/api/events"))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                .timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"eventId\":\"" + eventId + "\",\"cap\":" + cap + "}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = TestHttp.post(gatewayUrl() + "/api/events",
+                "{\"eventId\":\"" + eventId + "\",\"cap\":" + cap + "}", ADMIN_TOKEN);
         if (response.statusCode() != 201) {
             throw new AssertionError("creating event " + eventId + ": " + response.statusCode() + " " + response.body());
         }

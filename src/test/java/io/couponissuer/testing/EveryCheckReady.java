@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -17,7 +16,6 @@ import java.util.function.BooleanSupplier;
  * issuer and the writer too (or times kill-to-ready of the whole process) waits for this instead.
  */
 public final class EveryCheckReady {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private EveryCheckReady() {
     }
@@ -37,8 +35,8 @@ public final class EveryCheckReady {
                     throw new AssertionError(readyUrl + ": the process stopped while waiting (last: " + last + ")");
                 }
                 try {
-                    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(readyUrl))
-                            .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> response = TestHttp.send(HttpRequest.newBuilder(URI.create(readyUrl))
+                            .timeout(Duration.ofSeconds(2)).GET());
                     if (response.statusCode() == 200 && everyCheckReady(Json.MAPPER.readTree(response.body()))) {
                         return Duration.ofNanos(System.nanoTime() - start);
                     }
