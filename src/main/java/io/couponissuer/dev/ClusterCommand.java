@@ -63,7 +63,7 @@ public final class ClusterCommand implements Callable<Integer> {
         List<Node> plan = plan(composeFile, variables::get, dir, settings.getInt(Setting.COUPON_CLUSTER_BASE_PORT),
                 jvmOptions(settings), Map.of());
         if (fresh) {
-            wipe(plan, dir);
+            wipe(plan, volumeNames(composeFile, variables), dir);
         }
         RoleProcess.ownerStopsProcessesOnExit();
         LocalCluster cluster = new LocalCluster(plan, RoleProcess.ownClasspath(), dir.resolve("logs"), Duration.ofMinutes(3));
@@ -113,8 +113,18 @@ public final class ClusterCommand implements Callable<Integer> {
         return options.isEmpty() ? List.of() : Arrays.asList(options.split("\\s+"));
     }
 
-    /** --fresh: the coupon table first (if PostgreSQL is down, nothing is wiped), then the volumes. */
-    private static void wipe(List<Node> plan, Path dir) {
+    /** The named volumes of the compose file's services: what `--fresh` may wipe. */
+    private static Set<String> volumeNames(Path compose, Map<String, String> variables) {
+        return ComposeFile.parse(read(compose, "docker-compose.yml"), variables::get).services().stream()
+                .flatMap(service -> service.volumes().stream()).map(ComposeFile.Volume::name).collect(Collectors.toSet());
+    }
+
+    /**
+     * --fresh: the coupon table first (if PostgreSQL is down, nothing is wiped), then the volumes; a
+     * volumes directory holding anything else (a mistyped COUPON_CLUSTER_DIR) is refused.
+     */
+    private static void wipe(List<Node> plan, Set<String> volumeNames, Path dir) {
+        OwnedDirectories.requireOwned(dir.resolve("volumes"), volumeNames, "the local cluster");
         for (Node node : plan) {
             if (node.role().equals("writer")) {
                 int removed = FreshCouponTable.empty(Settings.from(node.environment()));
@@ -122,15 +132,7 @@ public final class ClusterCommand implements Callable<Integer> {
                         node.environment().get(Setting.COUPON_JDBC_URL.name()));
             }
         }
-        Path volumes = dir.resolve("volumes");
-        if (Files.isDirectory(volumes)) {
-            try (var entries = Files.list(volumes)) {
-                Set<String> names = entries.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
-                OwnedDirectories.wipe(volumes, names, "the local cluster");
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot list " + volumes, e);
-            }
-        }
+        OwnedDirectories.wipe(dir.resolve("volumes"), volumeNames, "the local cluster");
     }
 
     private static void print(LocalCluster cluster, String token) {

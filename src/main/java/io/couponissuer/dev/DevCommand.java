@@ -42,12 +42,15 @@ public final class DevCommand implements Callable<Integer> {
             settings = settings.with(Setting.COUPON_INSTANCE_ID, "dev-issuer");
         }
         if (fresh) {
-            // The table first: if PostgreSQL is down, --fresh stops before it wipes anything.
+            String applicationId = settings.get(Setting.COUPON_APPLICATION_ID);
+            java.util.Set<String> stateEntries = java.util.Set.of(applicationId, "kafka-streams-process-metadata");
+            // Nothing is touched unless every part can be: directories that hold foreign files, then the table
+            // (if PostgreSQL is down, --fresh stops before it wipes anything).
+            OwnedDirectories.requireOwned(settings.getPath(Setting.COUPON_STATE_DIR), stateEntries, "Kafka Streams of " + applicationId);
+            EmbeddedKafkaBroker.requireWipeable(settings);
             int removed = FreshCouponTable.empty(settings);
             System.out.printf("--fresh: removed %d coupon rows from %s%n", removed, settings.get(Setting.COUPON_JDBC_URL));
-            String applicationId = settings.get(Setting.COUPON_APPLICATION_ID);
-            OwnedDirectories.wipe(settings.getPath(Setting.COUPON_STATE_DIR),
-                    java.util.Set.of(applicationId, "kafka-streams-process-metadata"), "Kafka Streams of " + applicationId);
+            OwnedDirectories.wipe(settings.getPath(Setting.COUPON_STATE_DIR), stateEntries, "Kafka Streams of " + applicationId);
         }
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(settings, fresh);
         broker.start();

@@ -103,6 +103,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.nodeId = Integer.parseInt(required(config, "node.id"));
     }
 
+    /** Throws if COUPON_BROKER_DIR holds what this class did not write: checked before `dev --fresh` touches anything. */
+    static void requireWipeable(Settings settings) {
+        OwnedDirectories.requireOwned(settings.getPath(Setting.COUPON_BROKER_DIR).toAbsolutePath().normalize(), OWN_ENTRIES,
+                "the embedded Kafka broker");
+    }
+
     /**
      * One node of a multi-node cluster, configured entirely by {@code config} (as the apache/kafka
      * image configures a container from its environment: `kafka-node`), its data in {@code log.dirs},

@@ -15,6 +15,21 @@ final class OwnedDirectories {
     }
 
     static void wipe(Path dir, Set<String> ownEntries, String owner) {
+        requireOwned(dir, ownEntries, owner);
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot wipe " + dir, e);
+        }
+    }
+
+    /** Throws if {@code dir} holds an entry its owner did not write; checked before anything is wiped. */
+    static void requireOwned(Path dir, Set<String> ownEntries, String owner) {
         if (!Files.isDirectory(dir)) {
             return;
         }
@@ -27,13 +42,6 @@ final class OwnedDirectories {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot wipe " + dir, e);
         }
     }
 }
