@@ -197,12 +197,12 @@ class EndToEndIT {
         try (var producer = KAFKA.producer(new org.apache.kafka.common.serialization.StringSerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer())) {
             // Alone first: the failed record must be committed even when no good record follows it.
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.APPLY_REQUESTS, "poison-sale",
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.APPLY_REQUESTS.name(), "poison-sale",
                     "{\"userId\":".getBytes())).get();
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.ISSUED, "poison-sale",
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.ISSUED.name(), "poison-sale",
                     "not a coupon".getBytes())).get();
         }
-        List<ConsumerRecord<byte[], byte[]>> failed = KAFKA.readAll(Topics.FAILED,
+        List<ConsumerRecord<byte[], byte[]>> failed = KAFKA.readAll(Topics.FAILED.name(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer(), 2, Duration.ofSeconds(60));
         Map<String, String> stageByTopic = new HashMap<>();
@@ -210,7 +210,7 @@ class EndToEndIT {
             stageByTopic.put(io.couponissuer.kafka.FailedRecords.header(record.headers(), io.couponissuer.kafka.FailedRecords.TOPIC),
                     io.couponissuer.kafka.FailedRecords.header(record.headers(), io.couponissuer.kafka.FailedRecords.STAGE));
         }
-        assertThat(stageByTopic).containsEntry(Topics.APPLY_REQUESTS, "issuer").containsEntry(Topics.ISSUED, "writer");
+        assertThat(stageByTopic).containsEntry(Topics.APPLY_REQUESTS.name(), "issuer").containsEntry(Topics.ISSUED.name(), "writer");
 
         JsonNode after = Json.MAPPER.readTree(
                 expect(post("/api/events/poison-sale/applications?waitMs=10000", "{\"userId\":\"p-1\"}", false), 200));

@@ -115,10 +115,10 @@ class IssuerRestoreTimeManualIT {
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         try (KafkaProducer<String, IssuerCommand> producer = new KafkaProducer<>(config, new StringSerializer(),
                 new IssuerCommandSerde())) {
-            producer.send(new ProducerRecord<>(Topics.APPLY_REQUESTS, EVENT, new EventDefinition(EVENT, 100, null, null)));
+            producer.send(new ProducerRecord<>(Topics.APPLY_REQUESTS.name(), EVENT, new EventDefinition(EVENT, 100, null, null)));
             Instant at = Instant.parse("2026-11-25T10:00:00Z");
             for (int i = 0; i < USERS; i++) {
-                producer.send(new ProducerRecord<>(Topics.APPLY_REQUESTS, EVENT,
+                producer.send(new ProducerRecord<>(Topics.APPLY_REQUESTS.name(), EVENT,
                         new ApplyRequest("r" + i, EVENT, "u" + i, at)));
             }
             producer.flush();
@@ -128,14 +128,14 @@ class IssuerRestoreTimeManualIT {
     private static void produce(Settings settings, IssuerCommand command) {
         try (KafkaProducer<String, IssuerCommand> producer = new KafkaProducer<>(
                 ClientConfigs.producer(settings, "restore-probe"), new StringSerializer(), new IssuerCommandSerde())) {
-            producer.send(new ProducerRecord<>(Topics.APPLY_REQUESTS, EVENT, command));
+            producer.send(new ProducerRecord<>(Topics.APPLY_REQUESTS.name(), EVENT, command));
         }
     }
 
     /** Until the issuer's committed offset on the event's partition reaches the end of it. */
     private static void awaitAllDecided(Settings settings, Duration timeout) throws Exception {
         int partitions = 3;
-        TopicPartition partition = new TopicPartition(Topics.APPLY_REQUESTS,
+        TopicPartition partition = new TopicPartition(Topics.APPLY_REQUESTS.name(),
                 Utils.toPositive(Utils.murmur2(EVENT.getBytes(StandardCharsets.UTF_8))) % partitions);
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(ClientConfigs.admin(settings))) {

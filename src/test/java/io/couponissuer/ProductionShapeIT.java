@@ -292,8 +292,8 @@ class ProductionShapeIT {
     }
 
     private static int leaderOf(String eventId) throws Exception {
-        List<TopicPartitionInfo> partitions = admin.describeTopics(List.of(Topics.APPLY_REQUESTS)).allTopicNames()
-                .get(30, TimeUnit.SECONDS).get(Topics.APPLY_REQUESTS).partitions();
+        List<TopicPartitionInfo> partitions = admin.describeTopics(List.of(Topics.APPLY_REQUESTS.name())).allTopicNames()
+                .get(30, TimeUnit.SECONDS).get(Topics.APPLY_REQUESTS.name()).partitions();
         int partition = partitionOf(eventId, partitions.size());
         return partitions.get(partition).leader().id();
     }
@@ -310,9 +310,9 @@ class ProductionShapeIT {
 
     /** The issuer whose consumer is assigned the hot event's apply partition (its static member id is its service name). */
     private static String issuerOwning(String eventId) throws Exception {
-        int partitions = admin.describeTopics(List.of(Topics.APPLY_REQUESTS)).allTopicNames().get(30, TimeUnit.SECONDS)
-                .get(Topics.APPLY_REQUESTS).partitions().size();
-        TopicPartition apply = new TopicPartition(Topics.APPLY_REQUESTS, partitionOf(eventId, partitions));
+        int partitions = admin.describeTopics(List.of(Topics.APPLY_REQUESTS.name())).allTopicNames().get(30, TimeUnit.SECONDS)
+                .get(Topics.APPLY_REQUESTS.name()).partitions().size();
+        TopicPartition apply = new TopicPartition(Topics.APPLY_REQUESTS.name(), partitionOf(eventId, partitions));
         for (MemberDescription member : admin.describeConsumerGroups(List.of("coupon-issuer")).all()
                 .get(30, TimeUnit.SECONDS).get("coupon-issuer").members()) {
             if (member.assignment().topicPartitions().contains(apply)) {

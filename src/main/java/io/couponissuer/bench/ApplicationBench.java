@@ -70,8 +70,8 @@ final class ApplicationBench {
 
     private int applyPartitions() throws Exception {
         try (Admin admin = Admin.create(ClientConfigs.admin(settings))) {
-            return admin.describeTopics(List.of(Topics.APPLY_REQUESTS)).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(Topics.APPLY_REQUESTS).partitions().size();
+            return admin.describeTopics(List.of(Topics.APPLY_REQUESTS.name())).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(Topics.APPLY_REQUESTS.name()).partitions().size();
         }
     }
 

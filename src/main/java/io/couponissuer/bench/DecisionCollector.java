@@ -1,32 +1,24 @@
 package io.couponissuer.bench;
 
 import io.couponissuer.config.Settings;
-import io.couponissuer.kafka.ClientConfigs;
-import io.couponissuer.kafka.JsonSerde;
+import io.couponissuer.kafka.AnswerTail;
 import io.couponissuer.kafka.Topics;
+import io.couponissuer.message.Answer;
 import io.couponissuer.message.CouponIssued;
 import io.couponissuer.message.Decision;
 import io.couponissuer.message.Rejection;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads coupon.issued and coupon.rejected read_committed from their ends as of {@link #start()}
- * (before the run sends anything) and keeps every decision of the run's events with the time it
+ * Tails the answer topics ({@link AnswerTail}) from {@link #start()} (before the run sends
+ * anything) and keeps every decision of the run's events with the time it
  * became visible: what any downstream reader could see, and when.
  *
  * <p>During the run it only keeps the bytes: parsing each decision's JSON as it arrives took a
@@ -34,61 +26,34 @@ import java.util.Set;
  * read once the expected number of decisions is in, or at the end.
  */
 final class DecisionCollector implements AutoCloseable {
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final AnswerTail tail;
     private final RunPlan plan;
-    private final JsonSerde<CouponIssued> issuedSerde = new JsonSerde<>(CouponIssued.class);
-    private final JsonSerde<Rejection> rejectedSerde = new JsonSerde<>(Rejection.class);
-    /** Guarded by itself: filled by the poll thread, parsed into {@link #decisions} by the caller. */
+    /** Guarded by itself: filled by the tail's thread, parsed into {@link #decisions} by the caller. */
     private final List<Unread> unread = new ArrayList<>();
     private final List<ObservedDecision> decisions = new ArrayList<>();
     private final Set<String> decidedRequestIds = new HashSet<>();
-    private final Thread thread = new Thread(this::pollUntilClosed, "bench-decisions");
-    private volatile boolean running = true;
-    private volatile RuntimeException failure;
 
     DecisionCollector(Settings settings, RunPlan plan) {
-        Map<String, Object> config = ClientConfigs.readCommittedConsumer(settings, null, "coupon-bench-decisions");
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        this.tail = new AnswerTail(settings, "coupon-bench-decisions", this::arrived);
         this.plan = plan;
     }
 
     /** Fixes the start positions now, so no decision of the run can come before them. */
     DecisionCollector start() {
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(Topics.ISSUED, Topics.REJECTED)) {
-            consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                    .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
-        thread.start();
+        tail.start();
         return this;
     }
 
-    private void pollUntilClosed() {
-        try {
-            while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(50));
-                long visible = System.nanoTime();
-                List<Unread> batch = new ArrayList<>(records.count());
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    // Other runs and other users of the broker are not this run's decisions.
-                    if (plan.isOwnEvent(record.key())) {
-                        batch.add(new Unread(record, visible));
-                    }
-                }
-                synchronized (unread) {
-                    unread.addAll(batch);
-                }
+    private void arrived(ConsumerRecords<String, byte[]> answers, long visibleNanos) {
+        List<Unread> batch = new ArrayList<>(answers.count());
+        for (ConsumerRecord<String, byte[]> record : answers) {
+            // Other runs and other users of the broker are not this run's decisions.
+            if (plan.isOwnEvent(record.key())) {
+                batch.add(new Unread(record, visibleNanos));
             }
-        } catch (WakeupException e) {
-            // close() ends the loop
-        } catch (RuntimeException e) {
-            failure = e;
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
+        }
+        synchronized (unread) {
+            unread.addAll(batch);
         }
     }
 
@@ -109,13 +74,13 @@ final class DecisionCollector implements AutoCloseable {
         }
     }
 
-    private ObservedDecision read(ConsumerRecord<String, byte[]> record, long visible) {
-        if (record.topic().equals(Topics.ISSUED)) {
-            CouponIssued coupon = issuedSerde.deserialize(record.topic(), record.value());
+    private static ObservedDecision read(ConsumerRecord<String, byte[]> record, long visible) {
+        Answer answer = Topics.readAnswer(record);
+        if (answer instanceof CouponIssued coupon) {
             return new ObservedDecision(coupon.requestId(), coupon.eventId(), coupon.userId(), true,
                     coupon.couponId(), coupon.seq(), null, null, null, visible);
         }
-        Rejection rejection = rejectedSerde.deserialize(record.topic(), record.value());
+        Rejection rejection = (Rejection) answer;
         Decision first = rejection.firstDecision();
         return new ObservedDecision(rejection.requestId(), rejection.eventId(), rejection.userId(), false, null, 0,
                 rejection.reason().name(), first == null ? null : first.status().name(),
@@ -134,8 +99,8 @@ final class DecisionCollector implements AutoCloseable {
                     return remaining.size();
                 }
             }
-            if (failure != null) {
-                throw new IllegalStateException("decision reader failed", failure);
+            if (tail.failure().isPresent()) {
+                throw new IllegalStateException("decision reader failed", tail.failure().get());
             }
             Thread.sleep(20);
         }
@@ -155,9 +120,7 @@ final class DecisionCollector implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        running = false;
-        consumer.wakeup();
-        thread.join(5_000);
+    public void close() {
+        tail.close();
     }
 }

@@ -1,14 +1,12 @@
 package io.couponissuer.bench;
 
 import io.couponissuer.config.Settings;
-import io.couponissuer.kafka.IssuerCommandSerde;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.EventDefinition;
 import io.couponissuer.message.IssuerCommand;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -33,9 +31,10 @@ final class DirectLoad implements ApplicationLoad {
     @Override
     public List<SentRequest> run(RunPlan plan) throws Exception {
         try (KafkaProducer<String, IssuerCommand> producer = new KafkaProducer<>(
-                BenchProducers.config(settings, "coupon-bench-direct"), new StringSerializer(), new IssuerCommandSerde())) {
+                BenchProducers.config(settings, "coupon-bench-direct"), Topics.APPLY_REQUESTS.keySerde().serializer(),
+                Topics.APPLY_REQUESTS.valueSerde().serializer())) {
             for (String eventId : plan.eventIds()) {
-                producer.send(new ProducerRecord<>(Topics.APPLY_REQUESTS, eventId,
+                producer.send(new ProducerRecord<>(Topics.APPLY_REQUESTS.name(), eventId,
                         new EventDefinition(eventId, plan.cap(), null, null))).get();
             }
             SentRequest[] sent = new SentRequest[plan.requests()];
@@ -48,7 +47,7 @@ final class DirectLoad implements ApplicationLoad {
                 inFlight.acquire();
                 long sentNanos = System.nanoTime();
                 int index = i;
-                producer.send(new ProducerRecord<>(Topics.APPLY_REQUESTS, request.eventId(), request), (metadata, error) -> {
+                producer.send(new ProducerRecord<>(Topics.APPLY_REQUESTS.name(), request.eventId(), request), (metadata, error) -> {
                     long now = System.nanoTime();
                     sent[index] = error == null
                             ? new SentRequest(requestId, request.eventId(), request.userId(), sentNanos, now, 0, 200, null)

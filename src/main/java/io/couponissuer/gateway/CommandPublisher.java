@@ -10,7 +10,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +33,8 @@ public final class CommandPublisher implements AutoCloseable {
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, sendTimeoutMs);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(500, sendTimeoutMs - lingerMs - 1));
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, sendTimeoutMs);
-        this.producer = new KafkaProducer<>(config, new StringSerializer(), new IssuerCommandSerde());
+        this.producer = new KafkaProducer<>(config, Topics.APPLY_REQUESTS.keySerde().serializer(),
+                Topics.APPLY_REQUESTS.valueSerde().serializer());
     }
 
     /** Completes when the broker has the record; fails with the producer's error or after the send timeout. */
@@ -49,7 +49,7 @@ public final class CommandPublisher implements AutoCloseable {
     public CompletableFuture<RecordMetadata> publish(IssuerCommand command, byte[] awaitedBy) {
         CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
         try {
-            ProducerRecord<String, IssuerCommand> record = new ProducerRecord<>(Topics.APPLY_REQUESTS, command.eventId(), command);
+            ProducerRecord<String, IssuerCommand> record = new ProducerRecord<>(Topics.APPLY_REQUESTS.name(), command.eventId(), command);
             if (awaitedBy != null) {
                 record.headers().add(IssuerCommandSerde.AWAITED_HEADER, awaitedBy);
             }

@@ -1,6 +1,5 @@
 package io.couponissuer.issuer;
 
-import io.couponissuer.kafka.IssuerCommandSerde;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.InvalidMessageException;
 import io.couponissuer.message.IssuerCommand;
@@ -15,7 +14,6 @@ import org.apache.kafka.streams.processor.api.Record;
  * go on. The key must be the eventId: any other key would put one event on two partitions.
  */
 final class CommandParser implements Processor<String, byte[], String, IssuerCommand> {
-    private final IssuerCommandSerde serde = new IssuerCommandSerde();
     private ProcessorContext<String, IssuerCommand> context;
 
     @Override
@@ -25,7 +23,7 @@ final class CommandParser implements Processor<String, byte[], String, IssuerCom
 
     @Override
     public void process(Record<String, byte[]> record) {
-        IssuerCommand command = serde.deserialize(Topics.APPLY_REQUESTS, record.headers(), record.value());
+        IssuerCommand command = Topics.APPLY_REQUESTS.read(record.headers(), record.value());
         if (!command.eventId().equals(record.key())) {
             throw new InvalidMessageException("key", "must equal eventId '" + command.eventId()
                     + "' but was '" + record.key() + "'");

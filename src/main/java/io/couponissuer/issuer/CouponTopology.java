@@ -1,10 +1,8 @@
 package io.couponissuer.issuer;
 
-import io.couponissuer.kafka.JsonSerde;
+import io.couponissuer.kafka.Topic;
 import io.couponissuer.kafka.Topics;
-import io.couponissuer.message.CouponIssued;
 import io.couponissuer.message.EventDefinition;
-import io.couponissuer.message.Rejection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -42,18 +40,19 @@ public final class CouponTopology {
     public static Topology build(RejectionCounter rejections, DecisionFeed feed) {
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                Topics.APPLY_REQUESTS);
+                Topics.APPLY_REQUESTS.name());
         topology.addProcessor(PARSER, CommandParser::new, SOURCE);
         topology.addProcessor(DECIDER, () -> new CouponDecider(rejections, feed), PARSER);
         topology.addStateStore(IssuerStores.eventDefinitions(), DECIDER);
         topology.addStateStore(IssuerStores.issuedCounts(), DECIDER);
         topology.addStateStore(IssuerStores.decisions(), DECIDER);
-        topology.addSink(ISSUED_SINK, Topics.ISSUED, Serdes.String().serializer(),
-                new JsonSerde<>(CouponIssued.class), DECIDER);
-        topology.addSink(REJECTED_SINK, Topics.REJECTED, Serdes.String().serializer(),
-                new JsonSerde<>(Rejection.class), DECIDER);
-        topology.addSink(EVENTS_SINK, Topics.EVENTS, Serdes.String().serializer(),
-                new JsonSerde<>(EventDefinition.class), DECIDER);
+        addSink(topology, ISSUED_SINK, Topics.ISSUED);
+        addSink(topology, REJECTED_SINK, Topics.REJECTED);
+        addSink(topology, EVENTS_SINK, Topics.EVENTS);
         return topology;
+    }
+
+    private static void addSink(Topology topology, String name, Topic<?> topic) {
+        topology.addSink(name, topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(), DECIDER);
     }
 }

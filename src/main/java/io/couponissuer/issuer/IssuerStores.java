@@ -1,6 +1,7 @@
 package io.couponissuer.issuer;
 
 import io.couponissuer.kafka.JsonSerde;
+import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.Decision;
 import io.couponissuer.message.EventDefinition;
 import org.apache.kafka.common.serialization.Serdes;
@@ -26,7 +27,7 @@ public final class IssuerStores {
 
     public static StoreBuilder<KeyValueStore<String, EventDefinition>> eventDefinitions() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EVENT_DEFINITIONS),
-                Serdes.String(), new JsonSerde<>(EventDefinition.class)).withCachingEnabled();
+                Serdes.String(), Topics.EVENTS.valueSerde()).withCachingEnabled();
     }
 
     public static StoreBuilder<KeyValueStore<String, Long>> issuedCounts() {

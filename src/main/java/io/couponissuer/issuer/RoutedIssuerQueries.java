@@ -34,8 +34,9 @@ import java.util.function.Function;
 public final class RoutedIssuerQueries implements IssuerQueries {
     private final KafkaStreams streams;
     private final HostInfo self;
-    private final Function<HostInfo, IssuerQueries> remoteInstances;
     private final DecisionFeed feed;
+    /** The instance that owns an event elsewhere; null in the local-only view, which never forwards. */
+    private final Function<HostInfo, IssuerQueries> remoteInstances;
 
     public RoutedIssuerQueries(KafkaStreams streams, HostInfo self, DecisionFeed feed,
                               Function<HostInfo, IssuerQueries> remoteInstances) {
@@ -45,11 +46,32 @@ public final class RoutedIssuerQueries implements IssuerQueries {
         this.remoteInstances = remoteInstances;
     }
 
+    /**
+     * The same questions answered from this instance's stores only, for a question another instance
+     * forwarded: if ownership moved meanwhile, it says so (unavailable, try again) instead of
+     * forwarding once more.
+     */
+    public IssuerQueries localOnly() {
+        return new RoutedIssuerQueries(streams, self, feed, null);
+    }
+
+    private boolean forwards() {
+        return remoteInstances != null;
+    }
+
+    private IssuerQueries forwardTo(KeyQueryMetadata metadata, String eventId) {
+        if (!forwards()) {
+            throw new UnavailableException("event " + eventId + " is not owned by this instance (ownership moved)",
+                    null);
+        }
+        return remoteInstances.apply(metadata.activeHost());
+    }
+
     @Override
     public Optional<Decision> decision(String eventId, String userId) {
         KeyQueryMetadata owner = metadata(eventId);
         if (!owner.activeHost().equals(self)) {
-            return remoteInstances.apply(owner.activeHost()).decision(eventId, userId);
+            return forwardTo(owner, eventId).decision(eventId, userId);
         }
         return Optional.ofNullable(
                 this.<Decision>store(IssuerStores.DECISIONS, owner.partition()).get(DecisionKey.of(eventId, userId)));
@@ -59,13 +81,18 @@ public final class RoutedIssuerQueries implements IssuerQueries {
     public Optional<EventStatus> event(String eventId) {
         KeyQueryMetadata owner = metadata(eventId);
         if (!owner.activeHost().equals(self)) {
-            return remoteInstances.apply(owner.activeHost()).event(eventId);
+            return forwardTo(owner, eventId).event(eventId);
         }
         return localEvent(eventId, owner.partition());
     }
 
     @Override
     public CompletableFuture<Optional<Answer>> answer(String eventId, String requestId, int waitMs) {
+        if (!forwards()) {
+            // Forwarded here because this instance owned the event then; if it no longer does, the
+            // answer may still come (a replay) or the wait runs out: never forwarded again.
+            return localAnswer(requestId, waitMs);
+        }
         KeyQueryMetadata owner;
         try {
             owner = metadata(eventId);
@@ -73,7 +100,7 @@ public final class RoutedIssuerQueries implements IssuerQueries {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         if (!owner.activeHost().equals(self)) {
-            return remoteInstances.apply(owner.activeHost()).answer(eventId, requestId, waitMs);
+            return forwardTo(owner, eventId).answer(eventId, requestId, waitMs);
         }
         return localAnswer(requestId, waitMs);
     }
@@ -96,20 +123,28 @@ public final class RoutedIssuerQueries implements IssuerQueries {
     @Override
     public List<EventStatus> events() {
         List<EventStatus> all = new ArrayList<>(localEvents());
+        if (forwards()) {
+            all.addAll(otherInstancesEvents());
+        }
+        all.sort(Comparator.comparing(EventStatus::eventId));
+        return all;
+    }
+
+    private List<EventStatus> otherInstancesEvents() {
         Collection<StreamsMetadata> instances;
         try {
             instances = streams.metadataForAllStreamsClients();
         } catch (RuntimeException e) {
             throw new UnavailableException("issuer metadata unavailable: " + e.getMessage(), e);
         }
+        List<EventStatus> events = new ArrayList<>();
         for (StreamsMetadata instance : instances) {
             HostInfo host = instance.hostInfo();
             if (!host.equals(self) && !host.equals(HostInfo.unavailable()) && host.port() > 0) {
-                all.addAll(remoteInstances.apply(host).events());
+                events.addAll(remoteInstances.apply(host).events());
             }
         }
-        all.sort(Comparator.comparing(EventStatus::eventId));
-        return all;
+        return events;
     }
 
     /** Every event in the partitions this instance owns (its active tasks' stores). */
@@ -128,38 +163,6 @@ public final class RoutedIssuerQueries implements IssuerQueries {
         return events;
     }
 
-    /** Answers only from this instance's stores; used for questions forwarded by another instance. */
-    public IssuerQueries localOnly() {
-        return new IssuerQueries() {
-            @Override
-            public Optional<Decision> decision(String eventId, String userId) {
-                int partition = locate(eventId).orElseThrow(() -> notHere(eventId));
-                return Optional.ofNullable(RoutedIssuerQueries.this.<Decision>store(IssuerStores.DECISIONS, partition)
-                        .get(DecisionKey.of(eventId, userId)));
-            }
-
-            @Override
-            public Optional<EventStatus> event(String eventId) {
-                int partition = locate(eventId).orElseThrow(() -> notHere(eventId));
-                return localEvent(eventId, partition);
-            }
-
-            @Override
-            public List<EventStatus> events() {
-                List<EventStatus> events = localEvents();
-                events.sort(Comparator.comparing(EventStatus::eventId));
-                return events;
-            }
-
-            @Override
-            public CompletableFuture<Optional<Answer>> answer(String eventId, String requestId, int waitMs) {
-                // Forwarded here because this instance owned the event then; if it no longer does, the
-                // answer may still come (a replay) or the wait runs out: never forwarded again.
-                return localAnswer(requestId, waitMs);
-            }
-        };
-    }
-
     private Optional<EventStatus> localEvent(String eventId, int partition) {
         EventDefinition definition = this.<EventDefinition>store(IssuerStores.EVENT_DEFINITIONS, partition).get(eventId);
         if (definition == null) {
@@ -167,12 +170,6 @@ public final class RoutedIssuerQueries implements IssuerQueries {
         }
         Long issued = this.<Long>store(IssuerStores.ISSUED_COUNTS, partition).get(eventId);
         return Optional.of(EventStatus.of(definition, issued == null ? 0 : issued));
-    }
-
-    /** The partition of the event when this instance owns it; empty when another instance does. */
-    private Optional<Integer> locate(String eventId) {
-        KeyQueryMetadata metadata = metadata(eventId);
-        return metadata.activeHost().equals(self) ? Optional.of(metadata.partition()) : Optional.empty();
     }
 
     private KeyQueryMetadata metadata(String eventId) {
@@ -204,9 +201,5 @@ public final class RoutedIssuerQueries implements IssuerQueries {
         } catch (InvalidStateStoreException e) {
             throw new UnavailableException("store " + name + " is not queryable now: " + e.getMessage(), e);
         }
-    }
-
-    private static UnavailableException notHere(String eventId) {
-        return new UnavailableException("event " + eventId + " is not owned by this instance (ownership moved)", null);
     }
 }

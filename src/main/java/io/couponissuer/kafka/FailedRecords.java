@@ -36,7 +36,7 @@ public final class FailedRecords {
 
     public static ProducerRecord<byte[], byte[]> build(String stage, Source source, byte[] key, byte[] value,
                                                       Throwable error) {
-        ProducerRecord<byte[], byte[]> failed = new ProducerRecord<>(Topics.FAILED, null, source.timestamp(), key, value);
+        ProducerRecord<byte[], byte[]> failed = new ProducerRecord<>(Topics.FAILED.name(), null, source.timestamp(), key, value);
         if (source.headers() != null) {
             for (Header header : source.headers()) {
                 if (!header.key().startsWith("__streams.errors.") && !header.key().equals(STAGE)) {

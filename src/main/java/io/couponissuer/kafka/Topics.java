@@ -1,26 +1,46 @@
 package io.couponissuer.kafka;
 
+import io.couponissuer.message.Answer;
+import io.couponissuer.message.CouponIssued;
+import io.couponissuer.message.EventDefinition;
+import io.couponissuer.message.IssuerCommand;
+import io.couponissuer.message.Rejection;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.config.TopicConfig;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** Every topic of the system, with its partitions and configs: the one place they are defined. */
 public final class Topics {
-    /** Applications and event definitions, keyed by eventId (one event, one partition, one order). */
-    public static final String APPLY_REQUESTS = "coupon.apply-requests";
+    /**
+     * Applications and event definitions, keyed by eventId (one event, one partition, one order).
+     * The {@code coupon.type} header says which; without it a value is an application.
+     */
+    public static final Topic<IssuerCommand> APPLY_REQUESTS = new Topic<>("coupon.apply-requests",
+            new IssuerCommandSerde());
     /** Accepted event definitions, compacted, keyed by eventId. */
-    public static final String EVENTS = "coupon.events";
+    public static final Topic<EventDefinition> EVENTS = new Topic<>("coupon.events",
+            new JsonSerde<>(EventDefinition.class));
     /** Issued coupons, keyed by eventId. */
-    public static final String ISSUED = "coupon.issued";
+    public static final Topic<CouponIssued> ISSUED = new Topic<>("coupon.issued", new JsonSerde<>(CouponIssued.class));
     /** Rejected applications with the reason, keyed by eventId. */
-    public static final String REJECTED = "coupon.rejected";
-    /** Records that could not be read or processed (issuer) or stored (writer), with error headers. */
-    public static final String FAILED = "coupon.failed";
+    public static final Topic<Rejection> REJECTED = new Topic<>("coupon.rejected", new JsonSerde<>(Rejection.class));
+    /**
+     * Records that could not be read or processed (issuer) or stored (writer): the original bytes,
+     * untouched, with error headers (see {@link FailedRecords}).
+     */
+    public static final Topic<byte[]> FAILED = new Topic<>("coupon.failed", Serdes.ByteArray());
 
-    /** Every topic above. */
-    public static final List<String> NAMES = List.of(APPLY_REQUESTS, EVENTS, ISSUED, REJECTED, FAILED);
+    /** Every topic above, by name. */
+    public static final List<String> NAMES = Stream.of(APPLY_REQUESTS, EVENTS, ISSUED, REJECTED, FAILED)
+            .map(Topic::name).toList();
+
+    /** The two answer topics: every application ends as one record on one of them. */
+    public static final List<String> ANSWERS = List.of(ISSUED.name(), REJECTED.name());
 
     /**
      * The issuer's state stores. Kafka Streams names their changelogs
@@ -45,7 +65,7 @@ public final class Topics {
      * transaction on any of them stops it deciding.
      */
     public static List<String> issuerReads(String applicationId) {
-        List<String> reads = new java.util.ArrayList<>(List.of(APPLY_REQUESTS, CONSUMER_OFFSETS));
+        List<String> reads = new java.util.ArrayList<>(List.of(APPLY_REQUESTS.name(), CONSUMER_OFFSETS));
         reads.addAll(issuerChangelogs(applicationId));
         return List.copyOf(reads);
     }
@@ -55,17 +75,22 @@ public final class Topics {
         return ISSUER_STORES.stream().map(store -> applicationId + "-" + store + "-changelog").toList();
     }
 
+    /** An answer read from {@link #ANSWERS} as bytes. */
+    public static Answer readAnswer(ConsumerRecord<?, byte[]> record) {
+        return record.topic().equals(ISSUED.name()) ? ISSUED.read(record) : REJECTED.read(record);
+    }
+
     /** The topics to create, for a cluster with this many partitions per topic and this replication. */
     public static List<NewTopic> all(int partitions, short replication, int minInSyncReplicas) {
         Map<String, String> common = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(minInSyncReplicas));
         return List.of(
-                topic(APPLY_REQUESTS, partitions, replication, common,
+                topic(APPLY_REQUESTS.name(), partitions, replication, common,
                         Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(INPUT_MAX_MESSAGE_BYTES))),
-                topic(EVENTS, partitions, replication, common,
+                topic(EVENTS.name(), partitions, replication, common,
                         Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-                topic(ISSUED, partitions, replication, common, Map.of()),
-                topic(REJECTED, partitions, replication, common, Map.of()),
-                topic(FAILED, partitions, replication, common,
+                topic(ISSUED.name(), partitions, replication, common, Map.of()),
+                topic(REJECTED.name(), partitions, replication, common, Map.of()),
+                topic(FAILED.name(), partitions, replication, common,
                         Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(FAILED_MAX_MESSAGE_BYTES))));
     }
 

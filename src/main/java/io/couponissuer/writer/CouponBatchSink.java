@@ -1,7 +1,6 @@
 package io.couponissuer.writer;
 
 import io.couponissuer.kafka.FailedRecords;
-import io.couponissuer.kafka.JsonSerde;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.CouponIssued;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,7 +26,6 @@ import java.util.stream.Stream;
  * coupon was first read. The others are skipped: they are not the writer's to handle.
  */
 final class CouponBatchSink {
-    private final JsonSerde<CouponIssued> serde = new JsonSerde<>(CouponIssued.class);
     private final CouponStore store;
     private final DeadLetters deadLetters;
 
@@ -96,7 +94,7 @@ final class CouponBatchSink {
                 continue;
             }
             try {
-                coupons.add(serde.deserialize(Topics.ISSUED, record.value()));
+                coupons.add(Topics.ISSUED.read(record));
                 couponRecords.add(record);
             } catch (RuntimeException e) {
                 unreadable.add(new FailedCoupon(record, originOf(record), e));
@@ -116,7 +114,7 @@ final class CouponBatchSink {
 
     /** True for a {@code coupon.issued} record, and for a {@code coupon.failed} record the writer put there. */
     static boolean holdsWriterCoupon(ConsumerRecord<byte[], byte[]> record) {
-        return !Topics.FAILED.equals(record.topic())
+        return !Topics.FAILED.name().equals(record.topic())
                 || FailedRecords.STAGE_WRITER.equals(FailedRecords.header(record.headers(), FailedRecords.STAGE));
     }
 
@@ -127,7 +125,7 @@ final class CouponBatchSink {
     private static FailedRecords.Source originOf(ConsumerRecord<byte[], byte[]> record) {
         FailedRecords.Source itself = new FailedRecords.Source(record.topic(), record.partition(), record.offset(),
                 record.timestamp(), record.headers());
-        if (!Topics.FAILED.equals(record.topic())) {
+        if (!Topics.FAILED.name().equals(record.topic())) {
             return itself;
         }
         String topic = FailedRecords.header(record.headers(), FailedRecords.TOPIC);

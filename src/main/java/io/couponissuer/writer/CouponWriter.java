@@ -134,8 +134,8 @@ public final class CouponWriter implements AutoCloseable {
             }
             databaseConnected = true;
             status = HealthCheck.Status.ready(COMPONENT);
-            consumer.subscribe(List.of(Topics.ISSUED), new DropRevoked());
-            LOG.info("Writer consuming {} as group {} into {}", Topics.ISSUED, config.groupId(), config.jdbcUrl());
+            consumer.subscribe(List.of(Topics.ISSUED.name()), new DropRevoked());
+            LOG.info("Writer consuming {} as group {} into {}", Topics.ISSUED.name(), config.groupId(), config.jdbcUrl());
             while (!closing) {
                 try {
                     poll();
@@ -243,7 +243,7 @@ public final class CouponWriter implements AutoCloseable {
             for (CouponBatchSink.FailedCoupon failed : outcome.failed()) {
                 ConsumerRecord<byte[], byte[]> record = failed.record();
                 LOG.warn("Coupon record {}-{}@{} went to {}: {}", record.topic(), record.partition(), record.offset(),
-                        Topics.FAILED, DatabaseErrors.describe(failed.reason()));
+                        Topics.FAILED.name(), DatabaseErrors.describe(failed.reason()));
             }
             commitOffsets(outcome.offsets());
             for (int i = 0; i < batch.size(); i++) {
@@ -265,7 +265,7 @@ public final class CouponWriter implements AutoCloseable {
         } catch (WakeupException e) {
             throw e;
         } catch (KafkaException e) {
-            retryLater("could not publish to " + Topics.FAILED + ": " + DatabaseErrors.describe(e), batch.size());
+            retryLater("could not publish to " + Topics.FAILED.name() + ": " + DatabaseErrors.describe(e), batch.size());
         }
     }
 

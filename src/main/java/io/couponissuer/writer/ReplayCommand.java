@@ -4,11 +4,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.kafka.ClientConfigs;
+import io.couponissuer.kafka.ReadToEnd;
 import io.couponissuer.kafka.FailedRecords;
 import io.couponissuer.kafka.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
@@ -119,23 +119,19 @@ public final class ReplayCommand implements Callable<Integer> {
 
     private void run(KafkaConsumer<byte[], byte[]> consumer, CouponBatchSink sink, int size, Counts counts,
                      PrintWriter out) throws SQLException {
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (PartitionInfo info : consumer.partitionsFor(Topics.FAILED, Duration.ofSeconds(30))) {
-            partitions.add(new TopicPartition(info.topic(), info.partition()));
-        }
+        List<TopicPartition> partitions = ReadToEnd.partitionsOf(consumer, Topics.FAILED.name(), Duration.ofSeconds(30));
         consumer.assign(partitions);
         // The end as of now: records re-published by this run lie beyond it and wait for the next run.
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (counts.read < maxRecords && !caughtUp(consumer, end)) {
+        while (counts.read < maxRecords && !ReadToEnd.reached(consumer, end)) {
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("timed out after " + timeout + " before reaching the end of "
-                        + Topics.FAILED);
+                        + Topics.FAILED.name());
             }
             List<ConsumerRecord<byte[], byte[]>> taken = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                if (record.offset() >= end.get(partition)) {
+                if (!ReadToEnd.before(record, end)) {
                     continue;
                 }
                 if (CouponBatchSink.holdsWriterCoupon(record) && counts.read + countWriter(taken) >= maxRecords) {
@@ -172,15 +168,6 @@ public final class ReplayCommand implements Callable<Integer> {
         return records.stream().filter(CouponBatchSink::holdsWriterCoupon).count();
     }
 
-    private static boolean caughtUp(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
-            if (consumer.position(partition.getKey()) < partition.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private KafkaConsumer<byte[], byte[]> newConsumer() {
         return new KafkaConsumer<>(ClientConfigs.readCommittedConsumer(settings, groupId, groupId),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -191,7 +178,7 @@ public final class ReplayCommand implements Callable<Integer> {
         out.printf("replay%s: %d writer records read (%d of other stages skipped): %d inserted, %d already present, "
                         + "%d still failing%s%n", dryRun ? " (dry run, nothing committed)" : "", summary.read(),
                 summary.skippedOtherStage(), summary.inserted(), summary.alreadyPresent(), summary.stillFailing(),
-                summary.stillFailing() > 0 && !dryRun ? " (re-published to " + Topics.FAILED + ")" : "");
+                summary.stillFailing() > 0 && !dryRun ? " (re-published to " + Topics.FAILED.name() + ")" : "");
         out.flush();
     }
 

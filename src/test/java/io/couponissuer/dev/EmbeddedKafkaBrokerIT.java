@@ -47,19 +47,19 @@ class EmbeddedKafkaBrokerIT {
 
     @Test
     void createsEveryTopicWithItsPartitionsAndConfigs() throws Exception {
-        Set<String> names = Set.of(Topics.APPLY_REQUESTS, Topics.EVENTS, Topics.ISSUED, Topics.REJECTED, Topics.FAILED);
+        Set<String> names = Set.of(Topics.APPLY_REQUESTS.name(), Topics.EVENTS.name(), Topics.ISSUED.name(), Topics.REJECTED.name(), Topics.FAILED.name());
         try (Admin admin = KAFKA.admin()) {
             Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
             assertThat(topics).containsOnlyKeys(names);
             assertThat(topics.values()).allSatisfy(topic -> assertThat(topic.partitions()).hasSize(PARTITIONS));
 
             Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(
-                    topicResource(Topics.EVENTS), topicResource(Topics.FAILED), topicResource(Topics.APPLY_REQUESTS)))
+                    topicResource(Topics.EVENTS.name()), topicResource(Topics.FAILED.name()), topicResource(Topics.APPLY_REQUESTS.name())))
                     .all().get(30, TimeUnit.SECONDS);
-            assertThat(value(configs, Topics.EVENTS, TopicConfig.CLEANUP_POLICY_CONFIG)).isEqualTo("compact");
-            assertThat(value(configs, Topics.FAILED, TopicConfig.MAX_MESSAGE_BYTES_CONFIG)).isEqualTo(String.valueOf(4 * 1024 * 1024));
-            assertThat(value(configs, Topics.APPLY_REQUESTS, TopicConfig.MAX_MESSAGE_BYTES_CONFIG)).isEqualTo(String.valueOf(64 * 1024));
-            assertThat(value(configs, Topics.APPLY_REQUESTS, TopicConfig.CLEANUP_POLICY_CONFIG)).isEqualTo("delete");
+            assertThat(value(configs, Topics.EVENTS.name(), TopicConfig.CLEANUP_POLICY_CONFIG)).isEqualTo("compact");
+            assertThat(value(configs, Topics.FAILED.name(), TopicConfig.MAX_MESSAGE_BYTES_CONFIG)).isEqualTo(String.valueOf(4 * 1024 * 1024));
+            assertThat(value(configs, Topics.APPLY_REQUESTS.name(), TopicConfig.MAX_MESSAGE_BYTES_CONFIG)).isEqualTo(String.valueOf(64 * 1024));
+            assertThat(value(configs, Topics.APPLY_REQUESTS.name(), TopicConfig.CLEANUP_POLICY_CONFIG)).isEqualTo("delete");
         }
         // Idempotent: running it again against the same cluster creates nothing and does not fail.
         assertThat(new TopicSetup(KAFKA.settings()).createAll()).isEmpty();
@@ -78,23 +78,23 @@ class EmbeddedKafkaBrokerIT {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
-            producer.send(new ProducerRecord<>(Topics.ISSUED, "e", "committed-1"));
-            producer.send(new ProducerRecord<>(Topics.ISSUED, "e", "committed-2"));
+            producer.send(new ProducerRecord<>(Topics.ISSUED.name(), "e", "committed-1"));
+            producer.send(new ProducerRecord<>(Topics.ISSUED.name(), "e", "committed-2"));
             producer.commitTransaction();
             producer.beginTransaction();
-            producer.send(new ProducerRecord<>(Topics.ISSUED, "e", "aborted-1"));
-            producer.send(new ProducerRecord<>(Topics.ISSUED, "e", "aborted-2"));
+            producer.send(new ProducerRecord<>(Topics.ISSUED.name(), "e", "aborted-1"));
+            producer.send(new ProducerRecord<>(Topics.ISSUED.name(), "e", "aborted-2"));
             producer.flush(); // the aborted records really reach the log before the abort
             producer.abortTransaction();
             producer.beginTransaction();
-            producer.send(new ProducerRecord<>(Topics.ISSUED, "e", "committed-3"));
+            producer.send(new ProducerRecord<>(Topics.ISSUED.name(), "e", "committed-3"));
             producer.commitTransaction();
         }
 
-        assertThat(values(KAFKA.readToEnd(Topics.ISSUED, new StringDeserializer(), new StringDeserializer(), TIMEOUT)))
+        assertThat(values(KAFKA.readToEnd(Topics.ISSUED.name(), new StringDeserializer(), new StringDeserializer(), TIMEOUT)))
                 .containsExactly("committed-1", "committed-2", "committed-3");
         // The aborted records are in the log: a read_uncommitted reader sees them, so the filter above is real.
-        assertThat(readUncommitted(Topics.ISSUED, 5)).containsExactly(
+        assertThat(readUncommitted(Topics.ISSUED.name(), 5)).containsExactly(
                 "committed-1", "committed-2", "aborted-1", "aborted-2", "committed-3");
     }
 
@@ -102,7 +102,7 @@ class EmbeddedKafkaBrokerIT {
     void restartOnTheSameDirectoryKeepsTopicsAndRecords() throws Exception {
         try (KafkaProducer<String, String> producer = KAFKA.producer(new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < 10; i++) {
-                producer.send(new ProducerRecord<>(Topics.REJECTED, "e" + i, "before-restart-" + i)).get();
+                producer.send(new ProducerRecord<>(Topics.REJECTED.name(), "e" + i, "before-restart-" + i)).get();
             }
         }
         EmbeddedKafkaBroker broker = KAFKA.broker();
@@ -115,13 +115,13 @@ class EmbeddedKafkaBrokerIT {
 
         assertThat(broker.bootstrapServers()).isEqualTo(address);
         assertThat(describeCluster(TIMEOUT)).isEqualTo(1);
-        assertThat(values(KAFKA.readToEnd(Topics.REJECTED, new StringDeserializer(), new StringDeserializer(), TIMEOUT)))
+        assertThat(values(KAFKA.readToEnd(Topics.REJECTED.name(), new StringDeserializer(), new StringDeserializer(), TIMEOUT)))
                 .hasSize(10).allMatch(value -> value.startsWith("before-restart-"));
         // And the restarted broker takes writes again.
         try (KafkaProducer<String, String> producer = KAFKA.producer(new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(Topics.REJECTED, "e", "after-restart")).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(Topics.REJECTED.name(), "e", "after-restart")).get(30, TimeUnit.SECONDS);
         }
-        assertThat(KAFKA.readAll(Topics.REJECTED, new StringDeserializer(), new StringDeserializer(), 11, TIMEOUT)).hasSize(11);
+        assertThat(KAFKA.readAll(Topics.REJECTED.name(), new StringDeserializer(), new StringDeserializer(), 11, TIMEOUT)).hasSize(11);
     }
 
     @Test

@@ -138,7 +138,7 @@ class HostileHttpInputIT {
             }
         });
         try (var admin = KAFKA.admin()) {
-            var partitions = IntStream.range(0, 3).mapToObj(p -> new TopicPartition(Topics.APPLY_REQUESTS, p))
+            var partitions = IntStream.range(0, 3).mapToObj(p -> new TopicPartition(Topics.APPLY_REQUESTS.name(), p))
                     .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
             var ends = admin.listOffsets(partitions).all().get();
             assertThat(ends.values()).allSatisfy(info -> assertThat(info.offset()).isZero());

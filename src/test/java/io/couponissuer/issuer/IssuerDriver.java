@@ -3,7 +3,6 @@ package io.couponissuer.issuer;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.kafka.IssuerCommandSerde;
-import io.couponissuer.kafka.JsonSerde;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.CouponIssued;
@@ -48,12 +47,16 @@ final class IssuerDriver implements AutoCloseable {
         Settings settings = Settings.from(Map.of(Setting.COUPON_STATE_DIR.name(), stateDir.toString()));
         driver = new TopologyTestDriver(CouponTopology.build(new RejectionCounter(new io.micrometer.core.instrument
                 .simple.SimpleMeterRegistry()), feed), IssuerStreamsConfig.from(settings));
-        commands = driver.createInputTopic(Topics.APPLY_REQUESTS, new StringSerializer(), new IssuerCommandSerde());
-        raw = driver.createInputTopic(Topics.APPLY_REQUESTS, new ByteArraySerializer(), new ByteArraySerializer());
-        issued = driver.createOutputTopic(Topics.ISSUED, new StringDeserializer(), new JsonSerde<>(CouponIssued.class));
-        rejected = driver.createOutputTopic(Topics.REJECTED, new StringDeserializer(), new JsonSerde<>(Rejection.class));
-        events = driver.createOutputTopic(Topics.EVENTS, new StringDeserializer(), new JsonSerde<>(EventDefinition.class));
-        failed = driver.createOutputTopic(Topics.FAILED, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        commands = driver.createInputTopic(Topics.APPLY_REQUESTS.name(), new StringSerializer(),
+                Topics.APPLY_REQUESTS.valueSerde().serializer());
+        raw = driver.createInputTopic(Topics.APPLY_REQUESTS.name(), new ByteArraySerializer(), new ByteArraySerializer());
+        issued = driver.createOutputTopic(Topics.ISSUED.name(), new StringDeserializer(),
+                Topics.ISSUED.valueSerde().deserializer());
+        rejected = driver.createOutputTopic(Topics.REJECTED.name(), new StringDeserializer(),
+                Topics.REJECTED.valueSerde().deserializer());
+        events = driver.createOutputTopic(Topics.EVENTS.name(), new StringDeserializer(),
+                Topics.EVENTS.valueSerde().deserializer());
+        failed = driver.createOutputTopic(Topics.FAILED.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** The instant the next record carries: every record is one millisecond after the previous one. */

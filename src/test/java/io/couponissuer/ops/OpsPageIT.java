@@ -176,10 +176,10 @@ class OpsPageIT {
     @Test
     @Order(Integer.MAX_VALUE)
     void aHangingTransactionIsNamedWithItsRemedyOnEverySurface() throws Exception {
-        TopicPartition stuck = new TopicPartition(Topics.ISSUED, 2);
+        TopicPartition stuck = new TopicPartition(Topics.ISSUED.name(), 2);
         HangingTransactionMaker.Made made;
         try (Admin admin = KAFKA.admin()) {
-            made = HangingTransactionMaker.make(KAFKA.bootstrapServers(), admin, new TopicPartition(Topics.REJECTED, 2),
+            made = HangingTransactionMaker.make(KAFKA.bootstrapServers(), admin, new TopicPartition(Topics.REJECTED.name(), 2),
                     stuck, true);
             try {
                 JsonNode hanging = await("the summary lists the confirmed hanging transaction", () -> summary(),

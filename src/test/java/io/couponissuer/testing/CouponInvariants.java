@@ -150,7 +150,7 @@ public final class CouponInvariants {
 
     private List<Application> applications() {
         List<Application> applications = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> record : topics.readAll(Topics.APPLY_REQUESTS, Duration.ofSeconds(30))) {
+        for (ConsumerRecord<String, byte[]> record : topics.readAll(Topics.APPLY_REQUESTS.name(), Duration.ofSeconds(30))) {
             if (caps.containsKey(record.key())) {
                 JsonNode value = json(record.value());
                 if (value.hasNonNull("requestId")) { // the other commands on this topic are event definitions
@@ -164,7 +164,7 @@ public final class CouponInvariants {
 
     private List<Decision> decisions() {
         List<Decision> decisions = new ArrayList<>();
-        for (String topic : List.of(Topics.ISSUED, Topics.REJECTED)) {
+        for (String topic : List.of(Topics.ISSUED.name(), Topics.REJECTED.name())) {
             for (ConsumerRecord<String, byte[]> record : topics.readAll(topic, Duration.ofSeconds(30))) {
                 if (caps.containsKey(record.key())) {
                     JsonNode v = json(record.value());
@@ -172,7 +172,7 @@ public final class CouponInvariants {
                     String eventId = v.get("eventId").asText();
                     String userId = v.get("userId").asText();
                     JsonNode first = v.path("firstDecision");
-                    decisions.add(topic.equals(Topics.ISSUED)
+                    decisions.add(topic.equals(Topics.ISSUED.name())
                             ? Decision.issued(requestId, eventId, userId, v.get("couponId").asText(), v.get("seq").asLong())
                             : Decision.rejected(requestId, eventId, userId, v.get("reason").asText(),
                             first.path("status").asText(null), first.path("requestId").asText(null)));
@@ -185,7 +185,7 @@ public final class CouponInvariants {
     /** Coupons the writer gave up on: on coupon.failed for `replay`, not lost. */
     private Set<String> failedWriterCoupons() {
         Set<String> coupons = new HashSet<>();
-        for (ConsumerRecord<String, byte[]> record : topics.readAll(Topics.FAILED, Duration.ofSeconds(30))) {
+        for (ConsumerRecord<String, byte[]> record : topics.readAll(Topics.FAILED.name(), Duration.ofSeconds(30))) {
             if (caps.containsKey(record.key())
                     && FailedRecords.STAGE_WRITER.equals(FailedRecords.header(record.headers(), FailedRecords.STAGE))) {
                 coupons.add(json(record.value()).path("couponId").asText());

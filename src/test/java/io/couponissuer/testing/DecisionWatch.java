@@ -2,74 +2,39 @@ package io.couponissuer.testing;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
-import io.couponissuer.json.Json;
-import io.couponissuer.kafka.ClientConfigs;
+import io.couponissuer.kafka.AnswerTail;
 import io.couponissuer.kafka.Topics;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.errors.SerializationException;
 
-import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Tails coupon.issued and coupon.rejected (read_committed) and notes when each decision became
- * visible, to time recoveries as a caller would see them: "deciding again" is the moment the first
- * decision of a request accepted after the fault is committed.
+ * Tails the answer topics ({@link AnswerTail}) and notes when each decision became visible, to
+ * time recoveries as a caller would see them: "deciding again" is the moment the first decision of
+ * a request accepted after the fault is committed.
  */
 public final class DecisionWatch implements AutoCloseable {
-    private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, Long> seenAtNanos = new ConcurrentHashMap<>();
-    private final Thread thread;
-    private volatile boolean closing;
+    private final AnswerTail tail;
 
+    /** Starts watching now: only what is decided from now on matters for timing. */
     public DecisionWatch(String bootstrapServers) {
         Settings settings = Settings.from(Map.of(Setting.KAFKA_BOOTSTRAP_SERVERS.name(), bootstrapServers));
-        this.consumer = new KafkaConsumer<>(ClientConfigs.readCommittedConsumer(settings, null, "decision-watch"),
-                new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(Topics.ISSUED, Topics.REJECTED)) {
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
-        consumer.assign(partitions);
-        // Only what is decided from now on matters for timing.
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
-        this.thread = new Thread(this::run, "decision-watch");
-        thread.setDaemon(true);
-        thread.start();
+        this.tail = new AnswerTail(settings, "decision-watch", this::arrived).start();
     }
 
-    private void run() {
-        try {
-            while (!closing) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    requestIdOf(record).ifPresent(id -> seenAtNanos.putIfAbsent(id, System.nanoTime()));
-                }
+    private void arrived(ConsumerRecords<String, byte[]> answers, long visibleNanos) {
+        for (ConsumerRecord<String, byte[]> record : answers) {
+            try {
+                seenAtNanos.putIfAbsent(Topics.readAnswer(record).requestId(), visibleNanos);
+            } catch (SerializationException e) {
+                // not an answer of ours: nothing to time
             }
-        } catch (WakeupException e) {
-            // closing
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
-        }
-    }
-
-    private static Optional<String> requestIdOf(ConsumerRecord<String, byte[]> record) {
-        try {
-            JsonNode value = Json.MAPPER.readTree(record.value());
-            return Optional.ofNullable(value.path("requestId").textValue());
-        } catch (IOException e) {
-            return Optional.empty();
         }
     }
 
@@ -121,9 +86,7 @@ public final class DecisionWatch implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        closing = true;
-        consumer.wakeup();
-        thread.join(5000);
+    public void close() {
+        tail.close();
     }
 }

@@ -4,6 +4,7 @@ import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.dev.EmbeddedKafkaBroker;
 import io.couponissuer.kafka.ClientConfigs;
+import io.couponissuer.kafka.ReadToEnd;
 import io.couponissuer.kafka.TopicSetup;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,7 +33,7 @@ import java.util.UUID;
  *
  * Settings settings = KAFKA.settings();          // KAFKA_BOOTSTRAP_SERVERS etc. point at the broker
  * List&lt;ConsumerRecord&lt;String, String&gt;&gt; issued =
- *         KAFKA.readAll(Topics.ISSUED, new StringDeserializer(), new StringDeserializer(), 100, Duration.ofSeconds(30));
+ *         KAFKA.readAll(Topics.ISSUED.name(), new StringDeserializer(), new StringDeserializer(), 100, Duration.ofSeconds(30));
  * KAFKA.broker().stop(); KAFKA.broker().start();   // fault tests: same address, same data
  * </pre>
  *
@@ -141,19 +142,10 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
      */
     public <K, V> List<ConsumerRecord<K, V>> readToEnd(String topic, Deserializer<K> keyDeserializer,
                                                        Deserializer<V> valueDeserializer, Duration timeout) {
-        List<ConsumerRecord<K, V>> records = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<K, V> consumer = assignedFromStart(topic, keyDeserializer, valueDeserializer)) {
-            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), timeout);
-            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey(), timeout) < e.getValue())) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topic + " to its end offsets " + end + " within "
-                            + timeout + "; read " + records.size() + " records");
-                }
-                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
-            }
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(
+                ClientConfigs.readCommittedConsumer(settings(), null, "it-reader"), keyDeserializer, valueDeserializer)) {
+            return ReadToEnd.wholeTopic(consumer, topic, timeout);
         }
-        return records;
     }
 
     private <K, V> KafkaConsumer<K, V> assignedFromStart(String topic, Deserializer<K> keyDeserializer,

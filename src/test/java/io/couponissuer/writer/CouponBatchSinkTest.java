@@ -1,7 +1,6 @@
 package io.couponissuer.writer;
 
 import io.couponissuer.kafka.FailedRecords;
-import io.couponissuer.kafka.JsonSerde;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.CouponIssued;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,7 +26,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The batch sink without Kafka or PostgreSQL: what it stores, what it dead-letters, which offsets it hands back. */
 class CouponBatchSinkTest {
-    private static final JsonSerde<CouponIssued> SERDE = new JsonSerde<>(CouponIssued.class);
 
     private final List<List<CouponIssued>> stored = new ArrayList<>();
     private final List<ProducerRecord<byte[], byte[]>> published = new ArrayList<>();
@@ -37,7 +35,7 @@ class CouponBatchSinkTest {
         CouponIssued a = coupon("ev", 1, "u1");
         CouponIssued refused = coupon("ev", 2, "u2");
         CouponIssued c = coupon("ev", 3, "u3");
-        ConsumerRecord<byte[], byte[]> garbage = record(Topics.ISSUED, 0, 6,
+        ConsumerRecord<byte[], byte[]> garbage = record(Topics.ISSUED.name(), 0, 6,
                 "{\"couponId\":".getBytes(StandardCharsets.UTF_8));
         ConsumerRecord<byte[], byte[]> refusedRecord = issued(1, 10, refused);
         CouponBatchSink sink = new CouponBatchSink(coupons -> {
@@ -61,13 +59,13 @@ class CouponBatchSinkTest {
             assertThat(failed.reason()).isInstanceOf(CouponRefusedException.class);
         });
         assertThat(outcome.offsets()).isEqualTo(Map.of(
-                new TopicPartition(Topics.ISSUED, 0), new OffsetAndMetadata(8),
-                new TopicPartition(Topics.ISSUED, 1), new OffsetAndMetadata(11)));
+                new TopicPartition(Topics.ISSUED.name(), 0), new OffsetAndMetadata(8),
+                new TopicPartition(Topics.ISSUED.name(), 1), new OffsetAndMetadata(11)));
         assertThat(published).extracting(r -> header(r, FailedRecords.OFFSET)).containsExactly("6", "10");
         assertThat(published).allSatisfy(r -> {
-            assertThat(r.topic()).isEqualTo(Topics.FAILED);
+            assertThat(r.topic()).isEqualTo(Topics.FAILED.name());
             assertThat(header(r, FailedRecords.STAGE)).isEqualTo(FailedRecords.STAGE_WRITER);
-            assertThat(header(r, FailedRecords.TOPIC)).isEqualTo(Topics.ISSUED);
+            assertThat(header(r, FailedRecords.TOPIC)).isEqualTo(Topics.ISSUED.name());
         });
         assertThat(published.get(1).value()).isEqualTo(refusedRecord.value());
     }
@@ -77,8 +75,8 @@ class CouponBatchSinkTest {
             throws SQLException {
         CouponIssued coupon = coupon("ev", 4, "u4");
         ConsumerRecord<byte[], byte[]> ofIssuer = failed(FailedRecords.STAGE_ISSUER, 0, 3, "coupon.requests", 9, "x");
-        ConsumerRecord<byte[], byte[]> ofWriter = failed(FailedRecords.STAGE_WRITER, 0, 4, Topics.ISSUED, 42,
-                new String(SERDE.serialize(Topics.ISSUED, coupon), StandardCharsets.UTF_8));
+        ConsumerRecord<byte[], byte[]> ofWriter = failed(FailedRecords.STAGE_WRITER, 0, 4, Topics.ISSUED.name(), 42,
+                new String(Topics.ISSUED.write(coupon), StandardCharsets.UTF_8));
         CouponBatchSink sink = new CouponBatchSink(coupons -> {
             stored.add(coupons);
             return new WriteResult(0, 0, List.of(new WriteResult.Refused(0, new CouponRefusedException("still"))));
@@ -90,13 +88,13 @@ class CouponBatchSinkTest {
         assertThat(outcome.read()).isOne();
         assertThat(outcome.skipped()).isOne();
         assertThat(outcome.failed()).singleElement().satisfies(failed -> {
-            assertThat(failed.origin().topic()).isEqualTo(Topics.ISSUED);
+            assertThat(failed.origin().topic()).isEqualTo(Topics.ISSUED.name());
             assertThat(failed.origin().partition()).isEqualTo(2);
             assertThat(failed.origin().offset()).isEqualTo(42);
         });
-        assertThat(outcome.offsets()).isEqualTo(Map.of(new TopicPartition(Topics.FAILED, 0), new OffsetAndMetadata(5)));
+        assertThat(outcome.offsets()).isEqualTo(Map.of(new TopicPartition(Topics.FAILED.name(), 0), new OffsetAndMetadata(5)));
         assertThat(published).singleElement().satisfies(r -> {
-            assertThat(header(r, FailedRecords.TOPIC)).isEqualTo(Topics.ISSUED);
+            assertThat(header(r, FailedRecords.TOPIC)).isEqualTo(Topics.ISSUED.name());
             assertThat(header(r, FailedRecords.OFFSET)).isEqualTo("42");
             assertThat(header(r, FailedRecords.MESSAGE)).isEqualTo("still");
             assertThat(r.headers().headers(FailedRecords.MESSAGE)).as("one reason, the new one").hasSize(1);
@@ -110,12 +108,12 @@ class CouponBatchSinkTest {
         }, published::addAll);
 
         assertThatThrownBy(() -> sink.write(List.of(issued(0, 1, coupon("ev", 1, "u1")),
-                record(Topics.ISSUED, 0, 2, new byte[0])))).isInstanceOf(SQLException.class);
+                record(Topics.ISSUED.name(), 0, 2, new byte[0])))).isInstanceOf(SQLException.class);
         assertThat(published).isEmpty();
     }
 
     private static ConsumerRecord<byte[], byte[]> issued(int partition, long offset, CouponIssued coupon) {
-        return record(Topics.ISSUED, partition, offset, SERDE.serialize(Topics.ISSUED, coupon));
+        return record(Topics.ISSUED.name(), partition, offset, Topics.ISSUED.write(coupon));
     }
 
     private static ConsumerRecord<byte[], byte[]> record(String topic, int partition, long offset, byte[] value) {
@@ -129,7 +127,7 @@ class CouponBatchSinkTest {
         ProducerRecord<byte[], byte[]> parked = FailedRecords.build(stage,
                 new FailedRecords.Source(originTopic, 2, originOffset, 0L, null), null,
                 value.getBytes(StandardCharsets.UTF_8), new CouponRefusedException("first"));
-        ConsumerRecord<byte[], byte[]> record = record(Topics.FAILED, partition, offset, parked.value());
+        ConsumerRecord<byte[], byte[]> record = record(Topics.FAILED.name(), partition, offset, parked.value());
         for (Header header : parked.headers()) {
             record.headers().add(header);
         }

@@ -2,7 +2,6 @@ package io.couponissuer.writer;
 
 import io.couponissuer.config.Settings;
 import io.couponissuer.kafka.ClientConfigs;
-import io.couponissuer.kafka.JsonSerde;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.CouponIssued;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -24,7 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Test helpers: coupons as the issuer makes them, produced to coupon.issued in Kafka transactions. */
 final class IssuedCoupons {
-    private static final JsonSerde<CouponIssued> SERDE = new JsonSerde<>(CouponIssued.class);
 
     private IssuedCoupons() {
     }
@@ -44,8 +42,8 @@ final class IssuedCoupons {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         StringSerializer keys = new StringSerializer();
         for (CouponIssued coupon : coupons) {
-            records.add(new ProducerRecord<>(Topics.ISSUED, keys.serialize(Topics.ISSUED, coupon.eventId()),
-                    SERDE.serialize(Topics.ISSUED, coupon)));
+            records.add(new ProducerRecord<>(Topics.ISSUED.name(), keys.serialize(Topics.ISSUED.name(), coupon.eventId()),
+                    Topics.ISSUED.write(coupon)));
         }
         produceRaw(settings, records, commit);
     }

@@ -84,7 +84,7 @@ class WriterEndToEndIT {
         try (Admin admin = KAFKA.admin()) {
             Map<TopicPartition, OffsetAndMetadata> start = new java.util.HashMap<>();
             for (int p = 0; p < 3; p++) {
-                start.put(new TopicPartition(Topics.ISSUED, p), new OffsetAndMetadata(0));
+                start.put(new TopicPartition(Topics.ISSUED.name(), p), new OffsetAndMetadata(0));
             }
             admin.alterConsumerGroupOffsets("writer-e2e", start).all().get();
         }
@@ -105,7 +105,7 @@ class WriterEndToEndIT {
         Settings settings = settings("writer-garbage");
         byte[] garbage = "{\"couponId\":\"nope\"".getBytes(StandardCharsets.UTF_8);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        records.add(new ProducerRecord<>(Topics.ISSUED, "ev-g".getBytes(StandardCharsets.UTF_8), garbage));
+        records.add(new ProducerRecord<>(Topics.ISSUED.name(), "ev-g".getBytes(StandardCharsets.UTF_8), garbage));
         IssuedCoupons.produceRaw(settings, records, true);
         produce(settings, coupons("ev-g", 1, 10), true);
 
@@ -119,7 +119,7 @@ class WriterEndToEndIT {
         List<ConsumerRecord<byte[], byte[]>> failed = failedOfStageWriter();
         assertThat(failed).singleElement().satisfies(record -> {
             assertThat(record.value()).isEqualTo(garbage);
-            assertThat(FailedRecords.header(record.headers(), FailedRecords.TOPIC)).isEqualTo(Topics.ISSUED);
+            assertThat(FailedRecords.header(record.headers(), FailedRecords.TOPIC)).isEqualTo(Topics.ISSUED.name());
             assertThat(FailedRecords.header(record.headers(), FailedRecords.EXCEPTION)).contains("SerializationException");
             assertThat(FailedRecords.header(record.headers(), FailedRecords.MESSAGE)).contains("CouponIssued");
         });
@@ -139,14 +139,14 @@ class WriterEndToEndIT {
 
     /** Where a writer that is done with every committed record has its offsets: past the last one of each partition. */
     private static Map<TopicPartition, Long> endOfIssued() {
-        return KAFKA.readToEnd(Topics.ISSUED, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+        return KAFKA.readToEnd(Topics.ISSUED.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                         Duration.ofSeconds(30)).stream()
                 .collect(Collectors.toMap(r -> new TopicPartition(r.topic(), r.partition()), r -> r.offset() + 1,
                         Math::max));
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> failedOfStageWriter() {
-        return KAFKA.readToEnd(Topics.FAILED, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+        return KAFKA.readToEnd(Topics.FAILED.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                         Duration.ofSeconds(30)).stream()
                 .filter(r -> FailedRecords.STAGE_WRITER.equals(FailedRecords.header(r.headers(), FailedRecords.STAGE)))
                 .collect(Collectors.toList());

@@ -80,7 +80,7 @@ class WriterReplayIT {
                     .isEqualTo(CouponRefusedException.class.getName());
             assertThat(FailedRecords.header(record.headers(), FailedRecords.MESSAGE))
                     .contains("stored coupon rp-99").contains("(event_id, user_id)");
-            assertThat(FailedRecords.header(record.headers(), FailedRecords.TOPIC)).isEqualTo(Topics.ISSUED);
+            assertThat(FailedRecords.header(record.headers(), FailedRecords.TOPIC)).isEqualTo(Topics.ISSUED.name());
         });
 
         // While the cause is still there: a dry run says so and changes nothing; a real run
@@ -107,7 +107,7 @@ class WriterReplayIT {
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> writerFailures() {
-        return KAFKA.readToEnd(Topics.FAILED, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+        return KAFKA.readToEnd(Topics.FAILED.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                         Duration.ofSeconds(30)).stream()
                 .filter(r -> FailedRecords.STAGE_WRITER.equals(FailedRecords.header(r.headers(), FailedRecords.STAGE)))
                 .toList();

@@ -25,9 +25,9 @@ public record MonitoredGroup(String groupId, List<String> topics, List<String> b
     /** The issuer (Kafka Streams application.id) and the writer. */
     public static List<MonitoredGroup> of(Settings settings) {
         String applicationId = settings.get(Setting.COUPON_APPLICATION_ID);
-        return List.of(new MonitoredGroup(applicationId, List.of(Topics.APPLY_REQUESTS), Topics.issuerReads(applicationId)),
-                new MonitoredGroup(settings.get(Setting.COUPON_WRITER_GROUP_ID), List.of(Topics.ISSUED),
-                        List.of(Topics.ISSUED)));
+        return List.of(new MonitoredGroup(applicationId, List.of(Topics.APPLY_REQUESTS.name()), Topics.issuerReads(applicationId)),
+                new MonitoredGroup(settings.get(Setting.COUPON_WRITER_GROUP_ID), List.of(Topics.ISSUED.name()),
+                        List.of(Topics.ISSUED.name())));
     }
 
     boolean blockedBy(String topic) {

@@ -1,5 +1,6 @@
 package io.couponissuer.ops.transactions;
 
+import io.couponissuer.kafka.ReadToEnd;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -89,20 +90,10 @@ public final class TransactionStateLog {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = logPartitions.stream().map(p -> new TopicPartition(TOPIC, p)).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey(), timeout) < e.getValue())) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + TOPIC + " partitions " + logPartitions
-                            + " to their end " + end + " within " + timeout);
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    Transition transition = decode(record, wanted);
-                    if (transition != null) {
-                        transitions.add(transition);
-                    }
+            for (ConsumerRecord<byte[], byte[]> record : ReadToEnd.fromBeginning(consumer, partitions, timeout)) {
+                Transition transition = decode(record, wanted);
+                if (transition != null) {
+                    transitions.add(transition);
                 }
             }
         }

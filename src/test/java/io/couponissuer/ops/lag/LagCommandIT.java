@@ -49,9 +49,9 @@ class LagCommandIT {
     private static final String ISSUER_GROUP = "it-issuer";
     private static final String WRITER_GROUP = "it-writer";
     private static final String POSITION_GROUP = "it-position";
-    private static final TopicPartition ISSUED_0 = new TopicPartition(Topics.ISSUED, 0);
-    private static final TopicPartition ISSUED_1 = new TopicPartition(Topics.ISSUED, 1);
-    private static final TopicPartition APPLY_0 = new TopicPartition(Topics.APPLY_REQUESTS, 0);
+    private static final TopicPartition ISSUED_0 = new TopicPartition(Topics.ISSUED.name(), 0);
+    private static final TopicPartition ISSUED_1 = new TopicPartition(Topics.ISSUED.name(), 1);
+    private static final TopicPartition APPLY_0 = new TopicPartition(Topics.APPLY_REQUESTS.name(), 0);
 
     private static Settings settings;
 

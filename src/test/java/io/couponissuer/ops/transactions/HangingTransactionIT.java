@@ -68,9 +68,9 @@ class HangingTransactionIT {
 
     @Test
     void aTransactionAbortedElsewhereIsAbortedOnTheStuckPartitionAndItReadsOn() throws Exception {
-        TopicPartition stuck = new TopicPartition(Topics.ISSUED, 1);
+        TopicPartition stuck = new TopicPartition(Topics.ISSUED.name(), 1);
         HangingTransactionMaker.Made made = HangingTransactionMaker.make(KAFKA.bootstrapServers(), admin,
-                new TopicPartition(Topics.REJECTED, 1), stuck, false);
+                new TopicPartition(Topics.REJECTED.name(), 1), stuck, false);
         assertThat(lastStableOffset(stuck)).as("the partition is stuck at the open transaction").isEqualTo(made.startOffset());
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (HangingTransactionGuard guard = guard(registry)) {
@@ -99,9 +99,9 @@ class HangingTransactionIT {
     @Test
     void aTransactionCommittedElsewhereIsRefusedAndReportedWithTheRemedy() throws Exception {
         // On the issuer's input: it stops the issuer, so its readiness says so.
-        TopicPartition stuck = new TopicPartition(Topics.APPLY_REQUESTS, 2);
+        TopicPartition stuck = new TopicPartition(Topics.APPLY_REQUESTS.name(), 2);
         HangingTransactionMaker.Made made = HangingTransactionMaker.make(KAFKA.bootstrapServers(), admin,
-                new TopicPartition(Topics.REJECTED, 2), stuck, true);
+                new TopicPartition(Topics.REJECTED.name(), 2), stuck, true);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (HangingTransactionGuard guard = guard(registry)) {
             guard.scan();
@@ -142,7 +142,7 @@ class HangingTransactionIT {
 
     @Test
     void aTransactionInProgressIsNotHanging() throws Exception {
-        TopicPartition partition = new TopicPartition(Topics.ISSUED, 0);
+        TopicPartition partition = new TopicPartition(Topics.ISSUED.name(), 0);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "it-live-" + UUID.randomUUID()), new StringSerializer(),

@@ -75,9 +75,9 @@ class LostCommitMarkerIT {
                 Path.of("target", "it-kafka", name, "node2").toAbsolutePath()), node1, 2, Map.of());
         node2.start();
         // Named like the system's topics, so the guard watches them; one partition each, placed by hand.
-        admin.createTopics(List.of(new NewTopic(Topics.REJECTED, Map.of(0, List.of(1))),
-                new NewTopic(Topics.APPLY_REQUESTS, Map.of(0, List.of(1))),
-                new NewTopic(Topics.ISSUED, Map.of(0, List.of(2))))).all().get();
+        admin.createTopics(List.of(new NewTopic(Topics.REJECTED.name(), Map.of(0, List.of(1))),
+                new NewTopic(Topics.APPLY_REQUESTS.name(), Map.of(0, List.of(1))),
+                new NewTopic(Topics.ISSUED.name(), Map.of(0, List.of(2))))).all().get();
         admin.listConsumerGroupOffsets("create-the-offsets-topic").partitionsToOffsetAndMetadata().get();
     }
 
@@ -90,8 +90,8 @@ class LostCommitMarkerIT {
 
     @Test
     void anOutputPartitionWithoutLeaderAtCommitIsLeftHangingAndTheGuardCommitsIt() throws Exception {
-        TopicPartition stays = new TopicPartition(Topics.REJECTED, 0);
-        TopicPartition loses = new TopicPartition(Topics.ISSUED, 0);
+        TopicPartition stays = new TopicPartition(Topics.REJECTED.name(), 0);
+        TopicPartition loses = new TopicPartition(Topics.ISSUED.name(), 0);
         String transactionalId = "lost-output-marker-" + UUID.randomUUID();
         try (KafkaProducer<String, String> producer = producer(transactionalId)) {
             producer.initTransactions();
@@ -114,8 +114,8 @@ class LostCommitMarkerIT {
 
     @Test
     void theOffsetsPartitionWithoutLeaderAtCommitIsLeftHangingAndTheGuardCommitsIt() throws Exception {
-        TopicPartition stays = new TopicPartition(Topics.REJECTED, 0);
-        TopicPartition input = new TopicPartition(Topics.APPLY_REQUESTS, 0);
+        TopicPartition stays = new TopicPartition(Topics.REJECTED.name(), 0);
+        TopicPartition input = new TopicPartition(Topics.APPLY_REQUESTS.name(), 0);
         String group = groupWhoseOffsetsLiveOnNode2();
         TopicPartition offsets = new TopicPartition("__consumer_offsets", offsetsPartition(group));
         String transactionalId = "lost-offsets-marker-" + UUID.randomUUID();
