@@ -103,7 +103,7 @@ class ProductionShapeIT {
     @Test
     @Order(1)
     void theBrokerLeadingTheHotEventKilledAndRestarted(TestInfo test) throws Exception {
-        duringBurst(test, "lead", 300, (caps, hot, burst, watch) -> {
+        timedDuringBurst(test, "lead", 300, (caps, hot, burst, watch) -> {
             String broker = brokerService(leaderOf(hot));
             long killedAt = System.nanoTime();
             cluster.kill(broker);
@@ -121,7 +121,7 @@ class ProductionShapeIT {
     @Test
     @Order(2)
     void oneMachineOfThreeLostABrokerAndTheIssuerOwningTheHotEventTogether(TestInfo test) throws Exception {
-        duringBurst(test, "machine", 300, (caps, hot, burst, watch) -> {
+        timedDuringBurst(test, "machine", 300, (caps, hot, burst, watch) -> {
             String broker = brokerService(leaderOf(hot));
             String issuer = issuerOwning(hot);
             long killedAt = System.nanoTime();
@@ -143,7 +143,7 @@ class ProductionShapeIT {
     @Test
     @Order(3)
     void anIssuerKilledItsStandbyTakesOver(TestInfo test) throws Exception {
-        Duration takeover = duringBurst(test, "standby", 600, ProductionShapeIT::killTheHotEventsIssuer);
+        Duration takeover = timedDuringBurst(test, "standby", 600, ProductionShapeIT::killTheHotEventsIssuer);
         say("takeover with standby replicas 1: %d ms (session timeout 10 s of a static member, then the rebalance)",
                 takeover.toMillis());
     }
@@ -151,7 +151,7 @@ class ProductionShapeIT {
     @Test
     @Order(4)
     void twoBrokersDownTheGatewayAnswers503AndNever202ThenRecovers(TestInfo test) throws Exception {
-        duringBurst(test, "quorum", 300, (caps, hot, burst, watch) -> {
+        duringBurst(test, "quorum", 300, (caps, hot, burst) -> {
             List<String> brokers = cluster.servicesRunning("kafka-node");
             List<String> down = List.of(brokers.get(0), brokers.get(1));
             long killedAt = System.nanoTime();
@@ -189,7 +189,7 @@ class ProductionShapeIT {
         issuers.forEach(issuer -> cluster.process(issuer).stop());
         issuers.forEach(issuer -> cluster.restart(issuer, Map.of("COUPON_STANDBY_REPLICAS", "0")));
         issuers.forEach(issuer -> cluster.awaitReady(issuer, Duration.ofSeconds(120)));
-        Duration takeover = duringBurst(test, "nostandby", 600, ProductionShapeIT::killTheHotEventsIssuer);
+        Duration takeover = timedDuringBurst(test, "nostandby", 600, ProductionShapeIT::killTheHotEventsIssuer);
         say("takeover with standby replicas 0: %d ms (the survivor restores the store from its changelog first)",
                 takeover.toMillis());
     }
@@ -197,7 +197,24 @@ class ProductionShapeIT {
     /** What a test does in the middle of its burst; returns what it measured. */
     @FunctionalInterface
     private interface Fault<T> {
-        T inject(Map<String, Integer> caps, String hot, Burst burst, DecisionWatch watch) throws Exception;
+        T inject(Map<String, Integer> caps, String hot, Burst burst) throws Exception;
+    }
+
+    /** A fault whose recovery is timed by when decisions became visible again; returns that time. */
+    @FunctionalInterface
+    private interface TimedFault {
+        Duration inject(Map<String, Integer> caps, String hot, Burst burst, DecisionWatch watch) throws Exception;
+    }
+
+    /**
+     * {@link #duringBurst} with a {@link DecisionWatch} for the fault, started before the burst: it
+     * only sees what is decided once it has started, and the recovery is timed on the burst's requests.
+     */
+    private static Duration timedDuringBurst(TestInfo test, String prefix, int acceptedFirst, TimedFault fault)
+            throws Exception {
+        try (DecisionWatch watch = new DecisionWatch(cluster.bootstrapServers())) {
+            return duringBurst(test, prefix, acceptedFirst, (caps, hot, burst) -> fault.inject(caps, hot, burst, watch));
+        }
     }
 
     /**
@@ -207,9 +224,9 @@ class ProductionShapeIT {
     private static <T> T duringBurst(TestInfo test, String prefix, int acceptedFirst, Fault<T> fault) throws Exception {
         long testStart = System.nanoTime();
         Map<String, Integer> caps = createEvents(prefix);
-        try (DecisionWatch watch = new DecisionWatch(cluster.bootstrapServers()); Burst burst = startBurst(caps, prefix)) {
+        try (Burst burst = startBurst(caps, prefix)) {
             burst.awaitAccepted(acceptedFirst, Duration.ofSeconds(60));
-            T measured = fault.inject(caps, hotEvent(caps), burst, watch);
+            T measured = fault.inject(caps, hotEvent(caps), burst);
             Thread.sleep(2000);
             burst.stop();
             verify(test, caps, burst);

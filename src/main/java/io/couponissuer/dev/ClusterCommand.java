@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -60,10 +61,12 @@ public final class ClusterCommand implements Callable<Integer> {
             variables.put(Setting.COUPON_ADMIN_TOKEN.name(), token);
         }
         Path dir = settings.getPath(Setting.COUPON_CLUSTER_DIR).toAbsolutePath().normalize();
-        List<Node> plan = plan(composeFile, variables::get, dir, settings.getInt(Setting.COUPON_CLUSTER_BASE_PORT),
+        // Parsed once: the plan and --fresh's volumes come from the same file as read and interpolated.
+        ComposeFile compose = parse(composeFile, variables::get);
+        List<Node> plan = plan(compose, composeFile, dir, settings.getInt(Setting.COUPON_CLUSTER_BASE_PORT),
                 jvmOptions(settings), Map.of());
         if (fresh) {
-            wipe(plan, volumeNames(composeFile, variables), dir);
+            wipe(plan, volumeNames(compose), dir);
         }
         RoleProcess.ownerStopsProcessesOnExit();
         LocalCluster cluster = new LocalCluster(plan, RoleProcess.ownClasspath(), dir.resolve("logs"), Duration.ofMinutes(3));
@@ -82,11 +85,20 @@ public final class ClusterCommand implements Callable<Integer> {
     }
 
     /** The plan for a compose file ({@code null}: the working directory's, else the bundled one). */
-    public static List<Node> plan(Path compose, java.util.function.Function<String, String> variables, Path dir, int basePort,
+    public static List<Node> plan(Path compose, Function<String, String> variables, Path dir, int basePort,
                                   List<String> jvmOptions, Map<String, Map<String, String>> overrides) {
-        ComposeFile file = ComposeFile.parse(read(compose, "docker-compose.yml"), variables);
+        return plan(parse(compose, variables), compose, dir, basePort, jvmOptions, overrides);
+    }
+
+    /** The plan for an already parsed compose file; {@code compose} (or null) only locates its Dockerfile. */
+    private static List<Node> plan(ComposeFile file, Path compose, Path dir, int basePort, List<String> jvmOptions,
+                                   Map<String, Map<String, String>> overrides) {
         Dockerfile dockerfile = Dockerfile.parse(read(compose == null ? null : compose.resolveSibling("Dockerfile"), "Dockerfile"));
         return LocalPlan.of(file, dockerfile, dir, basePort, jvmOptions, overrides);
+    }
+
+    private static ComposeFile parse(Path compose, Function<String, String> variables) {
+        return ComposeFile.parse(read(compose, "docker-compose.yml"), variables);
     }
 
     private static String read(Path given, String name) {
@@ -114,8 +126,8 @@ public final class ClusterCommand implements Callable<Integer> {
     }
 
     /** The named volumes of the compose file's services: what `--fresh` may wipe. */
-    private static Set<String> volumeNames(Path compose, Map<String, String> variables) {
-        return ComposeFile.parse(read(compose, "docker-compose.yml"), variables::get).services().stream()
+    private static Set<String> volumeNames(ComposeFile compose) {
+        return compose.services().stream()
                 .flatMap(service -> service.volumes().stream()).map(ComposeFile.Volume::name).collect(Collectors.toSet());
     }
 

@@ -1,13 +1,11 @@
 package io.couponissuer.ops;
 
 import io.couponissuer.testing.TestHttp;
-import io.couponissuer.CouponSystem;
 import io.couponissuer.config.Setting;
-import io.couponissuer.config.Settings;
-import io.couponissuer.dev.cluster.FreePort;
 import io.couponissuer.json.Json;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.testing.HangingTransactionMaker;
+import io.couponissuer.testing.InProcessSystem;
 import io.couponissuer.testing.KafkaBrokerExtension;
 import io.couponissuer.testing.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,9 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -54,22 +50,17 @@ class OpsPageIT {
 
     @RegisterExtension
     static final TestDatabase database = TestDatabase.perClass();
-    private static CouponSystem system;
-    private static Settings settings;
+    private static InProcessSystem system;
     private static String base;
 
     @BeforeAll
     static void startAndSellOut() throws Exception {
-        settings = KAFKA.settings()
+        system = InProcessSystem.start(KAFKA.settings()
                 .with(Setting.COUPON_JDBC_URL, database.jdbcUrl())
-                .with(Setting.COUPON_HTTP_PORT, 0)
-                .with(Setting.COUPON_ISSUER_HTTP_PORT, FreePort.next())
-                .with(Setting.COUPON_STATE_DIR, Path.of("target", "it-streams", UUID.randomUUID().toString()).toAbsolutePath())
                 .with(Setting.COUPON_ADMIN_TOKEN, TOKEN)
                 .with(Setting.COUPON_LAG_INTERVAL_MS, 300)
-                .with(Setting.COUPON_HANGING_TXN_CHECK_MS, 500);
-        system = CouponSystem.start(settings, EnumSet.allOf(CouponSystem.Role.class));
-        base = "http://127.0.0.1:" + system.gatewayPort();
+                .with(Setting.COUPON_HANGING_TXN_CHECK_MS, 500));
+        base = system.gatewayUrl();
 
         HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(base + "/api/events"))
                 .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
@@ -152,11 +143,8 @@ class OpsPageIT {
 
     @Test
     void theWriterAloneServesHealthAndMetricsOnItsOwnPort() throws Exception {
-        int port = FreePort.next();
-        Settings writerOnly = settings.with(Setting.COUPON_WRITER_HTTP_PORT, port)
-                .with(Setting.COUPON_WRITER_GROUP_ID, "ops-it-writer-only");
-        try (CouponSystem writer = CouponSystem.start(writerOnly, EnumSet.of(CouponSystem.Role.WRITER))) {
-            String writerBase = "http://127.0.0.1:" + port;
+        try (InProcessSystem.WriterAlone writer = system.startWriterAlone("ops-it-writer-only")) {
+            String writerBase = writer.url();
             assertThat(send(HttpRequest.newBuilder(URI.create(writerBase + "/health/live")).GET()).statusCode()).isEqualTo(200);
             JsonNode ready = await("the writer-only process is ready", () -> Json.MAPPER.readTree(
                     send(HttpRequest.newBuilder(URI.create(writerBase + "/health/ready")).GET()).body()),
@@ -201,8 +189,7 @@ class OpsPageIT {
                 // On an output it stops the writer, not the issuer: the issuer's readiness stays 200 and
                 // names it, and the gateway's lists it.
                 String named = "hanging transaction on coupon.issued-2 from offset " + made.startOffset();
-                HttpResponse<String> issuerReady = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT) + "/health/ready")).GET());
+                HttpResponse<String> issuerReady = send(HttpRequest.newBuilder(URI.create(system.issuerUrl() + "/health/ready")).GET());
                 assertThat(issuerReady.statusCode()).as(issuerReady.body()).isEqualTo(200);
                 assertThat(issuerReady.body()).contains(named);
                 assertThat(send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).GET()).body()).contains(named);

@@ -1,12 +1,10 @@
 package io.couponissuer.ops;
 
 import io.couponissuer.testing.TestHttp;
-import io.couponissuer.CouponSystem;
 import io.couponissuer.config.Setting;
-import io.couponissuer.config.Settings;
-import io.couponissuer.dev.cluster.FreePort;
 import io.couponissuer.json.Json;
 import io.couponissuer.testing.EveryCheckReady;
+import io.couponissuer.testing.InProcessSystem;
 import io.couponissuer.testing.KafkaBrokerExtension;
 import io.couponissuer.testing.TcpProxy;
 import io.couponissuer.testing.TestDatabase;
@@ -18,10 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
@@ -42,22 +37,17 @@ class ReadinessIT {
 
     private static final String TOKEN = "readiness-it-token";
     private static final String EVENT = "readiness";
-    private static Settings settings;
-    private static CouponSystem system;
+    private static InProcessSystem system;
     private static String base;
 
     @BeforeAll
     static void start() throws Exception {
-        settings = KAFKA.settings()
+        system = InProcessSystem.start(KAFKA.settings()
                 .with(Setting.COUPON_JDBC_URL, database.jdbcUrl(proxy.hostPort()))
                 .with(Setting.COUPON_JDBC_TIMEOUT_MS, 1000)
                 .with(Setting.COUPON_WRITER_RETRY_MAX_MS, 500)
-                .with(Setting.COUPON_HTTP_PORT, 0)
-                .with(Setting.COUPON_ISSUER_HTTP_PORT, FreePort.next())
-                .with(Setting.COUPON_ADMIN_TOKEN, TOKEN)
-                .with(Setting.COUPON_STATE_DIR, Path.of("target", "it-streams", UUID.randomUUID().toString()).toAbsolutePath());
-        system = CouponSystem.start(settings, EnumSet.allOf(CouponSystem.Role.class));
-        base = "http://127.0.0.1:" + system.gatewayPort();
+                .with(Setting.COUPON_ADMIN_TOKEN, TOKEN));
+        base = system.gatewayUrl();
         EveryCheckReady.await(base + "/health/ready", Duration.ofSeconds(90));
         HttpResponse<String> created = post("/api/events", "{\"eventId\":\"" + EVENT + "\",\"cap\":10}", true);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -92,7 +82,7 @@ class ReadinessIT {
             assertThat(body.at("/checks/writer/reason").asText()).isNotBlank();
             assertThat(body.at("/checks/issuer/ready").asBoolean()).isTrue();
             assertThat(body.at("/checks/issuer/gating").asBoolean()).isFalse();
-            assertThat(get(issuerUrl()).statusCode()).as("the issuer's own port gates on the issuer").isEqualTo(200);
+            assertThat(get(system.issuerUrl() + "/health/ready").statusCode()).as("the issuer's own port gates on the issuer").isEqualTo(200);
 
             assertWriterAloneIsNotReady();
         } finally {
@@ -105,12 +95,9 @@ class ReadinessIT {
 
     /** A writer process of its own, on the same cut database: its port gates on it. */
     private static void assertWriterAloneIsNotReady() throws Exception {
-        int port = FreePort.next();
-        Settings writerOnly = settings.with(Setting.COUPON_WRITER_HTTP_PORT, port)
-                .with(Setting.COUPON_WRITER_GROUP_ID, "readiness-it-writer-only");
-        try (CouponSystem writer = CouponSystem.start(writerOnly, EnumSet.of(CouponSystem.Role.WRITER))) {
+        try (InProcessSystem.WriterAlone writer = system.startWriterAlone("readiness-it-writer-only")) {
             HttpResponse<String> ready = await("the writer alone finds the database unreachable",
-                    "http://127.0.0.1:" + port + "/health/ready",
+                    writer.url() + "/health/ready",
                     body -> body.at("/checks/writer/reason").asText().contains("unreachable"));
             assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
             JsonNode body = Json.MAPPER.readTree(ready.body());
@@ -119,10 +106,6 @@ class ReadinessIT {
             assertThat(body.get("degraded").toString()).isEqualTo("[\"writer\"]");
             assertThat(body.at("/checks/writer/gating").asBoolean()).isTrue();
         }
-    }
-
-    private static String issuerUrl() {
-        return "http://127.0.0.1:" + settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT) + "/health/ready";
     }
 
     interface Condition {

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -71,6 +70,11 @@ public final class LocalPlan {
     private final Dockerfile dockerfile;
     private final Path dir;
     private final int basePort;
+    /**
+     * Each service's kind by its name (the keys are the names a setting may point at), in the file's
+     * order: looked up for every setting, so worked out (and the Kafka image's version checked) once.
+     */
+    private final Map<String, Kind> kinds = new LinkedHashMap<>();
     private final Map<String, Map<Integer, Integer>> ports = new LinkedHashMap<>();
     private int nextPort;
 
@@ -80,6 +84,7 @@ public final class LocalPlan {
         this.dir = dir.toAbsolutePath().normalize();
         this.basePort = basePort;
         this.nextPort = basePort;
+        compose.services().forEach(service -> kinds.put(service.name(), kind(service)));
     }
 
     /**
@@ -96,7 +101,7 @@ public final class LocalPlan {
     private List<Node> nodes(List<String> jvmOptions, Map<String, Map<String, String>> overrides) {
         Map<String, Map<String, String>> environments = new LinkedHashMap<>();
         for (ComposeFile.Service service : compose.services()) {
-            Kind kind = kind(service);
+            Kind kind = kinds.get(service.name());
             Map<String, String> env = new LinkedHashMap<>();
             if (kind == Kind.KAFKA_NODE) {
                 env.putAll(KafkaImageEnvironment.of(service.environment()).environment());
@@ -113,7 +118,7 @@ public final class LocalPlan {
         }
         List<Node> nodes = new ArrayList<>();
         for (ComposeFile.Service service : compose.services()) {
-            Kind kind = kind(service);
+            Kind kind = kinds.get(service.name());
             Map<String, String> env = new LinkedHashMap<>();
             environments.get(service.name()).forEach((key, value) -> env.put(key, rewrite(service, key, value)));
             env.putAll(overrides.getOrDefault(service.name(), Map.of()));
@@ -139,7 +144,7 @@ public final class LocalPlan {
                 .toList();
     }
 
-    private Kind kind(ComposeFile.Service service) {
+    private static Kind kind(ComposeFile.Service service) {
         String image = service.image();
         if (image.startsWith(KAFKA_IMAGE + ":")) {
             String version = image.substring(KAFKA_IMAGE.length() + 1);
@@ -182,7 +187,7 @@ public final class LocalPlan {
 
     private int localPort(String service, int containerPort) {
         Map<Integer, Integer> own = ports.computeIfAbsent(service, s -> new LinkedHashMap<>());
-        boolean provided = compose.services().stream().anyMatch(s -> s.name().equals(service) && kind(s) == Kind.PROVIDED);
+        boolean provided = kinds.get(service) == Kind.PROVIDED;
         Integer local = own.get(containerPort);
         if (local == null) {
             if (!provided) {
@@ -196,12 +201,11 @@ public final class LocalPlan {
     }
 
     private String rewrite(ComposeFile.Service service, String key, String value) {
-        Set<String> names = serviceNames();
         Map<Integer, Integer> own = ports.getOrDefault(service.name(), Map.of());
         if (isPortSetting(key) && own.containsKey(parseOrMinus(value))) {
             return String.valueOf(own.get(Integer.parseInt(value)));
         }
-        if (key.endsWith("_HOST") && (names.contains(value) || value.equals("0.0.0.0"))) {
+        if (key.endsWith("_HOST") && (kinds.containsKey(value) || value.equals("0.0.0.0"))) {
             return HOST;
         }
         String result = value;
@@ -217,7 +221,7 @@ public final class LocalPlan {
         out = new StringBuilder();
         while (servicePort.find()) {
             String host = servicePort.group(1);
-            String replacement = names.contains(host)
+            String replacement = kinds.containsKey(host)
                     ? HOST + ":" + localPort(host, Integer.parseInt(servicePort.group(2)))
                     : servicePort.group();
             servicePort.appendReplacement(out, Matcher.quoteReplacement(replacement));
@@ -249,12 +253,6 @@ public final class LocalPlan {
 
     private Path volumeDir(ComposeFile.Volume volume) {
         return dir.resolve("volumes").resolve(volume.name());
-    }
-
-    private Set<String> serviceNames() {
-        Set<String> names = new java.util.HashSet<>();
-        compose.services().forEach(s -> names.add(s.name()));
-        return names;
     }
 
     private int allocate() {
