@@ -3,8 +3,7 @@ package io.couponissuer;
 import io.couponissuer.testing.TestHttp;
 import io.couponissuer.bench.InvariantJudge;
 import io.couponissuer.config.Setting;
-import io.couponissuer.config.Settings;
-import io.couponissuer.dev.cluster.FreePort;
+import io.couponissuer.testing.InProcessSystem;
 import io.couponissuer.json.Json;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.testing.CouponInvariants;
@@ -47,17 +46,13 @@ class EndToEndIT {
 
     @RegisterExtension
     static final TestDatabase database = TestDatabase.perClass();
-    static CouponSystem system;
+    static InProcessSystem system;
 
     @BeforeAll
     static void start() throws Exception {
-        Settings settings = KAFKA.settings()
+        system = InProcessSystem.start(KAFKA.settings()
                 .with(Setting.COUPON_JDBC_URL, database.jdbcUrl())
-                .with(Setting.COUPON_HTTP_PORT, 0)
-                .with(Setting.COUPON_ISSUER_HTTP_PORT, FreePort.next())
-                .with(Setting.COUPON_ADMIN_TOKEN, TOKEN)
-                .with(Setting.COUPON_STATE_DIR, "target/it-streams/" + EndToEndIT.class.getSimpleName() + "-" + System.nanoTime());
-        system = CouponSystem.start(settings, java.util.EnumSet.allOf(CouponSystem.Role.class));
+                .with(Setting.COUPON_ADMIN_TOKEN, TOKEN));
         // Every role, not just the API: the status endpoint must agree with the table from the start.
         EveryCheckReady.await(base() + "/health/ready", Duration.ofSeconds(60));
     }
@@ -71,7 +66,7 @@ class EndToEndIT {
 
 
     static String base() {
-        return "http://127.0.0.1:" + system.gatewayPort();
+        return system.gatewayUrl();
     }
 
     static HttpResponse<String> get(String path) throws Exception {
@@ -156,7 +151,7 @@ class EndToEndIT {
 
     @Test
     void waitMsAnswersWithTheDecision() throws Exception {
-        double byIssuerBefore = system.registry().counter("coupon.gateway.answers", "source", "issuer").count();
+        double byIssuerBefore = system.system().registry().counter("coupon.gateway.answers", "source", "issuer").count();
         define("wait-sale", 1);
         JsonNode first = Json.MAPPER.readTree(
                 expect(post("/api/events/wait-sale/applications?waitMs=10000", "{\"userId\":\"w-1\"}", false), 200));
@@ -179,7 +174,7 @@ class EndToEndIT {
         assertThat(unknown.path("reason").asText()).isEqualTo("EVENT_UNKNOWN");
         // The issuer in this process handed these answers over as it decided, before its commit (the
         // ledger waits for the commit, at least 100 ms): an early path that never delivered fails here.
-        assertThat(system.registry().counter("coupon.gateway.answers", "source", "issuer").count() - byIssuerBefore)
+        assertThat(system.system().registry().counter("coupon.gateway.answers", "source", "issuer").count() - byIssuerBefore)
                 .isGreaterThanOrEqualTo(3);
     }
 

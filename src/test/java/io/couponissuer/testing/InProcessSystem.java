@@ -41,6 +41,11 @@ public final class InProcessSystem implements AutoCloseable {
         return settings;
     }
 
+    /** The running roles (their metrics registry, for a test that reads a counter). */
+    public CouponSystem system() {
+        return system;
+    }
+
     public String gatewayUrl() {
         return "http://127.0.0.1:" + system.gatewayPort();
     }
