@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CommandPublisher implements AutoCloseable {
     private final KafkaProducer<String, IssuerCommand> producer;
+    /** Kafka's default: an outage longer than this fails the records still queued, and bumps the epoch. */
+    static final int DELIVERY_TIMEOUT_MS = 120_000;
+
     private final int sendTimeoutMs;
 
     public CommandPublisher(Settings settings) {
@@ -29,10 +32,16 @@ public final class CommandPublisher implements AutoCloseable {
         int lingerMs = settings.getInt(Setting.COUPON_GATEWAY_LINGER_MS);
         Map<String, Object> config = ClientConfigs.producer(settings, "coupon-gateway");
         config.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
-        // Bounded everywhere: waiting for metadata, for a request, and for the whole delivery.
+        // The caller waits at most the send timeout (publish), for metadata and buffer space as well.
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, sendTimeoutMs);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(500, sendTimeoutMs - lingerMs - 1));
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, sendTimeoutMs);
+        // The producer itself does not give up on a record at the send timeout. An expired batch makes the
+        // idempotent producer bump its epoch, and batches still in flight to other partitions are then
+        // sent again under the new epoch, which the broker cannot tell from new records: ProductionShapeIT
+        // caught an application written twice (so decided twice) that way, after a request to a slow
+        // broker timed out while another broker was down. So the client gets its 503 at the send timeout,
+        // and the record is retried, under its first sequence number, for up to this long.
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
         this.producer = new KafkaProducer<>(config, Topics.APPLY_REQUESTS.keySerde().serializer(),
                 Topics.APPLY_REQUESTS.valueSerde().serializer());
     }
@@ -63,8 +72,8 @@ public final class CommandPublisher implements AutoCloseable {
         } catch (RuntimeException e) {
             acknowledged.completeExceptionally(e);
         }
-        // The producer's own delivery timeout ends every send; this margin only guards against a bug there.
-        return acknowledged.orTimeout(sendTimeoutMs + 2_000L, TimeUnit.MILLISECONDS);
+        // 503 for the client; the record may still be taken later (see DELIVERY_TIMEOUT_MS) and then decided.
+        return acknowledged.orTimeout(sendTimeoutMs, TimeUnit.MILLISECONDS);
     }
 
     @Override
