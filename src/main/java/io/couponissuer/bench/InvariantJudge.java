@@ -20,8 +20,10 @@ import java.util.stream.Collectors;
  * it names every broken invariant with examples. What is not given is not judged: no table, no
  * invariant 4; no answers, no invariant 8.
  *
- * <p>The events given with their caps were defined and open for the whole run, so the only rejections
- * they may have are {@code SOLD_OUT} and {@code DUPLICATE} (invariant 6 and README's "not final").
+ * <p>The events given with their caps were defined and open for the whole run, with those caps, so the
+ * only rejections they may have are {@code SOLD_OUT} and {@code DUPLICATE} (invariant 6 and README's
+ * "not final"), and a user who got a coupon cannot have been told {@code SOLD_OUT} (it came before the
+ * event sold out; every later application of theirs is a {@code DUPLICATE}).
  */
 public final class InvariantJudge {
     /** Examples kept per check; the count says how many there were. */
@@ -81,9 +83,8 @@ public final class InvariantJudge {
         SEQS_NOT_ONE_TO_N(1, "coupon seqs are not exactly 1..issued"),
         COUPON_ID_TWICE(1, "a couponId issued more than once"),
         USER_WITH_TWO_COUPONS(2, "a user got more than one coupon of an event"),
-        USER_WITH_TWO_STANDING_DECISIONS(2, "a user has more than one standing (non-DUPLICATE) decision"),
-        APPLICANT_WITHOUT_STANDING_DECISION(2, "an applicant has no standing decision"),
-        DUPLICATE_NOT_CARRYING_FIRST(2, "a DUPLICATE does not carry the user's first decision"),
+        SOLD_OUT_TO_HOLDER(2, "a user holding a coupon was answered SOLD_OUT"),
+        DUPLICATE_NOT_CARRYING_FIRST(2, "a DUPLICATE does not carry the user's coupon"),
         ACCEPTED_NOT_ON_APPLY_TOPIC(3, "an accepted request is not on the apply topic"),
         APPLICATION_TWICE_ON_APPLY_TOPIC(3, "a request is more than once on the apply topic"),
         UNDECIDED(3, "an application has no decision"),
@@ -299,38 +300,38 @@ public final class InvariantJudge {
                     + seqs.stream().limit(10).toList());
         }
         Map<String, Decision> coupons = new HashMap<>();
-        Map<String, List<Decision>> standing = new TreeMap<>();
-        for (Decision d : ofEvent) {
-            if (!d.issued() && !d.duplicate() && !"SOLD_OUT".equals(d.reason())) {
-                findings.add(Check.NON_FINAL_REJECTION, d.requestId() + " of " + eventId + " rejected " + d.reason());
-                continue; // not final: the user is not recorded
-            }
-            if (d.issued() && coupons.put(d.userId(), d) != null) {
+        for (Decision d : issued) {
+            if (coupons.putIfAbsent(d.userId(), d) != null) {
                 findings.add(Check.USER_WITH_TWO_COUPONS, eventId + "/" + d.userId());
             }
-            if (!d.duplicate()) {
-                standing.computeIfAbsent(d.userId(), u -> new ArrayList<>()).add(d);
-            }
         }
-        standing.forEach((user, ds) -> {
-            if (ds.size() > 1) {
-                findings.add(Check.USER_WITH_TWO_STANDING_DECISIONS, eventId + "/" + user + " decided " + ds);
-            }
-        });
-        applicants.stream().filter(u -> !standing.containsKey(u))
-                .forEach(u -> findings.add(Check.APPLICANT_WITHOUT_STANDING_DECISION, eventId + "/" + u));
         long duplicates = 0;
+        long soldOut = 0;
         for (Decision d : ofEvent) {
+            if (d.issued()) {
+                continue;
+            }
+            Decision coupon = coupons.get(d.userId());
             if (d.duplicate()) {
                 duplicates++;
-                List<Decision> first = standing.getOrDefault(d.userId(), List.of());
-                if (first.stream().noneMatch(f -> f.status().equals(d.firstStatus()) && f.requestId().equals(d.firstRequestId()))) {
+                boolean carriesIt = coupon != null && "ISSUED".equals(d.firstStatus())
+                        && coupon.requestId().equals(d.firstRequestId());
+                if (!carriesIt) {
                     findings.add(Check.DUPLICATE_NOT_CARRYING_FIRST, "DUPLICATE " + d.requestId() + " of " + d.userId()
-                            + " carries " + d.firstStatus() + " " + d.firstRequestId() + ", first decision " + first);
+                            + " carries " + d.firstStatus() + " " + d.firstRequestId() + ", the user's coupon " + coupon);
                 }
+            } else if ("SOLD_OUT".equals(d.reason())) {
+                soldOut++;
+                if (coupon != null) {
+                    findings.add(Check.SOLD_OUT_TO_HOLDER, d.requestId() + " of " + eventId + "/" + d.userId()
+                            + " who holds " + coupon.couponId());
+                }
+            } else {
+                findings.add(Check.NON_FINAL_REJECTION, d.requestId() + " of " + eventId + " rejected " + d.reason());
             }
         }
-        return "cap " + cap + ", applicants " + applicants.size() + ", issued " + issued.size() + ", duplicates " + duplicates;
+        return "cap " + cap + ", applicants " + applicants.size() + ", issued " + issued.size() + ", sold out "
+                + soldOut + ", duplicates " + duplicates;
     }
 
     private static void judgeCouponIds(List<Decision> ours, Findings findings) {
@@ -374,15 +375,20 @@ public final class InvariantJudge {
             }
         }
         for (Shown s : shown) {
-            if (!caps.containsKey(s.eventId())) {
+            Integer cap = caps.get(s.eventId());
+            if (cap == null) {
                 continue;
             }
-            List<Decision> standing = ours.stream().filter(d -> d.eventId().equals(s.eventId())
-                    && d.userId().equals(s.userId()) && !d.duplicate()).toList();
-            boolean held = standing.stream().anyMatch(d -> d.status().equals(s.status())
-                    && Objects.equals(d.outcome(), "ISSUED".equals(s.status()) ? s.couponId() : s.reason()));
-            if (!held) {
-                findings.add(Check.STATUS_DISAGREES, s + " but the ledger says " + standing);
+            Decision coupon = ours.stream().filter(d -> d.issued() && d.eventId().equals(s.eventId())
+                    && d.userId().equals(s.userId())).findFirst().orElse(null);
+            long issued = ours.stream().filter(d -> d.issued() && d.eventId().equals(s.eventId())).count();
+            // The user's coupon, or SOLD_OUT for a user without one of an event that sold out.
+            boolean agrees = coupon != null
+                    ? "ISSUED".equals(s.status()) && coupon.couponId().equals(s.couponId())
+                    : "REJECTED".equals(s.status()) && "SOLD_OUT".equals(s.reason()) && issued >= cap;
+            if (!agrees) {
+                findings.add(Check.STATUS_DISAGREES, s + " but the ledger has " + (coupon == null
+                        ? "no coupon for the user, " + issued + " issued of cap " + cap : coupon));
             }
         }
         for (EventShown e : eventsShown) {

@@ -1,11 +1,13 @@
 package io.couponissuer.gateway;
 
 import io.couponissuer.message.ApplyRequest;
+import io.couponissuer.query.EventStatus;
 import io.couponissuer.query.IssuerQueries;
 import io.javalin.http.Context;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -87,11 +89,20 @@ final class ApplicationHandlers {
         return first;
     }
 
+    /**
+     * The user's coupon; else SOLD_OUT once the event is sold out (a sold-out applicant is not
+     * recorded, so this is what any application of theirs would be told); else 404. The event is read
+     * before the decision: an event seen sold out stays sold out (unless its cap is raised), so a
+     * decision missing after it cannot be a coupon issued in between.
+     */
     void status(Context ctx) {
         String eventId = RequestBodies.id(ctx, "eventId");
         String userId = RequestBodies.id(ctx, "userId");
-        queries.decision(eventId, userId).ifPresentOrElse(decision -> ctx.json(DecisionView.of(decision)),
-                () -> ctx.status(404).json(Map.of("eventId", eventId, "userId", userId, "status", "UNKNOWN")));
+        boolean soldOut = queries.event(eventId).map(EventStatus::soldOut).orElse(false);
+        queries.decision(eventId, userId).map(DecisionView::of)
+                .or(() -> soldOut ? Optional.of(DecisionView.soldOut(eventId, userId)) : Optional.empty())
+                .ifPresentOrElse(ctx::json,
+                        () -> ctx.status(404).json(Map.of("eventId", eventId, "userId", userId, "status", "UNKNOWN")));
     }
 
     private static int waitMs(Context ctx) {

@@ -16,6 +16,11 @@ public record DecisionView(String requestId, String eventId, String userId, Stri
         return new DecisionView(requestId, eventId, userId, "PENDING", null, null, null, null);
     }
 
+    /** A user without a coupon of a sold-out event: no request of theirs is named, none is kept. */
+    public static DecisionView soldOut(String eventId, String userId) {
+        return new DecisionView(null, eventId, userId, "REJECTED", null, null, RejectReason.SOLD_OUT, null);
+    }
+
     public static DecisionView of(Answer answer) {
         return answer instanceof CouponIssued coupon ? of(coupon) : of((Rejection) answer);
     }

@@ -85,7 +85,7 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
             return;
         }
         Decision first = decisions.get(request.decisionKey());
-        if (first != null) {
+        if (first != null && first.stands()) {
             reject(record, request, RejectReason.DUPLICATE, first);
             return;
         }
@@ -123,6 +123,7 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
         return count;
     }
 
+    /** Only a coupon is remembered for a user; every rejection leaves the user free to apply again. */
     private void issue(Record<String, IssuerCommand> record, ApplyRequest request, long seq) {
         CouponIssued coupon = new CouponIssued(CouponIssued.couponIdOf(request.eventId(), seq), request.eventId(),
                 request.userId(), request.requestId(), seq, request.requestedAt());
@@ -144,9 +145,8 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
                         Decision first) {
         Rejection rejection = new Rejection(request.requestId(), request.eventId(), request.userId(), reason,
                 request.requestedAt(), first);
-        if (reason.isFinalForUser()) {
-            decisions.put(request.decisionKey(), Decision.rejected(rejection));
-        }
+        // Nothing is stored: only a coupon is remembered, so the store (and its changelog) grows by
+        // the cap, not by the number of applicants.
         context.forward(record.withValue(rejection), CouponTopology.REJECTED_SINK);
         tellWaiter(record, rejection);
         rejections.count(request.eventId(), reason);

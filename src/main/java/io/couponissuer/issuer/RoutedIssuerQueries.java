@@ -74,7 +74,8 @@ public final class RoutedIssuerQueries implements IssuerQueries {
             return forwardTo(owner, eventId).decision(eventId, userId);
         }
         return Optional.ofNullable(
-                this.<Decision>store(IssuerStores.DECISIONS, owner.partition()).get(DecisionKey.of(eventId, userId)));
+                        this.<Decision>store(IssuerStores.DECISIONS, owner.partition()).get(DecisionKey.of(eventId, userId)))
+                .filter(Decision::stands);
     }
 
     @Override

@@ -6,6 +6,11 @@ import java.time.Instant;
 
 /** An event as the issuer sees it now: its definition, how many coupons went out, how many are left. */
 public record EventStatus(String eventId, int cap, Instant opensAt, Instant closesAt, long issued, long remaining) {
+    /** Every coupon of the cap is issued: any applicant without one is answered SOLD_OUT. */
+    public boolean soldOut() {
+        return remaining == 0;
+    }
+
     public static EventStatus of(EventDefinition definition, long issued) {
         return new EventStatus(definition.eventId(), definition.cap(), definition.opensAt(), definition.closesAt(),
                 issued, Math.max(0, definition.cap() - issued));

@@ -24,6 +24,7 @@ import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** The first-come-first-served rules on the real topology (DESIGN invariants 1, 2, 3 and 6). */
 class CouponTopologyTest {
@@ -57,12 +58,12 @@ class CouponTopologyTest {
         assertThat(rejected).hasSize(900).allSatisfy(r -> assertThat(r.reason()).isEqualTo(RejectReason.SOLD_OUT));
         assertThat(rejected).extracting(Rejection::userId).containsExactlyElementsOf(users.subList(100, 1000));
         assertThat(issuer.issuedCounts().get("spring-sale")).isEqualTo(100L);
-        assertThat(issuer.decisions().get(DecisionKey.of("spring-sale", "u-1000")).reason())
-                .isEqualTo(RejectReason.SOLD_OUT);
+        assertThat(issuer.decisions().get(DecisionKey.of("spring-sale", "u-1000")))
+                .as("a sold-out applicant is not recorded").isNull();
     }
 
     @Test
-    void repeatedApplicationsGetOneDecisionAndTheRepeatsAreDuplicates() {
+    void aHoldersRepeatsAreDuplicatesOfItsCouponAndASoldOutUsersRepeatsAreSoldOutAgain() {
         issuer.define("e", 50);
         Random random = new Random(42);
         List<String> arrivals = new ArrayList<>();
@@ -84,18 +85,20 @@ class CouponTopologyTest {
         assertThat(issued.size() + rejected.size()).isEqualTo(arrivals.size());
         assertThat(issued).hasSize(50);
         assertThat(issued).extracting(CouponIssued::userId).doesNotHaveDuplicates();
-        Map<String, Long> nonDuplicatePerUser = rejected.stream()
-                .filter(r -> r.reason() != RejectReason.DUPLICATE)
-                .collect(Collectors.groupingBy(Rejection::userId, Collectors.counting()));
-        issued.forEach(c -> nonDuplicatePerUser.merge(c.userId(), 1L, Long::sum));
-        assertThat(nonDuplicatePerUser).hasSize(200).allSatisfy((user, count) -> assertThat(count).isEqualTo(1L));
-        // The first request of each user is the one decided; every repeat points at it.
+        // A holder won with its first request (any earlier one would have won too); the cap never
+        // changed, so a user whose first request came after the sell-out is sold out every time.
         issued.forEach(c -> assertThat(c.requestId()).isEqualTo(firstRequest.get(c.userId())));
-        rejected.stream().filter(r -> r.reason() == RejectReason.DUPLICATE).forEach(r -> {
-            assertThat(r.firstDecision()).isNotNull();
-            assertThat(r.firstDecision().requestId()).isEqualTo(firstRequest.get(r.userId()));
-            assertThat(r.requestId()).isNotEqualTo(firstRequest.get(r.userId()));
+        java.util.Set<String> holders = issued.stream().map(CouponIssued::userId).collect(Collectors.toSet());
+        rejected.forEach(r -> {
+            if (holders.contains(r.userId())) {
+                assertThat(r.reason()).isEqualTo(RejectReason.DUPLICATE);
+                assertThat(r.firstDecision().requestId()).isEqualTo(firstRequest.get(r.userId()));
+                assertThat(r.requestId()).isNotEqualTo(firstRequest.get(r.userId()));
+            } else {
+                assertThat(r.reason()).isEqualTo(RejectReason.SOLD_OUT);
+            }
         });
+        assertThat(rejected).extracting(Rejection::reason).contains(RejectReason.DUPLICATE, RejectReason.SOLD_OUT);
     }
 
     @Test
@@ -194,19 +197,49 @@ class CouponTopologyTest {
     }
 
     @Test
-    void theDecisionStoreHoldsTheStandingDecisionOfEveryDecidedUser() {
+    void theDecisionStoreHoldsOnlyCoupons() {
         issuer.define("e", 1);
         String winner = issuer.apply("e", "u-1");
-        String loser = issuer.apply("e", "u-2");
+        issuer.apply("e", "u-2");
         issuer.apply("e", "u-1");
 
         Decision won = issuer.decisions().get(DecisionKey.of("e", "u-1"));
         assertThat(won.status()).isEqualTo(Decision.Status.ISSUED);
         assertThat(won.requestId()).isEqualTo(winner);
         assertThat(won.couponId()).isEqualTo("e-1");
-        Decision lost = issuer.decisions().get(DecisionKey.of("e", "u-2"));
-        assertThat(lost.status()).isEqualTo(Decision.Status.REJECTED);
-        assertThat(lost.requestId()).isEqualTo(loser);
+        assertThat(issuer.decisions().get(DecisionKey.of("e", "u-2"))).isNull();
+    }
+
+    @Test
+    void aSoldOutApplicantIsSoldOutAgainAndMayWinOnceTheCapIsRaised() {
+        issuer.define("e", 1);
+        issuer.apply("e", "u-1");
+        String first = issuer.apply("e", "u-2");
+        String again = issuer.apply("e", "u-2");
+        issuer.define("e", 2); // a restock: one more coupon
+        String third = issuer.apply("e", "u-2");
+        String fourth = issuer.apply("e", "u-2");
+
+        assertThat(issuer.rejected()).extracting(Rejection::requestId, Rejection::reason).containsExactly(
+                tuple(first, RejectReason.SOLD_OUT), tuple(again, RejectReason.SOLD_OUT),
+                tuple(fourth, RejectReason.DUPLICATE));
+        assertThat(issuer.issued()).extracting(CouponIssued::userId, CouponIssued::seq, CouponIssued::requestId)
+                .containsExactly(tuple("u-1", 1L, "r-1"), tuple("u-2", 2L, third));
+    }
+
+    @Test
+    void aSoldOutDecisionInAnOlderStoreDoesNotStand() {
+        issuer.define("e", 1);
+        issuer.apply("e", "u-1");
+        // What versions that still recorded SOLD_OUT left in the store.
+        issuer.decisions().put(DecisionKey.of("e", "u-2"), new Decision("r-old", "e", "u-2", Decision.Status.REJECTED,
+                RejectReason.SOLD_OUT, null, null, issuer.now()));
+        String again = issuer.apply("e", "u-2");
+
+        assertThat(issuer.rejected()).singleElement().satisfies(r -> {
+            assertThat(r.requestId()).isEqualTo(again);
+            assertThat(r.reason()).as("not DUPLICATE of the old record").isEqualTo(RejectReason.SOLD_OUT);
+        });
     }
 
     @Test

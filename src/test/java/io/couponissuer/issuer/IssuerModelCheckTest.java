@@ -38,6 +38,7 @@ class IssuerModelCheckTest {
     static final class Model {
         final Map<String, EventDefinition> definitions = new HashMap<>();
         final Map<String, Long> counts = new HashMap<>();
+        /** The request that won each user's coupon: the only thing remembered per user. */
         final Map<String, String> firstRequestOfUser = new HashMap<>();
         final List<String> issued = new ArrayList<>();
         final List<String> rejected = new ArrayList<>();
@@ -63,8 +64,7 @@ class IssuerModelCheckTest {
                 firstRequestOfUser.put(user, a.requestId());
                 issued.add(a.requestId() + " " + a.userId() + " " + seq);
             } else {
-                firstRequestOfUser.put(user, a.requestId());
-                rejected.add(a.requestId() + " SOLD_OUT");
+                rejected.add(a.requestId() + " SOLD_OUT"); // not recorded: a repeat is decided afresh
             }
         }
     }

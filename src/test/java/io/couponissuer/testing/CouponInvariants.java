@@ -124,8 +124,9 @@ public final class CouponInvariants {
     }
 
     /**
-     * Invariant 8 for the status endpoint: every standing decision it showed is the one the ledger holds
-     * for that user (the same coupon, or the same recorded rejection). Call after {@link #check}.
+     * Invariant 8 for the status endpoint: everything it showed is what the ledger holds for that user
+     * (the user's coupon, or SOLD_OUT for a user without one of an event that sold out). Call after
+     * {@link #check}.
      */
     public void checkStatusShownAgreesWithTheLedger(List<StatusProbe.Shown> shown) {
         checkShownAgreesWithTheLedger(shown.stream().map(s -> new InvariantJudge.Shown(s.eventId(), s.userId(),
