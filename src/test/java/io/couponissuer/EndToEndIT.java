@@ -168,6 +168,17 @@ class EndToEndIT {
         JsonNode late = Json.MAPPER.readTree(
                 expect(post("/api/events/wait-sale/applications?waitMs=10000", "{\"userId\":\"w-2\"}", false), 200));
         assertThat(late.path("reason").asText()).isEqualTo("SOLD_OUT");
+        // Not recorded: a repeat is sold out again, not a DUPLICATE, and the status says SOLD_OUT for
+        // any user without a coupon, naming no request.
+        JsonNode lateAgain = Json.MAPPER.readTree(
+                expect(post("/api/events/wait-sale/applications?waitMs=10000", "{\"userId\":\"w-2\"}", false), 200));
+        assertThat(lateAgain.path("reason").asText()).isEqualTo("SOLD_OUT");
+        for (String user : List.of("w-2", "never-applied")) {
+            JsonNode status = Json.MAPPER.readTree(expect(get("/api/events/wait-sale/applications/" + user), 200));
+            assertThat(status.path("status").asText()).as(user).isEqualTo("REJECTED");
+            assertThat(status.path("reason").asText()).as(user).isEqualTo("SOLD_OUT");
+            assertThat(status.has("requestId")).as(user).isFalse();
+        }
 
         JsonNode unknown = Json.MAPPER.readTree(
                 expect(post("/api/events/no-such-sale/applications?waitMs=10000", "{\"userId\":\"w-1\"}", false), 200));
