@@ -111,7 +111,10 @@ class InteractiveQueriesIT {
             JsonNode event = Json.MAPPER.readTree(get(gatewayPort, "/api/events/" + eventId).body());
             assertThat(event.path("issued").asLong()).isEqualTo(1);
             assertThat(event.path("remaining").asLong()).isZero();
-            assertThat(get(gatewayPort, "/api/events/" + eventId + "/applications/u-2").statusCode()).isEqualTo(404);
+            // Sold out (cap 1): a user without a coupon is told SOLD_OUT, from the event's owner too.
+            HttpResponse<String> other = get(gatewayPort, "/api/events/" + eventId + "/applications/u-2");
+            assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
+            assertThat(Json.MAPPER.readTree(other.body()).path("reason").asText()).isEqualTo("SOLD_OUT");
         }
         System.out.printf("InteractiveQueriesIT: %d events on the first issuer, %d forwarded to the second%n",
                 ownedByA.size(), ownedByB.size());
