@@ -39,7 +39,7 @@ public final class CouponTopology {
     /** @param feed where answers to awaited applications go as they are decided (see DecisionFeed) */
     public static Topology build(RejectionCounter rejections, DecisionFeed feed) {
         Topology topology = new Topology();
-        topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+        topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 Topics.APPLY_REQUESTS.name());
         topology.addProcessor(PARSER, CommandParser::new, SOURCE);
         topology.addProcessor(DECIDER, () -> new CouponDecider(rejections, feed), PARSER);
