@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
         description = "Load generator against a running system: throughput, latency percentiles and an exactness verdict, as JSON.")
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "http",
-            description = "http (through the gateway), direct (onto coupon.apply-requests), raw (1-partition broker ceiling). Default: ${DEFAULT-VALUE}")
+            description = "http (through the gateway), direct (onto coupon.apply-requests), raw (1-partition broker "
+                    + "ceiling), passthrough (raw plus one exactly-once Kafka Streams copy). Default: ${DEFAULT-VALUE}")
     String mode;
 
     @Option(names = "--events", defaultValue = "1", description = "events of the run (each on the partition its id hashes to). Default: ${DEFAULT-VALUE}")
@@ -96,7 +97,8 @@ public final class BenchCommand implements Callable<Integer> {
     private BenchReport runOnce(Settings settings, String jdbcUrl, Duration timeout, BenchMode benchMode) throws Exception {
         RunPlan plan = RunPlan.create(events, cap, users != null ? users : requests, requests, repeats);
         return switch (benchMode) {
-            case RAW -> new RawBench(settings, concurrency, timeout).run(plan);
+            case RAW -> new RawBench(settings, concurrency, timeout, false).run(plan);
+            case PASSTHROUGH -> new RawBench(settings, concurrency, timeout, true).run(plan);
             case DIRECT -> new ApplicationBench(settings, jdbcUrl, timeout)
                     .run(benchMode, plan, new DirectLoad(settings, concurrency), concurrency, null, null);
             case HTTP -> runHttp(settings, jdbcUrl, timeout, plan);

@@ -32,42 +32,53 @@ import java.util.stream.IntStream;
 
 /**
  * The ceiling for one hot event: how fast this broker takes N apply-sized records on one partition
- * (acks=all, idempotent, the direct mode's producer) and hands them to a read_committed consumer. The
- * topic is created for the run and deleted after it. Records are keyed by their index, so the check
- * is that every index arrives exactly once.
+ * (acks=all, idempotent, the direct mode's producer) and hands them to a read_committed consumer. With
+ * the Streams hop ({@code passthrough}), an exactly_once_v2 Kafka Streams application copies every
+ * record to a second one-partition topic and the consumer reads that one. The topics are created for
+ * the run and deleted after it. Records are keyed by their index, so the check is that every index
+ * arrives exactly once.
  */
 final class RawBench {
     private final Settings settings;
     private final int concurrency;
     private final Duration timeout;
+    private final boolean streamsHop;
 
-    RawBench(Settings settings, int concurrency, Duration timeout) {
+    RawBench(Settings settings, int concurrency, Duration timeout, boolean streamsHop) {
         this.settings = settings;
         this.concurrency = concurrency;
         this.timeout = timeout;
+        this.streamsHop = streamsHop;
     }
 
     BenchReport run(RunPlan plan) throws Exception {
         String topic = "bench.raw-" + plan.runId();
+        List<String> topics = streamsHop ? List.of(topic, topic + "-copy") : List.of(topic);
         try (Admin admin = Admin.create(ClientConfigs.admin(settings))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) settings.getInt(Setting.COUPON_REPLICATION_FACTOR))
-                    .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, settings.get(Setting.COUPON_MIN_INSYNC_REPLICAS)))))
-                    .all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(topics.stream().map(name -> new NewTopic(name, 1,
+                            (short) settings.getInt(Setting.COUPON_REPLICATION_FACTOR))
+                    .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, settings.get(Setting.COUPON_MIN_INSYNC_REPLICAS))))
+                    .toList()).all().get(30, TimeUnit.SECONDS);
             try {
-                return measure(plan, topic);
+                if (!streamsHop) {
+                    return measure(plan, topic, topic);
+                }
+                try (StreamsCopy copy = StreamsCopy.start(settings, plan.runId(), topic, topics.get(1), timeout)) {
+                    return measure(plan, topic, topics.get(1));
+                }
             } finally {
-                admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+                admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
             }
         }
     }
 
-    private BenchReport measure(RunPlan plan, String topic) throws Exception {
+    private BenchReport measure(RunPlan plan, String topic, String readFrom) throws Exception {
         int n = plan.requests();
         long[] sentNanos = new long[n];
         long[] ackedNanos = new long[n];
         long[] consumedNanos = new long[n];
         int[] deliveries = new int[n];
-        ConsumerLoop consumer = new ConsumerLoop(topic, consumedNanos, deliveries);
+        ConsumerLoop consumer = new ConsumerLoop(readFrom, consumedNanos, deliveries);
         Thread consumerThread = new Thread(consumer, "bench-raw-consumer");
         consumerThread.start();
         consumer.ready.acquire();
@@ -131,7 +142,7 @@ final class RawBench {
         Verdict verdict = new Verdict(missing == 0 && repeated == 0 && failed == 0, 0, 0, missing, repeated, 0, 0,
                 problems);
         BenchReport.Counts counts = new BenchReport.Counts(n, acked, 0, failed, consumed, 0, 0, null, failures);
-        return new BenchReport("raw", plan.runId(), 1, plan.cap(), plan.users(), n, plan.repeats(), concurrency,
+        return new BenchReport(streamsHop ? "passthrough" : "raw", plan.runId(), 1, plan.cap(), plan.users(), n, plan.repeats(), concurrency,
                 null, null, Map.of(0, 1), counts, ApplicationBench.seconds(Math.max(lastAck, lastConsumed) - start),
                 ApplicationBench.perSecond(acked, lastAck - start), ApplicationBench.perSecond(consumed, lastConsumed - start),
                 null,
@@ -139,7 +150,8 @@ final class RawBench {
                         .mapToLong(i -> ackedNanos[i] - sentNanos[i])),
                 LatencySummary.ofNanos(IntStream.range(0, n).filter(i -> consumedNanos[i] > 0)
                         .mapToLong(i -> consumedNanos[i] - sentNanos[i])),
-                "when a read_committed consumer of the one-partition topic received the record", verdict);
+                streamsHop ? "when a read_committed consumer of the copy topic received the record"
+                        : "when a read_committed consumer of the one-partition topic received the record", verdict);
     }
 
     /** Reads the topic from the start until every record arrived or it is told to stop. */
