@@ -3,6 +3,8 @@ package io.couponissuer.ops;
 import io.couponissuer.query.EventStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -74,5 +76,33 @@ class EventMetricsTest {
         assertThat(shownEvents()).isEmpty();
         metrics.update(List.of(new EventStatus("restock", 200, null, null, 100, 100)));
         assertThat(shownEvents()).containsExactly("restock");
+    }
+    @Test
+    void aScrapeWhileTheEventsAreUpdatedSeesEveryEventOnce() throws Exception {
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        EventMetrics updating = new EventMetrics(prometheus, Duration.ofHours(24), Clock.systemUTC());
+        List<EventStatus> events = java.util.stream.IntStream.range(0, 50)
+                .mapToObj(i -> new EventStatus("e" + i, 100, null, null, i, 100 - i)).toList();
+        updating.update(events);
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread updater = new Thread(() -> {
+            while (running.get()) {
+                updating.update(events);
+            }
+        });
+        updater.start();
+        try {
+            long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            int scrapes = 0;
+            while (System.nanoTime() < until) {
+                String exposition = prometheus.scrape();
+                assertThat(exposition.lines().filter(l -> l.startsWith("coupon_event_cap{")).count())
+                        .as("scrape %d", scrapes).isEqualTo(50);
+                scrapes++;
+            }
+        } finally {
+            running.set(false);
+            updater.join();
+        }
     }
 }
