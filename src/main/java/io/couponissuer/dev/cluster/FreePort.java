@@ -1,5 +1,6 @@
 package io.couponissuer.dev.cluster;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -35,11 +36,18 @@ public final class FreePort {
                 }
             }
         }
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port on 127.0.0.1", e);
+        // No room below the range: the OS's choice, never one this JVM handed out already (the OS may
+        // give a port again as soon as the probe socket is closed).
+        for (int attempt = 0; attempt < 500; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot find a free port on 127.0.0.1", e);
+            }
         }
+        throw new IllegalStateException("no free port on 127.0.0.1 that this JVM has not handed out already");
     }
 
     private static boolean bindable(int port) {
@@ -50,10 +58,16 @@ public final class FreePort {
         }
     }
 
-    /** The first port of the ephemeral range (32768 when it cannot be read, Linux's default). */
-    private static int ephemeralLow() {
-        try {
-            return Integer.parseInt(Files.readString(EPHEMERAL_RANGE).trim().split("\\s+")[0]);
+    /**
+     * The first port of the ephemeral range (32768 when it cannot be read, Linux's default). Read as a
+     * stream: {@code Files.readString} trusts the size procfs reports and returned "3" of "32768 60999"
+     * on this machine, so every port came from the OS's ephemeral range after all, and two services of
+     * ProductionShapeIT were once given the same one.
+     */
+    static int ephemeralLow() {
+        try (BufferedReader reader = Files.newBufferedReader(EPHEMERAL_RANGE)) {
+            String line = reader.readLine();
+            return Integer.parseInt(line.trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 32_768;
         }
