@@ -7,7 +7,6 @@ import io.javalin.http.Context;
 
 import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -91,16 +90,18 @@ final class ApplicationHandlers {
 
     /**
      * The user's coupon; else SOLD_OUT once the event is sold out (a sold-out applicant is not
-     * recorded, so this is what any application of theirs would be told); else 404. The event is read
-     * before the decision: an event seen sold out stays sold out (unless its cap is raised), so a
-     * decision missing after it cannot be a coupon issued in between.
+     * recorded, so this is what any application of theirs would be told); else 404. A holder costs one
+     * question to the issuer. For the rest the decision is asked again after the event was seen sold
+     * out: sold out stays sold out (unless the cap is raised), so a coupon missing from that second
+     * answer was not issued in between.
      */
     void status(Context ctx) {
         String eventId = RequestBodies.id(ctx, "eventId");
         String userId = RequestBodies.id(ctx, "userId");
-        boolean soldOut = queries.event(eventId).map(EventStatus::soldOut).orElse(false);
         queries.decision(eventId, userId).map(DecisionView::of)
-                .or(() -> soldOut ? Optional.of(DecisionView.soldOut(eventId, userId)) : Optional.empty())
+                .or(() -> queries.event(eventId).filter(EventStatus::soldOut)
+                        .map(soldOut -> queries.decision(eventId, userId).map(DecisionView::of)
+                                .orElse(DecisionView.soldOut(eventId, userId))))
                 .ifPresentOrElse(ctx::json,
                         () -> ctx.status(404).json(Map.of("eventId", eventId, "userId", userId, "status", "UNKNOWN")));
     }
