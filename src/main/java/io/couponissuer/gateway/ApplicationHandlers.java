@@ -18,12 +18,14 @@ final class ApplicationHandlers {
     private final CommandPublisher publisher;
     private final DecisionWaiter waiter;
     private final IssuerQueries queries;
+    private final SpreadEvents spreadEvents;
     private final BrokerFailures brokerFailures;
     private final Clock clock;
     private final ApplicationTimers timers;
 
     ApplicationHandlers(CommandPublisher publisher, DecisionWaiter waiter, IssuerQueries queries,
-                        BrokerFailures brokerFailures, Clock clock, ApplicationTimers timers) {
+                        SpreadEvents spreadEvents, BrokerFailures brokerFailures, Clock clock, ApplicationTimers timers) {
+        this.spreadEvents = spreadEvents;
         this.timers = timers;
         this.publisher = publisher;
         this.waiter = waiter;
@@ -45,8 +47,10 @@ final class ApplicationHandlers {
         DecisionView pending = DecisionView.pending(requestId, eventId, body.userId());
         CompletableFuture<DecisionView> decision = waitMs > 0 ? firstAnswer(eventId, requestId, waitMs) : null;
         long startNanos = System.nanoTime();
+        // A spread event's application goes straight to its user's stage-1 partition.
+        String key = spreadEvents.isSpread(eventId) ? request.spreadKey() : eventId;
 
-        ctx.future(() -> publisher.publish(request, decision == null ? null : waiter.id())
+        ctx.future(() -> publisher.publish(key, request, decision == null ? null : waiter.id())
                 .handle((metadata, error) -> error)
                 .thenCompose(error -> {
                     long ackedNanos = System.nanoTime();

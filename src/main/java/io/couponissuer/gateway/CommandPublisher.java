@@ -16,7 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Puts applications and definitions on coupon.apply-requests, keyed by eventId. A send completes
+ * Puts applications and definitions on coupon.apply-requests, keyed by eventId (an application of a
+ * spread event by eventId/userId, see ApplicationHandlers). A send completes
  * only when every in-sync replica has the record (acks=all, idempotent producer), or fails within
  * the send timeout: the gateway never says 202 for a record the broker did not take, and never hangs.
  */
@@ -48,17 +49,18 @@ public final class CommandPublisher implements AutoCloseable {
 
     /** Completes when the broker has the record; fails with the producer's error or after the send timeout. */
     public CompletableFuture<RecordMetadata> publish(IssuerCommand command) {
-        return publish(command, null);
+        return publish(command.eventId(), command, null);
     }
 
     /**
+     * @param key       the record's key: the eventId, or an application's spreadKey when its event is spread
      * @param awaitedBy the id of the gateway whose client waits for the answer (header coupon.awaited,
      *                  carried on to the answer on the ledger); null when nobody waits
      */
-    public CompletableFuture<RecordMetadata> publish(IssuerCommand command, byte[] awaitedBy) {
+    public CompletableFuture<RecordMetadata> publish(String key, IssuerCommand command, byte[] awaitedBy) {
         CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
         try {
-            ProducerRecord<String, IssuerCommand> record = new ProducerRecord<>(Topics.APPLY_REQUESTS.name(), command.eventId(), command);
+            ProducerRecord<String, IssuerCommand> record = new ProducerRecord<>(Topics.APPLY_REQUESTS.name(), key, command);
             if (awaitedBy != null) {
                 record.headers().add(IssuerCommandSerde.AWAITED_HEADER, awaitedBy);
             }

@@ -31,6 +31,7 @@ public final class GatewayServer implements AutoCloseable {
     private final Javalin app;
     private final String host;
     private final int port;
+    private final SpreadEvents spreadEvents;
 
     public GatewayServer(Settings settings, CommandPublisher publisher, DecisionWaiter waiter, IssuerQueries queries,
                          Readiness readiness, PrometheusMeterRegistry registry, Clock clock,
@@ -40,8 +41,9 @@ public final class GatewayServer implements AutoCloseable {
         BrokerFailures brokerFailures = new BrokerFailures(registry);
         EventHandlers events = new EventHandlers(new AdminAuth(settings.get(Setting.COUPON_ADMIN_TOKEN)), publisher,
                 queries, brokerFailures);
-        ApplicationHandlers applications = new ApplicationHandlers(publisher, waiter, queries, brokerFailures, clock,
-                new ApplicationTimers(registry));
+        this.spreadEvents = new SpreadEvents(queries);
+        ApplicationHandlers applications = new ApplicationHandlers(publisher, waiter, queries, spreadEvents,
+                brokerFailures, clock, new ApplicationTimers(registry));
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.http.maxRequestSize = RequestBodies.MAX_BODY_BYTES;
@@ -120,5 +122,6 @@ public final class GatewayServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        spreadEvents.close();
     }
 }

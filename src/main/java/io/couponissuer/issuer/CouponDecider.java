@@ -1,14 +1,14 @@
 package io.couponissuer.issuer;
 
-import io.couponissuer.kafka.IssuerCommandSerde;
-import io.couponissuer.message.Answer;
 import io.couponissuer.message.ApplyRequest;
+import io.couponissuer.message.Claim;
 import io.couponissuer.message.CouponIssued;
 import io.couponissuer.message.Decision;
 import io.couponissuer.message.EventDefinition;
+import io.couponissuer.message.EventSoldOut;
 import io.couponissuer.message.IssuerCommand;
 import io.couponissuer.message.RejectReason;
-import io.couponissuer.message.Rejection;
+import io.couponissuer.message.WindowOpened;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -21,13 +21,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the stores, the outputs and the input offset commit in one transaction (exactly_once_v2), so a
  * crash replays the same records against the same state and decides the same. Nothing here reads a
  * clock: times come from the records.
+ *
+ * <p>For a spread event this is stage 2, the event's one counter: it decides the claims the stage-1
+ * partitions send (the same rules), tells every partition the window each definition opens and when
+ * the coupons run out, and sends an application that reached it keyed by the event (a gateway that
+ * did not know yet) on to the user's stage-1 partition, since the claim windows count on every
+ * application of a spread event passing there.
  */
 final class CouponDecider implements Processor<String, IssuerCommand, String, Object> {
     /** Events whose definition and count stay parsed in memory; a task decides a handful at a time. */
     private static final int RECENT_EVENTS = 1_000;
 
-    private final RejectionCounter rejections;
-    private final DecisionFeed feed;
+    private final AnswerOut answers;
+    private final SpreadMetrics spreadMetrics;
     /*
      * In front of the stores, written through. Emptied in init(): after an aborted transaction Kafka
      * Streams closes the task, restores the stores to the last commit and calls init() again before
@@ -40,13 +46,13 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
     private KeyValueStore<String, Long> issuedCounts;
     private KeyValueStore<String, Decision> decisions;
 
-    CouponDecider(RejectionCounter rejections, DecisionFeed feed) {
-        this(rejections, feed, RECENT_EVENTS);
+    CouponDecider(AnswerOut answers, SpreadMetrics spreadMetrics) {
+        this(answers, spreadMetrics, RECENT_EVENTS);
     }
 
-    CouponDecider(RejectionCounter rejections, DecisionFeed feed, int recentEvents) {
-        this.rejections = rejections;
-        this.feed = feed;
+    CouponDecider(AnswerOut answers, SpreadMetrics spreadMetrics, int recentEvents) {
+        this.answers = answers;
+        this.spreadMetrics = spreadMetrics;
         this.recentDefinitions = new RecentEvents<>(recentEvents);
         this.recentCounts = new RecentEvents<>(recentEvents);
     }
@@ -66,39 +72,73 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
         IssuerCommand command = record.value();
         if (command instanceof EventDefinition definition) {
             define(record, definition);
+        } else if (command instanceof Claim claim) {
+            decide(record, claim.application());
         } else {
-            decide(record, (ApplyRequest) command);
+            ApplyRequest request = (ApplyRequest) command;
+            EventDefinition definition = definition(request.eventId());
+            if (definition != null && definition.isSpread()) {
+                context.forward(record.withKey(request.spreadKey()), CouponTopology.REROUTE_SINK);
+                spreadMetrics.rerouted(request.eventId());
+            } else {
+                decide(record, request);
+            }
         }
     }
 
-    /** A (re)definition replaces cap and window; the count is kept, so issued never exceeds any cap. */
-    private void define(Record<String, IssuerCommand> record, EventDefinition definition) {
+    /**
+     * A (re)definition replaces cap and window; the count is kept, so issued never exceeds any cap.
+     * Whether the event is spread stays as first defined.
+     */
+    private void define(Record<String, IssuerCommand> record, EventDefinition received) {
+        EventDefinition before = definition(received.eventId());
+        EventDefinition definition = before == null ? received : received.withSpread(before.isSpread());
         definitions.put(definition.eventId(), definition);
         recentDefinitions.put(definition.eventId(), definition);
         context.forward(record.withValue(definition), CouponTopology.EVENTS_SINK);
+        if (definition.isSpread()) {
+            long issued = issuedCount(definition.eventId());
+            // The definition's place in its partition orders the definitions, and is the same on a replay.
+            long version = context.recordMetadata().orElseThrow(
+                    () -> new IllegalStateException("a definition without its input record")).offset() + 1;
+            tellEveryPartition(record, new WindowOpened(definition.eventId(), version, definition.cap(),
+                    Math.max(0, definition.cap() - issued), definition.opensAt(), definition.closesAt()));
+            if (issued >= definition.cap()) {
+                tellEveryPartition(record, new EventSoldOut(definition.eventId(), issued));
+            }
+        }
+    }
+
+    private void tellEveryPartition(Record<String, IssuerCommand> record, IssuerCommand notice) {
+        context.forward(record.withValue(notice), CouponTopology.NOTICES_SINK);
     }
 
     private void decide(Record<String, IssuerCommand> record, ApplyRequest request) {
         EventDefinition definition = definition(request.eventId());
         if (definition == null) {
-            reject(record, request, RejectReason.EVENT_UNKNOWN, null);
+            answers.rejected(context, record, request, RejectReason.EVENT_UNKNOWN, null);
             return;
         }
         Decision first = decisions.get(request.decisionKey());
         if (first != null && first.stands()) {
-            reject(record, request, RejectReason.DUPLICATE, first);
+            answers.rejected(context, record, request, RejectReason.DUPLICATE, first);
             return;
         }
         RejectReason window = definition.windowRejection(request.requestedAt());
         if (window != null) {
-            reject(record, request, window, null);
+            answers.rejected(context, record, request, window, null);
             return;
         }
         long issued = issuedCount(request.eventId());
         if (issued < definition.cap()) {
             issue(record, request, issued + 1);
+            if (definition.isSpread() && issued + 1 == definition.cap()) {
+                tellEveryPartition(record, new EventSoldOut(request.eventId(), issued + 1));
+            }
         } else {
-            reject(record, request, RejectReason.SOLD_OUT, null);
+            // Nothing is stored: only a coupon is remembered, so the store (and its changelog) grows by
+            // the cap, not by the number of applicants.
+            answers.rejected(context, record, request, RejectReason.SOLD_OUT, null);
         }
     }
 
@@ -130,25 +170,6 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
         issuedCounts.put(request.eventId(), seq);
         recentCounts.put(request.eventId(), seq);
         decisions.put(request.decisionKey(), Decision.issued(coupon));
-        context.forward(record.withValue(coupon), CouponTopology.ISSUED_SINK);
-        tellWaiter(record, coupon);
-    }
-
-    /** The answer, as it goes onto the ledger, to a client waiting for it (only if one said so). */
-    private void tellWaiter(Record<String, IssuerCommand> record, Answer answer) {
-        if (record.headers().lastHeader(IssuerCommandSerde.AWAITED_HEADER) != null) {
-            feed.decided(answer);
-        }
-    }
-
-    private void reject(Record<String, IssuerCommand> record, ApplyRequest request, RejectReason reason,
-                        Decision first) {
-        Rejection rejection = new Rejection(request.requestId(), request.eventId(), request.userId(), reason,
-                request.requestedAt(), first);
-        // Nothing is stored: only a coupon is remembered, so the store (and its changelog) grows by
-        // the cap, not by the number of applicants.
-        context.forward(record.withValue(rejection), CouponTopology.REJECTED_SINK);
-        tellWaiter(record, rejection);
-        rejections.count(request.eventId(), reason);
+        answers.issued(context, record, coupon);
     }
 }

@@ -36,7 +36,7 @@ public final class CouponIssuer implements AutoCloseable {
     private final DecisionFeed feed = new DecisionFeed();
 
     public CouponIssuer(Settings settings, MeterRegistry registry) {
-        this.streams = new KafkaStreams(CouponTopology.build(new RejectionCounter(registry), feed),
+        this.streams = new KafkaStreams(CouponTopology.build(registry, feed),
                 IssuerStreamsConfig.from(settings));
         this.self = new HostInfo(settings.get(Setting.COUPON_ISSUER_ADVERTISED_HOST),
                 settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT));

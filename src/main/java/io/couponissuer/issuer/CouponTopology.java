@@ -2,10 +2,16 @@ package io.couponissuer.issuer;
 
 import io.couponissuer.kafka.Topic;
 import io.couponissuer.kafka.Topics;
-import io.couponissuer.message.EventDefinition;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The issuer topology, wired in one place. Every node and store is named, so
@@ -13,46 +19,81 @@ import org.apache.kafka.streams.Topology;
  * the committed description that a test compares with this.
  *
  * <pre>
- * coupon.apply-requests -> apply-requests-source -> command-parser -> coupon-decider -+-> issued-sink   -> coupon.issued
- *                       (bytes)        (ApplyRequest | EventDefinition)      |           +-> rejected-sink -> coupon.rejected
- *                                             stores: event-definitions,     |           +-> events-sink   -> coupon.events
- *                                             issued-counts, decisions
+ * coupon.apply-requests -> apply-requests-source -> command-parser
+ *   keyed eventId (definitions, applications, claims)   -> coupon-decider -+-> issued-sink   -> coupon.issued
+ *     stores: event-definitions, issued-counts, decisions                  +-> rejected-sink -> coupon.rejected
+ *                                                                          +-> events-sink   -> coupon.events
+ *                                                                          +-> notices-sink  -> coupon.apply-requests (every partition)
+ *                                                                          +-> reroute-sink  -> coupon.apply-requests (keyed eventId/userId)
+ *   keyed eventId/userId (spread applications), notices -> spread-gate ----+-> claims-sink   -> coupon.apply-requests (keyed eventId)
+ *     stores: spread-gates, spread-claimants                               +-> rejected-sink
  * </pre>
- * Unreadable or invalid records go to coupon.failed through the processing exception handler.
+ * An event that is not spread takes the first path only, on its one partition, as before. A spread
+ * event's applications pass a stage-1 gate on the user's partition, and the claims it lets through
+ * come back to the event's partition, where the decider is the event's one counter (README, "One hot
+ * event on many partitions"). All of it travels on coupon.apply-requests, so a claim is always behind
+ * the definition it follows in its partition's log. Unreadable or invalid records go to coupon.failed
+ * through the processing exception handler.
  */
 public final class CouponTopology {
     public static final String SOURCE = "apply-requests-source";
     public static final String PARSER = "command-parser";
     public static final String DECIDER = "coupon-decider";
+    public static final String SPREAD_GATE = "spread-gate";
     public static final String ISSUED_SINK = "issued-sink";
     public static final String REJECTED_SINK = "rejected-sink";
     public static final String EVENTS_SINK = "events-sink";
+    public static final String NOTICES_SINK = "notices-sink";
+    public static final String REROUTE_SINK = "reroute-sink";
+    public static final String CLAIMS_SINK = "claims-sink";
 
     private CouponTopology() {
     }
 
     /** The topology without metrics (its description, test drivers). */
     public static Topology build() {
-        return build(new RejectionCounter(new SimpleMeterRegistry()), new DecisionFeed());
+        return build(new SimpleMeterRegistry(), new DecisionFeed());
     }
 
-    /** @param feed where answers to awaited applications go as they are decided (see DecisionFeed) */
-    public static Topology build(RejectionCounter rejections, DecisionFeed feed) {
+    /**
+     * @param registry where the issuer's counters go
+     * @param feed     where answers to awaited applications go as they are decided (see DecisionFeed)
+     */
+    public static Topology build(MeterRegistry registry, DecisionFeed feed) {
+        AnswerOut answers = new AnswerOut(new RejectionCounter(registry), feed);
+        SpreadMetrics spreadMetrics = new SpreadMetrics(registry);
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 Topics.APPLY_REQUESTS.name());
         topology.addProcessor(PARSER, CommandParser::new, SOURCE);
-        topology.addProcessor(DECIDER, () -> new CouponDecider(rejections, feed), PARSER);
+        topology.addProcessor(DECIDER, () -> new CouponDecider(answers, spreadMetrics), PARSER);
         topology.addStateStore(IssuerStores.eventDefinitions(), DECIDER);
         topology.addStateStore(IssuerStores.issuedCounts(), DECIDER);
         topology.addStateStore(IssuerStores.decisions(), DECIDER);
-        addSink(topology, ISSUED_SINK, Topics.ISSUED);
-        addSink(topology, REJECTED_SINK, Topics.REJECTED);
-        addSink(topology, EVENTS_SINK, Topics.EVENTS);
+        topology.addProcessor(SPREAD_GATE, () -> new SpreadGate(answers, spreadMetrics), PARSER);
+        topology.addStateStore(IssuerStores.spreadGates(), SPREAD_GATE);
+        topology.addStateStore(IssuerStores.spreadClaimants(), SPREAD_GATE);
+        addSink(topology, ISSUED_SINK, Topics.ISSUED, null, DECIDER);
+        addSink(topology, REJECTED_SINK, Topics.REJECTED, null, DECIDER, SPREAD_GATE);
+        addSink(topology, EVENTS_SINK, Topics.EVENTS, null, DECIDER);
+        addSink(topology, NOTICES_SINK, Topics.APPLY_REQUESTS, new EveryPartition<>(), DECIDER);
+        addSink(topology, REROUTE_SINK, Topics.APPLY_REQUESTS, null, DECIDER);
+        addSink(topology, CLAIMS_SINK, Topics.APPLY_REQUESTS, null, SPREAD_GATE);
         return topology;
     }
 
-    private static void addSink(Topology topology, String name, Topic<?> topic) {
-        topology.addSink(name, topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(), DECIDER);
+    /** @param partitioner null: the producer's default partitioner over the key's bytes, as the gateway's */
+    private static <V> void addSink(Topology topology, String name, Topic<V> topic,
+                                    StreamPartitioner<String, V> partitioner, String... parents) {
+        topology.addSink(name, topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(),
+                partitioner, parents);
+    }
+
+    /** Sends each record to every partition of its topic (KIP-837), in the task's transaction. */
+    private static final class EveryPartition<K, V> implements StreamPartitioner<K, V> {
+        @Override
+        public Optional<Set<Integer>> partitions(String topic, K key, V value, int numPartitions) {
+            return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toUnmodifiableSet()));
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.couponissuer.issuer;
 
+import io.couponissuer.issuer.spread.GateState;
 import io.couponissuer.kafka.JsonSerde;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.Decision;
@@ -10,7 +11,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The issuer's three RocksDB stores, each with a changelog. Their names are part of the contract:
+ * The issuer's RocksDB stores, each with a changelog: three of every event's own partition, two of
+ * the stage-1 partitions of spread events. Their names are part of the contract:
  * they name the changelog topics ({@code <application.id>-<store>-changelog}) and the stores the
  * gateway queries.
  */
@@ -21,6 +23,17 @@ public final class IssuerStores {
     public static final String ISSUED_COUNTS = "issued-counts";
     /** "eventId/userId" -> the user's standing {@link Decision}. */
     public static final String DECISIONS = "decisions";
+    /**
+     * Stage 1 of spread events, per partition: eventId -> the {@link GateState} this partition has.
+     * Every partition keeps its own under the same key, so it is never queried by key across instances.
+     */
+    public static final String SPREAD_GATES = "spread-gates";
+    /**
+     * Stage 1 of spread events, per partition: "eventId/userId" -> the window version in which this
+     * partition first sent a claim of the user. At most the coupons of all windows, plus the users who
+     * applied before the partition heard of the event.
+     */
+    public static final String SPREAD_CLAIMANTS = "spread-claimants";
 
     private IssuerStores() {
     }
@@ -32,6 +45,16 @@ public final class IssuerStores {
 
     public static StoreBuilder<KeyValueStore<String, Long>> issuedCounts() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ISSUED_COUNTS),
+                Serdes.String(), Serdes.Long()).withCachingEnabled();
+    }
+
+    public static StoreBuilder<KeyValueStore<String, GateState>> spreadGates() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SPREAD_GATES),
+                Serdes.String(), new JsonSerde<>(GateState.class)).withCachingEnabled();
+    }
+
+    public static StoreBuilder<KeyValueStore<String, Long>> spreadClaimants() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SPREAD_CLAIMANTS),
                 Serdes.String(), Serdes.Long()).withCachingEnabled();
     }
 

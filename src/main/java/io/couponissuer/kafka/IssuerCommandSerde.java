@@ -1,7 +1,10 @@
 package io.couponissuer.kafka;
 
 import io.couponissuer.message.ApplyRequest;
+import io.couponissuer.message.Claim;
 import io.couponissuer.message.EventDefinition;
+import io.couponissuer.message.EventSoldOut;
+import io.couponissuer.message.WindowOpened;
 import io.couponissuer.message.IssuerCommand;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
@@ -26,10 +29,17 @@ public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serialize
     public static final String AWAITED_HEADER = "coupon.awaited";
     public static final String TYPE_APPLY = "ApplyRequest";
     public static final String TYPE_DEFINITION = "EventDefinition";
+    /** The records of a spread event's two stages, written by the issuer only. */
+    public static final String TYPE_CLAIM = "Claim";
+    public static final String TYPE_WINDOW_OPENED = "WindowOpened";
+    public static final String TYPE_EVENT_SOLD_OUT = "EventSoldOut";
 
     private final JsonSerde<IssuerCommand> writer = new JsonSerde<>(IssuerCommand.class);
     private final JsonSerde<ApplyRequest> applications = new JsonSerde<>(ApplyRequest.class);
     private final JsonSerde<EventDefinition> definitions = new JsonSerde<>(EventDefinition.class);
+    private final JsonSerde<Claim> claims = new JsonSerde<>(Claim.class);
+    private final JsonSerde<WindowOpened> windows = new JsonSerde<>(WindowOpened.class);
+    private final JsonSerde<EventSoldOut> soldOuts = new JsonSerde<>(EventSoldOut.class);
 
     @Override
     public byte[] serialize(String topic, IssuerCommand data) {
@@ -43,8 +53,8 @@ public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serialize
             // An application, by far the most common record, goes without the header (its type when
             // there is none): Kafka Streams copies an input's headers onto every record it writes for it
             // and reads each header on every record it consumes and produces (for its size metrics).
-            if (data instanceof EventDefinition) {
-                headers.add(TYPE_HEADER, TYPE_DEFINITION.getBytes(StandardCharsets.UTF_8));
+            if (!(data instanceof ApplyRequest)) {
+                headers.add(TYPE_HEADER, typeOf(data).getBytes(StandardCharsets.UTF_8));
             }
         }
         return serialize(topic, data);
@@ -63,13 +73,28 @@ public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serialize
         return switch (name) {
             case TYPE_APPLY -> applications.deserialize(topic, data);
             case TYPE_DEFINITION -> definitions.deserialize(topic, data);
+            case TYPE_CLAIM -> claims.deserialize(topic, data);
+            case TYPE_WINDOW_OPENED -> windows.deserialize(topic, data);
+            case TYPE_EVENT_SOLD_OUT -> soldOuts.deserialize(topic, data);
             default -> throw new SerializationException("cannot read " + topic + ": unknown " + TYPE_HEADER
-                    + " header '" + name + "' (expected " + TYPE_APPLY + " or " + TYPE_DEFINITION + ")");
+                    + " header '" + name + "' (expected one of " + String.join(", ", TYPES) + ")");
         };
     }
 
+    private static final java.util.List<String> TYPES = java.util.List.of(TYPE_APPLY, TYPE_DEFINITION, TYPE_CLAIM,
+            TYPE_WINDOW_OPENED, TYPE_EVENT_SOLD_OUT);
+
     static String typeOf(IssuerCommand command) {
-        return command instanceof EventDefinition ? TYPE_DEFINITION : TYPE_APPLY;
+        if (command instanceof EventDefinition) {
+            return TYPE_DEFINITION;
+        } else if (command instanceof Claim) {
+            return TYPE_CLAIM;
+        } else if (command instanceof WindowOpened) {
+            return TYPE_WINDOW_OPENED;
+        } else if (command instanceof EventSoldOut) {
+            return TYPE_EVENT_SOLD_OUT;
+        }
+        return TYPE_APPLY;
     }
 
     @Override

@@ -47,7 +47,8 @@ public final class Topics {
      * {@code <application.id>-<store>-changelog}; TopologyDescriptionTest keeps this list equal to the
      * topology's stores.
      */
-    public static final List<String> ISSUER_STORES = List.of("event-definitions", "issued-counts", "decisions");
+    public static final List<String> ISSUER_STORES = List.of("event-definitions", "issued-counts", "decisions",
+            "spread-gates", "spread-claimants");
 
     /** Inputs are small JSON documents; a bigger record is refused by the broker, not decided. */
     static final int INPUT_MAX_MESSAGE_BYTES = 64 * 1024;

@@ -21,6 +21,15 @@ public record ApplyRequest(String requestId, String eventId, String userId, Inst
         }
     }
 
+    /**
+     * The key of this application on coupon.apply-requests when its event is spread: the user's stage-1
+     * partition. Every application of a user goes to the same one (the default partitioner over these
+     * bytes), which the claim window counts on.
+     */
+    public String spreadKey() {
+        return DecisionKey.of(eventId, userId);
+    }
+
     /** Key of this applicant's decision in the decision store. */
     public String decisionKey() {
         return DecisionKey.of(eventId, userId);

@@ -11,8 +11,12 @@ import java.time.Instant;
  * @param cap      how many coupons may be issued in all; 0 or more, {@value #DEFAULT_CAP} when omitted
  * @param opensAt  optional: applications before this instant are rejected {@code NOT_OPEN}
  * @param closesAt optional: applications at or after this instant are rejected {@code CLOSED}
+ * @param spread   optional, false when omitted: decide the event's applications on every partition of
+ *                 {@code coupon.apply-requests} (two stages, README "One hot event on many partitions")
+ *                 instead of on the event's one partition. Chosen when the event is first defined: a
+ *                 redefinition keeps it, whatever it says (the claim windows count on it)
  */
-public record EventDefinition(String eventId, Integer cap, Instant opensAt, Instant closesAt)
+public record EventDefinition(String eventId, Integer cap, Instant opensAt, Instant closesAt, Boolean spread)
         implements IssuerCommand {
     public static final int DEFAULT_CAP = 100;
     /** A sanity bound: caps beyond this are a typo, not a flash sale. */
@@ -29,10 +33,32 @@ public record EventDefinition(String eventId, Integer cap, Instant opensAt, Inst
         if (opensAt != null && closesAt != null && !opensAt.isBefore(closesAt)) {
             throw new InvalidMessageException("closesAt", "must be after opensAt");
         }
+        if (spread == null) {
+            spread = false;
+        }
+    }
+
+    /** An event decided on its one partition. */
+    public EventDefinition(String eventId, Integer cap, Instant opensAt, Instant closesAt) {
+        this(eventId, cap, opensAt, closesAt, false);
+    }
+
+    public boolean isSpread() {
+        return Boolean.TRUE.equals(spread);
+    }
+
+    /** This definition with the spread the event was first defined with. */
+    public EventDefinition withSpread(boolean firstSpread) {
+        return firstSpread == isSpread() ? this : new EventDefinition(eventId, cap, opensAt, closesAt, firstSpread);
     }
 
     /** Where an application made at {@code at} stands against the opening window, or null when open. */
     public RejectReason windowRejection(Instant at) {
+        return windowRejection(opensAt, closesAt, at);
+    }
+
+    /** The opening-window rule, written once: stage-1 partitions apply it to the window they were told. */
+    public static RejectReason windowRejection(Instant opensAt, Instant closesAt, Instant at) {
         if (opensAt != null && at.isBefore(opensAt)) {
             return RejectReason.NOT_OPEN;
         }

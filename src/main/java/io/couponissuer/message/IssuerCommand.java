@@ -1,10 +1,12 @@
 package io.couponissuer.message;
 
 /**
- * What the issuer reads from {@code coupon.apply-requests}: an application or an event definition.
- * Both are keyed by eventId, so one event's definitions and applications share one partition and
- * one total order (see README, "Why definitions travel on the apply topic").
+ * What the issuer reads from {@code coupon.apply-requests}: an application or an event definition,
+ * both keyed by eventId, so one event's definitions and applications share one partition and one
+ * total order (see README, "Why definitions travel on the apply topic"). A spread event adds the
+ * records of its two stages: applications keyed by {@link ApplyRequest#spreadKey()}, the claims
+ * stage 1 passes to the event's partition, and the notices that partition sends back to all.
  */
-public sealed interface IssuerCommand permits ApplyRequest, EventDefinition {
+public sealed interface IssuerCommand permits ApplyRequest, EventDefinition, Claim, WindowOpened, EventSoldOut {
     String eventId();
 }

@@ -40,7 +40,7 @@ class CouponDeciderReinitTest {
 
     @Test
     void aReinitializedDeciderDecidesFromTheRestoredStoresNotFromMemory() {
-        CouponDecider decider = new CouponDecider(new RejectionCounter(new SimpleMeterRegistry()), new DecisionFeed());
+        CouponDecider decider = newDecider(1_000);
 
         MockProcessorContext<String, Object> attempt = contextWithStores();
         decider.init(attempt);
@@ -62,7 +62,7 @@ class CouponDeciderReinitTest {
 
     @Test
     void aRedefinitionIsSeenAtOnceThroughTheMemory() {
-        CouponDecider decider = new CouponDecider(new RejectionCounter(new SimpleMeterRegistry()), new DecisionFeed());
+        CouponDecider decider = newDecider(1_000);
         MockProcessorContext<String, Object> context = contextWithStores();
         decider.init(context);
         decider.process(record(new EventDefinition("e", 1, null, null)));
@@ -96,11 +96,17 @@ class CouponDeciderReinitTest {
     }
 
     private List<Object> decide(List<IssuerCommand> commands, int recentEvents) {
-        CouponDecider decider = new CouponDecider(new RejectionCounter(new SimpleMeterRegistry()), new DecisionFeed(), recentEvents);
+        CouponDecider decider = newDecider(recentEvents);
         MockProcessorContext<String, Object> context = contextWithStores();
         decider.init(context);
         commands.forEach(command -> decider.process(record(command)));
         return context.forwarded().stream().map(f -> (Object) f.record().value()).toList();
+    }
+
+    private static CouponDecider newDecider(int recentEvents) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        return new CouponDecider(new AnswerOut(new RejectionCounter(registry), new DecisionFeed()),
+                new SpreadMetrics(registry), recentEvents);
     }
 
     private static Record<String, IssuerCommand> record(IssuerCommand command) {

@@ -45,8 +45,8 @@ final class IssuerDriver implements AutoCloseable {
 
     IssuerDriver(Path stateDir) {
         Settings settings = Settings.from(Map.of(Setting.COUPON_STATE_DIR.name(), stateDir.toString()));
-        driver = new TopologyTestDriver(CouponTopology.build(new RejectionCounter(new io.micrometer.core.instrument
-                .simple.SimpleMeterRegistry()), feed), IssuerStreamsConfig.from(settings));
+        driver = new TopologyTestDriver(CouponTopology.build(new io.micrometer.core.instrument
+                .simple.SimpleMeterRegistry(), feed), IssuerStreamsConfig.from(settings));
         commands = driver.createInputTopic(Topics.APPLY_REQUESTS.name(), new StringSerializer(),
                 Topics.APPLY_REQUESTS.valueSerde().serializer());
         raw = driver.createInputTopic(Topics.APPLY_REQUESTS.name(), new ByteArraySerializer(), new ByteArraySerializer());
@@ -76,6 +76,14 @@ final class IssuerDriver implements AutoCloseable {
     String apply(String eventId, String userId) {
         String requestId = "r-" + (++requestCounter);
         pipe(eventId, new ApplyRequest(requestId, eventId, userId, now()));
+        return requestId;
+    }
+
+    /** Applies keyed as a gateway keys an application of a spread event (eventId/userId), and returns the requestId. */
+    String applySpread(String eventId, String userId) {
+        String requestId = "r-" + (++requestCounter);
+        ApplyRequest request = new ApplyRequest(requestId, eventId, userId, now());
+        pipe(request.spreadKey(), request);
         return requestId;
     }
 
@@ -122,6 +130,14 @@ final class IssuerDriver implements AutoCloseable {
 
     KeyValueStore<String, Decision> decisions() {
         return driver.getKeyValueStore(IssuerStores.DECISIONS);
+    }
+
+    KeyValueStore<String, io.couponissuer.issuer.spread.GateState> spreadGates() {
+        return driver.getKeyValueStore(IssuerStores.SPREAD_GATES);
+    }
+
+    KeyValueStore<String, Long> spreadClaimants() {
+        return driver.getKeyValueStore(IssuerStores.SPREAD_CLAIMANTS);
     }
 
     KeyValueStore<String, Long> issuedCounts() {

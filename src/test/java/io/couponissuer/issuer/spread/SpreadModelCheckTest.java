@@ -1,6 +1,12 @@
 package io.couponissuer.issuer.spread;
 
+import io.couponissuer.message.EventSoldOut;
+import io.couponissuer.message.IssuerCommand;
+import io.couponissuer.message.RejectReason;
+import io.couponissuer.message.WindowOpened;
 import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SpreadModelCheckTest {
     private static final int CASES = 2_000;
+    private static final Instant AT = Instant.parse("2026-11-30T00:00:00Z");
 
     private record Claim(int partition, String requestId, String userId, boolean counted, long gateVersion) {
     }
@@ -43,15 +50,17 @@ class SpreadModelCheckTest {
         int operations = 50 + random.nextInt(400);
         int defineAt = random.nextInt(4) == 0 ? random.nextInt(operations) : 0;
 
-        ClaimGate[] gates = new ClaimGate[partitions];
+        GateState[] gates = new GateState[partitions];
+        List<Set<String>> claimants = new ArrayList<>();
         List<ArrayDeque<Claim>> claims = new ArrayList<>();
-        List<ArrayDeque<ClaimCounter.Notice>> notices = new ArrayList<>();
+        List<ArrayDeque<IssuerCommand>> notices = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
-            gates[p] = new ClaimGate();
+            gates[p] = GateState.UNKNOWN;
+            claimants.add(new HashSet<>());
             claims.add(new ArrayDeque<>());
             notices.add(new ArrayDeque<>());
         }
-        ClaimCounter counter = new ClaimCounter();
+        CounterModel counter = new CounterModel();
         Map<Long, Long> capOf = new HashMap<>();
         Map<Long, Long> windowOf = new HashMap<>();
         Map<Long, Long> issuedAtEnd = new HashMap<>();
@@ -73,10 +82,10 @@ class SpreadModelCheckTest {
                 if (counter.version() > 0) {
                     issuedAtEnd.put(counter.version(), counter.issued());
                 }
-                long cap = random.nextInt(12);
+                int cap = random.nextInt(12);
                 counter.define(cap);
                 definitions++;
-                capOf.put(counter.version(), cap);
+                capOf.put(counter.version(), (long) cap);
                 windowOf.put(counter.version(), Math.max(0, cap - counter.issued()));
                 broadcast(counter, notices);
             } else if (applying && action < 50) {
@@ -84,13 +93,19 @@ class SpreadModelCheckTest {
                 String requestId = "r" + applications++;
                 applicants.add(user);
                 int p = Math.floorMod(user.hashCode(), partitions);
-                ClaimGate.Admission admission = gates[p].admit(user);
-                if (admission == ClaimGate.Admission.SOLD_OUT) {
+                long gateVersion = gates[p].version();
+                ClaimGate.Verdict verdict = ClaimGate.admit(gates[p], claimants.get(p).contains(user), AT);
+                gates[p] = verdict.next();
+                if (verdict.remembers()) {
+                    claimants.get(p).add(user);
+                }
+                if (verdict.kind() == ClaimGate.Verdict.Kind.ANSWER) {
+                    assertThat(verdict.reason()).isEqualTo(RejectReason.SOLD_OUT);
                     answers.add(new Answered(requestId, user, "SOLD_OUT(local)", order[0]++));
-                    localSoldOuts.add(new long[] {p, gates[p].version()});
+                    localSoldOuts.add(new long[] {p, gateVersion});
                 } else {
-                    claims.get(p).add(new Claim(p, requestId, user, admission == ClaimGate.Admission.CLAIM_COUNTED,
-                            gates[p].version()));
+                    claims.get(p).add(new Claim(p, requestId, user,
+                            verdict.kind() == ClaimGate.Verdict.Kind.CLAIM_COUNTED, gateVersion));
                 }
             } else if (action < 80) {
                 ArrayDeque<Claim> queue = claims.get(random.nextInt(partitions));
@@ -102,18 +117,18 @@ class SpreadModelCheckTest {
                             overtaken.add(claim.partition() + "/" + claim.gateVersion());
                         }
                     }
-                    ClaimCounter.Decision decision = counter.decide(claim.userId(), claim.requestId());
+                    CounterModel.Decision decision = counter.decide(claim.userId(), claim.requestId());
                     answers.add(new Answered(claim.requestId(), claim.userId(), decision.kind()
-                            + (decision.kind() == ClaimCounter.Decision.Kind.ISSUED ? ":" + decision.seq() : ""), order[0]++));
+                            + (decision.kind() == CounterModel.Decision.Kind.ISSUED ? ":" + decision.seq() : ""), order[0]++));
                     broadcast(counter, notices);
                 }
             } else {
                 int p = random.nextInt(partitions);
-                ClaimCounter.Notice notice = notices.get(p).poll();
-                if (notice instanceof ClaimCounter.Opened opened) {
-                    gates[p].opened(opened.version(), opened.window());
-                } else if (notice instanceof ClaimCounter.SoldOut soldOut) {
-                    gates[p].soldOut(soldOut.version());
+                IssuerCommand notice = notices.get(p).poll();
+                if (notice instanceof WindowOpened opened) {
+                    gates[p] = gates[p].opened(opened);
+                } else if (notice instanceof EventSoldOut soldOut) {
+                    gates[p] = gates[p].soldOut(soldOut);
                 }
             }
         }
@@ -162,13 +177,13 @@ class SpreadModelCheckTest {
         }
     }
 
-    private static void broadcast(ClaimCounter counter, List<ArrayDeque<ClaimCounter.Notice>> notices) {
-        for (ClaimCounter.Notice notice : counter.drainNotices()) {
+    private static void broadcast(CounterModel counter, List<ArrayDeque<IssuerCommand>> notices) {
+        for (IssuerCommand notice : counter.drainNotices()) {
             notices.forEach(queue -> queue.add(notice));
         }
     }
 
-    private static boolean drained(List<ArrayDeque<Claim>> claims, List<ArrayDeque<ClaimCounter.Notice>> notices) {
+    private static boolean drained(List<ArrayDeque<Claim>> claims, List<ArrayDeque<IssuerCommand>> notices) {
         return claims.stream().allMatch(ArrayDeque::isEmpty) && notices.stream().allMatch(ArrayDeque::isEmpty);
     }
 }

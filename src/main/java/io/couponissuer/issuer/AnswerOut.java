@@ -1,0 +1,48 @@
+package io.couponissuer.issuer;
+
+import io.couponissuer.kafka.IssuerCommandSerde;
+import io.couponissuer.message.Answer;
+import io.couponissuer.message.ApplyRequest;
+import io.couponissuer.message.CouponIssued;
+import io.couponissuer.message.Decision;
+import io.couponissuer.message.RejectReason;
+import io.couponissuer.message.Rejection;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * How an application's answer leaves the issuer, for both the decider and a spread event's stage-1
+ * partition: onto its ledger topic (coupon.issued or coupon.rejected, keyed by eventId, in the task's
+ * transaction) and, when a client waits for it, straight to that client (DecisionFeed).
+ */
+final class AnswerOut {
+    private final RejectionCounter rejections;
+    private final DecisionFeed feed;
+
+    AnswerOut(RejectionCounter rejections, DecisionFeed feed) {
+        this.rejections = rejections;
+        this.feed = feed;
+    }
+
+    void issued(ProcessorContext<String, Object> context, Record<String, ?> record, CouponIssued coupon) {
+        context.forward(record.withKey(coupon.eventId()).withValue(coupon), CouponTopology.ISSUED_SINK);
+        tellWaiter(record, coupon);
+    }
+
+    /** @param first for DUPLICATE: the user's coupon; null otherwise */
+    void rejected(ProcessorContext<String, Object> context, Record<String, ?> record, ApplyRequest request,
+                  RejectReason reason, Decision first) {
+        Rejection rejection = new Rejection(request.requestId(), request.eventId(), request.userId(), reason,
+                request.requestedAt(), first);
+        context.forward(record.withKey(request.eventId()).withValue(rejection), CouponTopology.REJECTED_SINK);
+        tellWaiter(record, rejection);
+        rejections.count(request.eventId(), reason);
+    }
+
+    /** The answer, as it goes onto the ledger, to a client waiting for it (only if one said so). */
+    private void tellWaiter(Record<String, ?> record, Answer answer) {
+        if (record.headers().lastHeader(IssuerCommandSerde.AWAITED_HEADER) != null) {
+            feed.decided(answer);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.couponissuer.issuer;
+
+import io.couponissuer.issuer.spread.ClaimGate;
+import io.couponissuer.issuer.spread.GateState;
+import io.couponissuer.message.ApplyRequest;
+import io.couponissuer.message.Claim;
+import io.couponissuer.message.EventSoldOut;
+import io.couponissuer.message.IssuerCommand;
+import io.couponissuer.message.WindowOpened;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Stage 1 of spread events, on every partition: the applications keyed by eventId/userId
+ * ({@link ApplyRequest#spreadKey()}) and the notices of each event's counter. An application either
+ * goes on to the event's own partition as a {@link Claim} or is answered here (SOLD_OUT past the
+ * claim window, NOT_OPEN, CLOSED), by the rules of {@link ClaimGate}. The gate's state, the claimants,
+ * the claims and the answers commit in the task's transaction, like the decider's.
+ */
+final class SpreadGate implements Processor<String, IssuerCommand, String, Object> {
+    private final AnswerOut answers;
+    private final SpreadMetrics metrics;
+    /* In front of the gates store, written through; emptied in init() for the reason CouponDecider gives. */
+    private final RecentEvents<GateState> recentGates = new RecentEvents<>(1_000);
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, GateState> gates;
+    private KeyValueStore<String, Long> claimants;
+
+    SpreadGate(AnswerOut answers, SpreadMetrics metrics) {
+        this.answers = answers;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.gates = context.getStateStore(IssuerStores.SPREAD_GATES);
+        this.claimants = context.getStateStore(IssuerStores.SPREAD_CLAIMANTS);
+        recentGates.clear();
+    }
+
+    @Override
+    public void process(Record<String, IssuerCommand> record) {
+        IssuerCommand command = record.value();
+        if (command instanceof WindowOpened opened) {
+            GateState gate = gate(opened.eventId());
+            update(opened.eventId(), gate, gate.opened(opened));
+        } else if (command instanceof EventSoldOut soldOut) {
+            GateState gate = gate(soldOut.eventId());
+            update(soldOut.eventId(), gate, gate.soldOut(soldOut));
+        } else {
+            admit(record, (ApplyRequest) command);
+        }
+    }
+
+    private void admit(Record<String, IssuerCommand> record, ApplyRequest request) {
+        String claimant = request.spreadKey();
+        GateState gate = gate(request.eventId());
+        boolean claimedBefore = claimants.get(claimant) != null;
+        ClaimGate.Verdict verdict = ClaimGate.admit(gate, claimedBefore, request.requestedAt());
+        if (verdict.kind() == ClaimGate.Verdict.Kind.ANSWER) {
+            answers.rejected(context, record, request, verdict.reason(), null);
+            metrics.answered(request.eventId());
+            return;
+        }
+        update(request.eventId(), gate, verdict.next());
+        if (!claimedBefore) {
+            claimants.put(claimant, gate.version());
+        }
+        boolean counted = verdict.kind() == ClaimGate.Verdict.Kind.CLAIM_COUNTED;
+        context.forward(record.withKey(request.eventId()).withValue(new Claim(request, counted)),
+                CouponTopology.CLAIMS_SINK);
+        metrics.claimed(request.eventId(), counted);
+    }
+
+    private GateState gate(String eventId) {
+        GateState gate = recentGates.get(eventId);
+        if (gate == null) {
+            GateState stored = gates.get(eventId);
+            gate = stored == null ? GateState.UNKNOWN : stored;
+            recentGates.put(eventId, gate);
+        }
+        return gate;
+    }
+
+    private void update(String eventId, GateState before, GateState after) {
+        if (after != before) {
+            gates.put(eventId, after);
+            recentGates.put(eventId, after);
+        }
+    }
+}
