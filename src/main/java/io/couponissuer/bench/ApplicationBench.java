@@ -105,7 +105,8 @@ final class ApplicationBench {
         return new BenchReport(mode.name().toLowerCase(), plan.runId(), plan.eventIds().size(), plan.cap(), plan.users(), plan.requests(), plan.repeats(),
                 concurrency, httpClient, waitMs, spread, counts, seconds(end - start),
                 perSecond(accepted.size(), lastAccept - start), perSecond(decisions.size(), lastDecision - start),
-                persistedPerSec, acceptLatency, decisionLatency, load.decisionTime(), verdict);
+                persistedPerSec, acceptLatency, decisionLatency, load.decisionTime(),
+                FcfsInversions.of(sent, decisions, load.acceptTime()), verdict);
     }
 
     static double perSecond(long count, long nanos) {

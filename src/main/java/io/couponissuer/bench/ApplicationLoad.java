@@ -6,6 +6,9 @@ import java.util.List;
 interface ApplicationLoad {
     List<SentRequest> run(RunPlan plan) throws Exception;
 
+    /** What the bench knows of when the broker accepted each request, for {@link FcfsInversions}. */
+    AcceptTime acceptTime();
+
     /** How the decision time of {@link SentRequest#answeredNanos()} or the decision topics is meant, for the report. */
     String decisionTime();
 }

@@ -10,12 +10,14 @@ import java.util.Map;
  * @param acceptLatencyMs    send -> broker ack (direct, raw) or -> HTTP answer (HTTP; with ?waitMs this
  *                           includes the wait for the decision)
  * @param decisionLatencyMs  send -> decision, as {@code decisionTime} says
+ * @param fcfsInversions     SOLD_OUT applications accepted before another user's coupon, by delta; null in raw
+ *                           and passthrough mode
  */
 public record BenchReport(String mode, String runId, int events, int cap, int users, int requests, int repeats,
                           int concurrency, String httpClient, Integer waitMs, Map<Integer, Integer> eventsPerPartition,
                           Counts counts, double durationSeconds, double acceptedPerSec, double decisionsPerSec,
                           Double persistedPerSec, LatencySummary acceptLatencyMs, LatencySummary decisionLatencyMs,
-                          String decisionTime, Verdict verdict) {
+                          String decisionTime, FcfsInversions.Summary fcfsInversions, Verdict verdict) {
 
     /**
      * @param http503   answers 503 (the gateway's deliberate "broker did not take it, retry")

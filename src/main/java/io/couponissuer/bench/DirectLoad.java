@@ -49,8 +49,11 @@ final class DirectLoad implements ApplicationLoad {
                 int index = i;
                 producer.send(new ProducerRecord<>(Topics.APPLY_REQUESTS.name(), request.eventId(), request), (metadata, error) -> {
                     long now = System.nanoTime();
+                    // The offset is the broker's order within the partition (FcfsInversions); it costs nothing here.
                     sent[index] = error == null
-                            ? new SentRequest(requestId, request.eventId(), request.userId(), sentNanos, now, 0, 200, null)
+                            ? new SentRequest(requestId, request.eventId(), request.userId(), sentNanos, now, 0, 200, null,
+                                    metadata.hasOffset()
+                                            ? new SentRequest.LogPosition(metadata.partition(), metadata.offset()) : null)
                             : new SentRequest(requestId, request.eventId(), request.userId(), sentNanos, 0, 0, 0,
                                     SentRequest.failureOf(error));
                     inFlight.release();
@@ -59,6 +62,11 @@ final class DirectLoad implements ApplicationLoad {
             inFlight.acquire(concurrency); // every callback has run
             return Arrays.asList(sent);
         }
+    }
+
+    @Override
+    public AcceptTime acceptTime() {
+        return AcceptTime.BROKER_ACK;
     }
 
     @Override

@@ -83,6 +83,11 @@ final class HttpLoad implements ApplicationLoad {
     }
 
     @Override
+    public AcceptTime acceptTime() {
+        return AcceptTime.SEND_TO_ANSWER;
+    }
+
+    @Override
     public String decisionTime() {
         return waitMs > 0
                 ? "when the ?waitMs=" + waitMs + " answer carrying the decision arrived (200); for a 202 PENDING,"
