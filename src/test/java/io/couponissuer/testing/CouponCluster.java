@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  */
 public final class CouponCluster implements AutoCloseable {
     public static final String ADMIN_TOKEN = "fault-test-token";
-    /** Partitions of every topic. */
+    /** Partitions of every topic, unless a test asks for more. */
     public static final int PARTITIONS = 3;
     /** Generous: a dynamic member that rejoins waits out a dead member's session (45 s by Kafka's default). */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
@@ -43,6 +43,7 @@ public final class CouponCluster implements AutoCloseable {
     private final int writerPort = FreePort.next();
     private final Map<String, Integer> issuerPorts = new LinkedHashMap<>();
     private final Map<String, String> common;
+    private final int partitions;
     private final List<RoleProcess> processes = new ArrayList<>();
     private List<String> jvmOptions = RoleProcess.SMALL_JVM;
     private RoleProcess broker;
@@ -58,13 +59,20 @@ public final class CouponCluster implements AutoCloseable {
      */
     public CouponCluster(String name, TestDatabase database, List<String> issuerIds, int sessionTimeoutMs)
             throws IOException {
+        this(name, database, issuerIds, sessionTimeoutMs, PARTITIONS);
+    }
+
+    /** @param partitions partitions of every topic (COUPON_TOPIC_PARTITIONS) */
+    public CouponCluster(String name, TestDatabase database, List<String> issuerIds, int sessionTimeoutMs,
+                         int partitions) throws IOException {
+        this.partitions = partitions;
         this.dir = Path.of("target", "fault-it", name + "-" + UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
         this.database = database;
         this.databaseProxy = new TcpProxy("127.0.0.1", 5432);
         issuerIds.forEach(id -> issuerPorts.put(id, FreePort.next()));
         this.common = Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers(),
-                "COUPON_TOPIC_PARTITIONS", String.valueOf(PARTITIONS),
+                "COUPON_TOPIC_PARTITIONS", String.valueOf(partitions),
                 "COUPON_ADMIN_TOKEN", ADMIN_TOKEN,
                 "COUPON_SESSION_TIMEOUT_MS", String.valueOf(sessionTimeoutMs),
                 // Kafka's own INFO lines (rebalances, restores, fencing) are the evidence when a test fails.
@@ -224,8 +232,13 @@ public final class CouponCluster implements AutoCloseable {
 
     /** Defines an event through the gateway (admin API), as an operator would. */
     public void createEvent(String eventId, int cap) throws IOException, InterruptedException {
+        createEvent(eventId, cap, false);
+    }
+
+    /** @param spread decided on every partition (README, "One hot event on many partitions") */
+    public void createEvent(String eventId, int cap, boolean spread) throws IOException, InterruptedException {
         HttpResponse<String> response = TestHttp.post(gatewayUrl() + "/api/events",
-                "{\"eventId\":\"" + eventId + "\",\"cap\":" + cap + "}", ADMIN_TOKEN);
+                "{\"eventId\":\"" + eventId + "\",\"cap\":" + cap + ",\"spread\":" + spread + "}", ADMIN_TOKEN);
         if (response.statusCode() != 201) {
             throw new AssertionError("creating event " + eventId + ": " + response.statusCode() + " " + response.body());
         }
@@ -237,14 +250,14 @@ public final class CouponCluster implements AutoCloseable {
      */
     public Map<String, Integer> createEventsOnOwnPartitions(String prefix, int... caps)
             throws IOException, InterruptedException {
-        if (caps.length > PARTITIONS) {
-            throw new IllegalArgumentException(caps.length + " events do not fit on " + PARTITIONS + " partitions");
+        if (caps.length > partitions) {
+            throw new IllegalArgumentException(caps.length + " events do not fit on " + partitions + " partitions");
         }
         Map<String, Integer> events = new LinkedHashMap<>();
-        boolean[] taken = new boolean[PARTITIONS];
+        boolean[] taken = new boolean[partitions];
         for (int n = 0; events.size() < caps.length; n++) {
             String eventId = prefix + "-e" + n;
-            int partition = Utils.toPositive(Utils.murmur2(eventId.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+            int partition = Utils.toPositive(Utils.murmur2(eventId.getBytes(StandardCharsets.UTF_8))) % partitions;
             if (!taken[partition]) {
                 taken[partition] = true;
                 events.put(eventId, caps[events.size()]);

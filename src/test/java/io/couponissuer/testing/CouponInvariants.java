@@ -8,6 +8,7 @@ import io.couponissuer.bench.InvariantJudge.Decision;
 import io.couponissuer.bench.InvariantJudge.Judgement;
 import io.couponissuer.json.Json;
 import io.couponissuer.kafka.FailedRecords;
+import io.couponissuer.kafka.IssuerCommandSerde;
 import io.couponissuer.kafka.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -149,18 +150,25 @@ public final class CouponInvariants {
         }
     }
 
+    /**
+     * Every application of the events on the apply topic, once each: keyed by eventId, or by
+     * eventId/userId for a spread event; one that the event's partition sent on to its user's partition
+     * (keyed by eventId first) is there twice under one requestId. The other records on the topic
+     * (definitions, a spread event's claims and notices) carry a coupon.type header.
+     */
     private List<Application> applications() {
-        List<Application> applications = new ArrayList<>();
+        Map<String, Application> applications = new java.util.LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> record : topics.readAll(Topics.APPLY_REQUESTS.name(), Duration.ofSeconds(30))) {
-            if (caps.containsKey(record.key())) {
-                JsonNode value = json(record.value());
-                if (value.hasNonNull("requestId")) { // the other commands on this topic are event definitions
-                    applications.add(new Application(value.get("requestId").asText(), value.get("eventId").asText(),
-                            value.get("userId").asText()));
-                }
+            if (record.headers().lastHeader(IssuerCommandSerde.TYPE_HEADER) != null) {
+                continue;
+            }
+            JsonNode value = json(record.value());
+            if (value.hasNonNull("requestId") && caps.containsKey(value.path("eventId").asText())) {
+                applications.putIfAbsent(value.get("requestId").asText(), new Application(value.get("requestId").asText(),
+                        value.get("eventId").asText(), value.get("userId").asText()));
             }
         }
-        return applications;
+        return List.copyOf(applications.values());
     }
 
     private List<Decision> decisions() {
