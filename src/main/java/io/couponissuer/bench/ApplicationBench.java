@@ -4,6 +4,7 @@ import io.couponissuer.config.Settings;
 import io.couponissuer.kafka.ClientConfigs;
 import io.couponissuer.kafka.Topics;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +38,7 @@ final class ApplicationBench {
     BenchReport run(BenchMode mode, RunPlan plan, ApplicationLoad load, int concurrency, String httpClient,
                     Integer waitMs) throws Exception {
         Map<Integer, Integer> spread = PartitionSpread.of(plan.eventIds(), applyPartitions());
+        Map<TopicPartition, Long> applyTopicBefore = StageLoad.endOffsets(settings);
         List<SentRequest> sent;
         List<ObservedDecision> decisions;
         List<CouponRow> rows;
@@ -65,7 +67,10 @@ final class ApplicationBench {
             }
         }
         Verdict verdict = new ExactnessCheck(plan.cap()).judge(plan.eventIds(), sent, decisions, rows);
-        return report(mode, plan, load, concurrency, httpClient, waitMs, spread, sent, decisions, rows, tableComplete, verdict);
+        // After the timing: what each stage read, for the per-decision arithmetic.
+        StageLoad stages = StageLoad.read(settings, plan, applyTopicBefore, timeout);
+        return report(mode, plan, load, concurrency, httpClient, waitMs, spread, sent, decisions, rows, tableComplete,
+                stages, verdict);
     }
 
     private int applyPartitions() throws Exception {
@@ -78,7 +83,7 @@ final class ApplicationBench {
     private static BenchReport report(BenchMode mode, RunPlan plan, ApplicationLoad load, int concurrency, String httpClient,
                                       Integer waitMs, Map<Integer, Integer> spread, List<SentRequest> sent,
                                       List<ObservedDecision> decisions, List<CouponRow> rows, long tableComplete,
-                                      Verdict verdict) {
+                                      StageLoad stages, Verdict verdict) {
         Map<String, Long> firstVisible = new HashMap<>();
         decisions.forEach(d -> firstVisible.merge(d.requestId(), d.visibleNanos(), Math::min));
         List<SentRequest> accepted = sent.stream().filter(SentRequest::accepted).toList();
@@ -106,7 +111,7 @@ final class ApplicationBench {
                 concurrency, httpClient, waitMs, spread, counts, seconds(end - start),
                 perSecond(accepted.size(), lastAccept - start), perSecond(decisions.size(), lastDecision - start),
                 persistedPerSec, acceptLatency, decisionLatency, load.decisionTime(),
-                FcfsInversions.of(sent, decisions, load.acceptTime()), verdict);
+                FcfsInversions.of(sent, decisions, load.acceptTime()), plan.spread(), stages, verdict);
     }
 
     static double perSecond(long count, long nanos) {

@@ -43,6 +43,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cap", defaultValue = "100", description = "coupons per event. Default: ${DEFAULT-VALUE}")
     int cap;
 
+    @Option(names = "--spread", description = "define the events spread over every partition of the apply topic"
+            + " (direct and http modes). Default: not spread")
+    boolean spread;
+
     @Option(names = "--gateway", description = "gateway base URL. Default: http://COUPON_HTTP_HOST:COUPON_HTTP_PORT")
     String gateway;
 
@@ -95,7 +99,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private BenchReport runOnce(Settings settings, String jdbcUrl, Duration timeout, BenchMode benchMode) throws Exception {
-        RunPlan plan = RunPlan.create(events, cap, users != null ? users : requests, requests, repeats);
+        RunPlan plan = RunPlan.create(events, cap, users != null ? users : requests, requests, repeats, spread);
         return switch (benchMode) {
             case RAW -> new RawBench(settings, concurrency, timeout, false).run(plan);
             case PASSTHROUGH -> new RawBench(settings, concurrency, timeout, true).run(plan);

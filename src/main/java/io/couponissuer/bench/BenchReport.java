@@ -17,7 +17,8 @@ public record BenchReport(String mode, String runId, int events, int cap, int us
                           int concurrency, String httpClient, Integer waitMs, Map<Integer, Integer> eventsPerPartition,
                           Counts counts, double durationSeconds, double acceptedPerSec, double decisionsPerSec,
                           Double persistedPerSec, LatencySummary acceptLatencyMs, LatencySummary decisionLatencyMs,
-                          String decisionTime, FcfsInversions.Summary fcfsInversions, Verdict verdict) {
+                          String decisionTime, FcfsInversions.Summary fcfsInversions, Boolean spreadEvents,
+                          StageLoad stages, Verdict verdict) {
 
     /**
      * @param http503   answers 503 (the gateway's deliberate "broker did not take it, retry")

@@ -8,6 +8,7 @@ import io.couponissuer.message.IssuerCommand;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -15,8 +16,8 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Puts ApplyRequest records straight onto coupon.apply-requests, as the gateway would, to measure the
- * issuer without HTTP. Definitions go first on the same producer and keys, so each event's
- * definition precedes its applications in its partition. At most {@code concurrency} sends are
+ * issuer without HTTP. Definitions go first, and the load starts once the issuer has taken them
+ * (DefinitionsInEffect). At most {@code concurrency} sends are
  * unacknowledged at a time.
  */
 final class DirectLoad implements ApplicationLoad {
@@ -32,11 +33,13 @@ final class DirectLoad implements ApplicationLoad {
     public List<SentRequest> run(RunPlan plan) throws Exception {
         try (KafkaProducer<String, IssuerCommand> producer = new KafkaProducer<>(
                 BenchProducers.config(settings, "coupon-bench-direct"), Topics.APPLY_REQUESTS.keySerde().serializer(),
-                Topics.APPLY_REQUESTS.valueSerde().serializer())) {
+                Topics.APPLY_REQUESTS.valueSerde().serializer());
+             DefinitionsInEffect definitions = new DefinitionsInEffect(settings)) {
             for (String eventId : plan.eventIds()) {
                 producer.send(new ProducerRecord<>(Topics.APPLY_REQUESTS.name(), eventId,
-                        new EventDefinition(eventId, plan.cap(), null, null))).get();
+                        new EventDefinition(eventId, plan.cap(), null, null, plan.spread()))).get();
             }
+            definitions.await(plan.eventIds(), Duration.ofSeconds(60));
             SentRequest[] sent = new SentRequest[plan.requests()];
             Semaphore inFlight = new Semaphore(concurrency);
             for (int i = 0; i < plan.requests(); i++) {
@@ -47,7 +50,9 @@ final class DirectLoad implements ApplicationLoad {
                 inFlight.acquire();
                 long sentNanos = System.nanoTime();
                 int index = i;
-                producer.send(new ProducerRecord<>(Topics.APPLY_REQUESTS.name(), request.eventId(), request), (metadata, error) -> {
+                // Keyed as the gateway keys it once it knows whether the event is spread.
+                String key = plan.spread() ? request.spreadKey() : request.eventId();
+                producer.send(new ProducerRecord<>(Topics.APPLY_REQUESTS.name(), key, request), (metadata, error) -> {
                     long now = System.nanoTime();
                     // The offset is the broker's order within the partition (FcfsInversions); it costs nothing here.
                     sent[index] = error == null

@@ -31,7 +31,7 @@ final class HttpLoad implements ApplicationLoad {
     @Override
     public List<SentRequest> run(RunPlan plan) throws Exception {
         for (String eventId : plan.eventIds()) {
-            String body = Json.MAPPER.writeValueAsString(new EventBody(eventId, plan.cap()));
+            String body = Json.MAPPER.writeValueAsString(new EventBody(eventId, plan.cap(), plan.spread()));
             HttpTransport.Answer answer = transport.post(gateway.resolve("/api/events"), body, adminToken).get();
             if (answer.status() != 201) {
                 throw new IllegalStateException("creating " + eventId + " answered " + answer.status() + ": "
@@ -96,6 +96,6 @@ final class HttpLoad implements ApplicationLoad {
     }
 
     /** The body of POST /api/events. */
-    private record EventBody(String eventId, int cap) {
+    private record EventBody(String eventId, int cap, boolean spread) {
     }
 }

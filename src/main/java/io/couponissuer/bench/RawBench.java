@@ -151,7 +151,7 @@ final class RawBench {
                 LatencySummary.ofNanos(IntStream.range(0, n).filter(i -> consumedNanos[i] > 0)
                         .mapToLong(i -> consumedNanos[i] - sentNanos[i])),
                 streamsHop ? "when a read_committed consumer of the copy topic received the record"
-                        : "when a read_committed consumer of the one-partition topic received the record", null, verdict);
+                        : "when a read_committed consumer of the one-partition topic received the record", null, null, null, verdict);
     }
 
     /** Reads the topic from the start until every record arrived or it is told to stop. */

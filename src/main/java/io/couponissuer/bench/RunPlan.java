@@ -11,7 +11,8 @@ import java.util.stream.IntStream;
  * {@code (i / events) % users}: every event gets the same load, and a user's repeat comes only after
  * every other user of the event applied once (each repeat is a DUPLICATE the issuer must answer).
  */
-public record RunPlan(String runId, List<String> eventIds, int cap, int users, int requests, int repeats) {
+public record RunPlan(String runId, List<String> eventIds, int cap, int users, int requests, int repeats,
+                      boolean spread) {
 
     /** One application: who applies to which event. */
     public record Application(String eventId, String userId) {
@@ -29,10 +30,15 @@ public record RunPlan(String runId, List<String> eventIds, int cap, int users, i
         eventIds = List.copyOf(eventIds);
     }
 
-    public static RunPlan create(int events, int cap, int users, int requests, int repeats) {
+    /** @param spread define the events spread over every partition (stage 1 per user, stage 2 per event) */
+    public static RunPlan create(int events, int cap, int users, int requests, int repeats, boolean spread) {
         String runId = "bench-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
         List<String> eventIds = IntStream.range(0, events).mapToObj(e -> runId + "-e" + e).toList();
-        return new RunPlan(runId, eventIds, cap, users, requests, repeats);
+        return new RunPlan(runId, eventIds, cap, users, requests, repeats, spread);
+    }
+
+    public static RunPlan create(int events, int cap, int users, int requests, int repeats) {
+        return create(events, cap, users, requests, repeats, false);
     }
 
     public Application application(int index) {
@@ -40,7 +46,8 @@ public record RunPlan(String runId, List<String> eventIds, int cap, int users, i
         return new Application(eventIds.get(index % events), "u-" + (index / events) % users);
     }
 
+    /** Whether this is one of the run's event ids (a key of eventId/userId is not). */
     public boolean isOwnEvent(String eventId) {
-        return eventId != null && eventId.startsWith(runId + "-e");
+        return eventId != null && eventIds.contains(eventId);
     }
 }

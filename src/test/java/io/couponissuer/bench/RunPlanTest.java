@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RunPlanTest {
     @Test
     void spreadsRequestsOverEventsAndRepeatsUsersOnlyAfterEveryUserApplied() {
-        RunPlan plan = new RunPlan("bench-1", List.of("bench-1-e0", "bench-1-e1"), 100, 3, 12, 2);
+        RunPlan plan = new RunPlan("bench-1", List.of("bench-1-e0", "bench-1-e1"), 100, 3, 12, 2, false);
         List<RunPlan.Application> applications = IntStream.range(0, 12).mapToObj(plan::application).toList();
         assertThat(applications).filteredOn(a -> a.eventId().equals("bench-1-e0")).extracting(RunPlan.Application::userId)
                 .containsExactly("u-0", "u-1", "u-2", "u-0", "u-1", "u-2");
@@ -20,7 +20,7 @@ class RunPlanTest {
 
     @Test
     void refusesMoreRequestsThanUsersTimesRepeatsAllow() {
-        assertThatThrownBy(() -> new RunPlan("bench-1", List.of("bench-1-e0"), 100, 3, 4, 1))
+        assertThatThrownBy(() -> new RunPlan("bench-1", List.of("bench-1-e0"), 100, 3, 4, 1, false))
                 .hasMessageContaining("--users");
     }
 
