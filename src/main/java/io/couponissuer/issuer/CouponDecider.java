@@ -2,6 +2,7 @@ package io.couponissuer.issuer;
 
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.Claim;
+import io.couponissuer.message.ClaimDecided;
 import io.couponissuer.message.CouponIssued;
 import io.couponissuer.message.Decision;
 import io.couponissuer.message.EventDefinition;
@@ -23,8 +24,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * clock: times come from the records.
  *
  * <p>For a spread event this is stage 2, the event's one counter: it decides the claims the stage-1
- * partitions send (the same rules), tells every partition the window each definition opens and when
- * the coupons run out, and sends an application that reached it keyed by the event (a gateway that
+ * partitions send (the same rules) and tells the user's partition how each ended, tells every
+ * partition the window each definition opens and when the coupons run out, and sends an application that reached it keyed by the event (a gateway that
  * did not know yet) on to the user's stage-1 partition, since the claim windows count on every
  * application of a spread event passing there.
  */
@@ -73,7 +74,10 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
         if (command instanceof EventDefinition definition) {
             define(record, definition);
         } else if (command instanceof Claim claim) {
-            decide(record, claim.application());
+            ApplyRequest request = claim.application();
+            Decision coupon = decide(record, request);
+            ClaimDecided outcome = new ClaimDecided(request.eventId(), request.userId(), coupon);
+            context.forward(record.withKey(outcome.spreadKey()).withValue(outcome), CouponTopology.OUTCOMES_SINK);
         } else {
             ApplyRequest request = (ApplyRequest) command;
             EventDefinition definition = definition(request.eventId());
@@ -113,33 +117,35 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
         context.forward(record.withValue(notice), CouponTopology.NOTICES_SINK);
     }
 
-    private void decide(Record<String, IssuerCommand> record, ApplyRequest request) {
+    /** Decides and answers; returns the user's coupon if it holds one now, else null. */
+    private Decision decide(Record<String, IssuerCommand> record, ApplyRequest request) {
         EventDefinition definition = definition(request.eventId());
         if (definition == null) {
             answers.rejected(context, record, request, RejectReason.EVENT_UNKNOWN, null);
-            return;
+            return null;
         }
         Decision first = decisions.get(request.decisionKey());
         if (first != null && first.stands()) {
             answers.rejected(context, record, request, RejectReason.DUPLICATE, first);
-            return;
+            return first;
         }
         RejectReason window = definition.windowRejection(request.requestedAt());
         if (window != null) {
             answers.rejected(context, record, request, window, null);
-            return;
+            return null;
         }
         long issued = issuedCount(request.eventId());
-        if (issued < definition.cap()) {
-            issue(record, request, issued + 1);
-            if (definition.isSpread() && issued + 1 == definition.cap()) {
-                tellEveryPartition(record, new EventSoldOut(request.eventId(), issued + 1));
-            }
-        } else {
+        if (issued >= definition.cap()) {
             // Nothing is stored: only a coupon is remembered, so the store (and its changelog) grows by
             // the cap, not by the number of applicants.
             answers.rejected(context, record, request, RejectReason.SOLD_OUT, null);
+            return null;
         }
+        Decision coupon = issue(record, request, issued + 1);
+        if (definition.isSpread() && issued + 1 == definition.cap()) {
+            tellEveryPartition(record, new EventSoldOut(request.eventId(), issued + 1));
+        }
+        return coupon;
     }
 
     private EventDefinition definition(String eventId) {
@@ -164,12 +170,14 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
     }
 
     /** Only a coupon is remembered for a user; every rejection leaves the user free to apply again. */
-    private void issue(Record<String, IssuerCommand> record, ApplyRequest request, long seq) {
+    private Decision issue(Record<String, IssuerCommand> record, ApplyRequest request, long seq) {
         CouponIssued coupon = new CouponIssued(CouponIssued.couponIdOf(request.eventId(), seq), request.eventId(),
                 request.userId(), request.requestId(), seq, request.requestedAt());
+        Decision decision = Decision.issued(coupon);
         issuedCounts.put(request.eventId(), seq);
         recentCounts.put(request.eventId(), seq);
-        decisions.put(request.decisionKey(), Decision.issued(coupon));
+        decisions.put(request.decisionKey(), decision);
         answers.issued(context, record, coupon);
+        return decision;
     }
 }

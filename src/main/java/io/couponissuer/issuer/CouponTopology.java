@@ -25,7 +25,9 @@ import java.util.stream.IntStream;
  *                                                                          +-> events-sink   -> coupon.events
  *                                                                          +-> notices-sink  -> coupon.apply-requests (every partition)
  *                                                                          +-> reroute-sink  -> coupon.apply-requests (keyed eventId/userId)
- *   keyed eventId/userId (spread applications), notices -> spread-gate ----+-> claims-sink   -> coupon.apply-requests (keyed eventId)
+ *                                                                          +-> outcomes-sink -> coupon.apply-requests (keyed eventId/userId)
+ *   keyed eventId/userId (spread applications, claim outcomes), notices -> spread-gate
+ *                                                                        --+-> claims-sink   -> coupon.apply-requests (keyed eventId)
  *     stores: spread-gates, spread-claimants                               +-> rejected-sink
  * </pre>
  * An event that is not spread takes the first path only, on its one partition, as before. A spread
@@ -46,6 +48,7 @@ public final class CouponTopology {
     public static final String NOTICES_SINK = "notices-sink";
     public static final String REROUTE_SINK = "reroute-sink";
     public static final String CLAIMS_SINK = "claims-sink";
+    public static final String OUTCOMES_SINK = "outcomes-sink";
 
     private CouponTopology() {
     }
@@ -78,6 +81,7 @@ public final class CouponTopology {
         addSink(topology, EVENTS_SINK, Topics.EVENTS, null, DECIDER);
         addSink(topology, NOTICES_SINK, Topics.APPLY_REQUESTS, new EveryPartition<>(), DECIDER);
         addSink(topology, REROUTE_SINK, Topics.APPLY_REQUESTS, null, DECIDER);
+        addSink(topology, OUTCOMES_SINK, Topics.APPLY_REQUESTS, null, DECIDER);
         addSink(topology, CLAIMS_SINK, Topics.APPLY_REQUESTS, null, SPREAD_GATE);
         return topology;
     }

@@ -1,5 +1,6 @@
 package io.couponissuer.issuer;
 
+import io.couponissuer.issuer.spread.Claimant;
 import io.couponissuer.issuer.spread.GateState;
 import io.couponissuer.kafka.JsonSerde;
 import io.couponissuer.kafka.Topics;
@@ -29,9 +30,9 @@ public final class IssuerStores {
      */
     public static final String SPREAD_GATES = "spread-gates";
     /**
-     * Stage 1 of spread events, per partition: "eventId/userId" -> the window version in which this
-     * partition first sent a claim of the user. At most the coupons of all windows, plus the users who
-     * applied before the partition heard of the event.
+     * Stage 1 of spread events, per partition: "eventId/userId" -> the {@link Claimant}: claims of the
+     * user still in flight to the counter, and its coupon once issued. Only such users are kept: at
+     * most the coupons issued plus the claims in flight.
      */
     public static final String SPREAD_CLAIMANTS = "spread-claimants";
 
@@ -53,9 +54,9 @@ public final class IssuerStores {
                 Serdes.String(), new JsonSerde<>(GateState.class)).withCachingEnabled();
     }
 
-    public static StoreBuilder<KeyValueStore<String, Long>> spreadClaimants() {
+    public static StoreBuilder<KeyValueStore<String, Claimant>> spreadClaimants() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SPREAD_CLAIMANTS),
-                Serdes.String(), Serdes.Long()).withCachingEnabled();
+                Serdes.String(), new JsonSerde<>(Claimant.class)).withCachingEnabled();
     }
 
     public static StoreBuilder<KeyValueStore<String, Decision>> decisions() {

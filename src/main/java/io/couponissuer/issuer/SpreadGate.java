@@ -1,9 +1,11 @@
 package io.couponissuer.issuer;
 
 import io.couponissuer.issuer.spread.ClaimGate;
+import io.couponissuer.issuer.spread.Claimant;
 import io.couponissuer.issuer.spread.GateState;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.Claim;
+import io.couponissuer.message.ClaimDecided;
 import io.couponissuer.message.EventSoldOut;
 import io.couponissuer.message.IssuerCommand;
 import io.couponissuer.message.WindowOpened;
@@ -14,10 +16,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Stage 1 of spread events, on every partition: the applications keyed by eventId/userId
- * ({@link ApplyRequest#spreadKey()}) and the notices of each event's counter. An application either
- * goes on to the event's own partition as a {@link Claim} or is answered here (SOLD_OUT past the
- * claim window, NOT_OPEN, CLOSED), by the rules of {@link ClaimGate}. The gate's state, the claimants,
- * the claims and the answers commit in the task's transaction, like the decider's.
+ * ({@link ApplyRequest#spreadKey()}), and what each event's counter sends back (the windows it opens,
+ * that it sold out, how each claim ended). An application either goes on to the event's own partition
+ * as a {@link Claim} or is answered here (SOLD_OUT past the claim window, DUPLICATE for a holder,
+ * NOT_OPEN, CLOSED), by the rules of {@link ClaimGate}. The gate's state, the claimants, the claims and
+ * the answers commit in the task's transaction, like the decider's.
  */
 final class SpreadGate implements Processor<String, IssuerCommand, String, Object> {
     private final AnswerOut answers;
@@ -26,7 +29,7 @@ final class SpreadGate implements Processor<String, IssuerCommand, String, Objec
     private final RecentEvents<GateState> recentGates = new RecentEvents<>(1_000);
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, GateState> gates;
-    private KeyValueStore<String, Long> claimants;
+    private KeyValueStore<String, Claimant> claimants;
 
     SpreadGate(AnswerOut answers, SpreadMetrics metrics) {
         this.answers = answers;
@@ -50,29 +53,41 @@ final class SpreadGate implements Processor<String, IssuerCommand, String, Objec
         } else if (command instanceof EventSoldOut soldOut) {
             GateState gate = gate(soldOut.eventId());
             update(soldOut.eventId(), gate, gate.soldOut(soldOut));
+        } else if (command instanceof ClaimDecided decided) {
+            remember(decided.spreadKey(), claimant(decided.spreadKey()).decided(decided.coupon()));
         } else {
             admit(record, (ApplyRequest) command);
         }
     }
 
     private void admit(Record<String, IssuerCommand> record, ApplyRequest request) {
-        String claimant = request.spreadKey();
+        String key = request.spreadKey();
         GateState gate = gate(request.eventId());
-        boolean claimedBefore = claimants.get(claimant) != null;
-        ClaimGate.Verdict verdict = ClaimGate.admit(gate, claimedBefore, request.requestedAt());
+        ClaimGate.Verdict verdict = ClaimGate.admit(gate, claimant(key), request.requestedAt());
         if (verdict.kind() == ClaimGate.Verdict.Kind.ANSWER) {
-            answers.rejected(context, record, request, verdict.reason(), null);
+            answers.rejected(context, record, request, verdict.reason(), verdict.first());
             metrics.answered(request.eventId());
             return;
         }
         update(request.eventId(), gate, verdict.next());
-        if (!claimedBefore) {
-            claimants.put(claimant, gate.version());
-        }
+        remember(key, verdict.claimant());
         boolean counted = verdict.kind() == ClaimGate.Verdict.Kind.CLAIM_COUNTED;
         context.forward(record.withKey(request.eventId()).withValue(new Claim(request, counted)),
                 CouponTopology.CLAIMS_SINK);
         metrics.claimed(request.eventId(), counted);
+    }
+
+    private Claimant claimant(String key) {
+        Claimant claimant = claimants.get(key);
+        return claimant == null ? Claimant.NEW : claimant;
+    }
+
+    private void remember(String key, Claimant claimant) {
+        if (claimant.forgettable()) {
+            claimants.delete(key);
+        } else {
+            claimants.put(key, claimant);
+        }
     }
 
     private GateState gate(String eventId) {

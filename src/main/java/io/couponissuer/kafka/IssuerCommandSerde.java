@@ -2,6 +2,7 @@ package io.couponissuer.kafka;
 
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.Claim;
+import io.couponissuer.message.ClaimDecided;
 import io.couponissuer.message.EventDefinition;
 import io.couponissuer.message.EventSoldOut;
 import io.couponissuer.message.WindowOpened;
@@ -31,6 +32,7 @@ public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serialize
     public static final String TYPE_DEFINITION = "EventDefinition";
     /** The records of a spread event's two stages, written by the issuer only. */
     public static final String TYPE_CLAIM = "Claim";
+    public static final String TYPE_CLAIM_DECIDED = "ClaimDecided";
     public static final String TYPE_WINDOW_OPENED = "WindowOpened";
     public static final String TYPE_EVENT_SOLD_OUT = "EventSoldOut";
 
@@ -38,6 +40,7 @@ public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serialize
     private final JsonSerde<ApplyRequest> applications = new JsonSerde<>(ApplyRequest.class);
     private final JsonSerde<EventDefinition> definitions = new JsonSerde<>(EventDefinition.class);
     private final JsonSerde<Claim> claims = new JsonSerde<>(Claim.class);
+    private final JsonSerde<ClaimDecided> claimOutcomes = new JsonSerde<>(ClaimDecided.class);
     private final JsonSerde<WindowOpened> windows = new JsonSerde<>(WindowOpened.class);
     private final JsonSerde<EventSoldOut> soldOuts = new JsonSerde<>(EventSoldOut.class);
 
@@ -74,6 +77,7 @@ public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serialize
             case TYPE_APPLY -> applications.deserialize(topic, data);
             case TYPE_DEFINITION -> definitions.deserialize(topic, data);
             case TYPE_CLAIM -> claims.deserialize(topic, data);
+            case TYPE_CLAIM_DECIDED -> claimOutcomes.deserialize(topic, data);
             case TYPE_WINDOW_OPENED -> windows.deserialize(topic, data);
             case TYPE_EVENT_SOLD_OUT -> soldOuts.deserialize(topic, data);
             default -> throw new SerializationException("cannot read " + topic + ": unknown " + TYPE_HEADER
@@ -82,13 +86,15 @@ public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serialize
     }
 
     private static final java.util.List<String> TYPES = java.util.List.of(TYPE_APPLY, TYPE_DEFINITION, TYPE_CLAIM,
-            TYPE_WINDOW_OPENED, TYPE_EVENT_SOLD_OUT);
+            TYPE_CLAIM_DECIDED, TYPE_WINDOW_OPENED, TYPE_EVENT_SOLD_OUT);
 
     static String typeOf(IssuerCommand command) {
         if (command instanceof EventDefinition) {
             return TYPE_DEFINITION;
         } else if (command instanceof Claim) {
             return TYPE_CLAIM;
+        } else if (command instanceof ClaimDecided) {
+            return TYPE_CLAIM_DECIDED;
         } else if (command instanceof WindowOpened) {
             return TYPE_WINDOW_OPENED;
         } else if (command instanceof EventSoldOut) {

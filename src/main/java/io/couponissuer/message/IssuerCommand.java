@@ -5,8 +5,10 @@ package io.couponissuer.message;
  * both keyed by eventId, so one event's definitions and applications share one partition and one
  * total order (see README, "Why definitions travel on the apply topic"). A spread event adds the
  * records of its two stages: applications keyed by {@link ApplyRequest#spreadKey()}, the claims
- * stage 1 passes to the event's partition, and the notices that partition sends back to all.
+ * stage 1 passes to the event's partition, the outcome of each claim sent back to the user's
+ * partition, and the notices the event's partition sends to all.
  */
-public sealed interface IssuerCommand permits ApplyRequest, EventDefinition, Claim, WindowOpened, EventSoldOut {
+public sealed interface IssuerCommand permits ApplyRequest, EventDefinition, Claim, ClaimDecided, WindowOpened,
+        EventSoldOut {
     String eventId();
 }

@@ -33,6 +33,7 @@ final class IssuerDriver implements AutoCloseable {
     final TopologyTestDriver driver;
     private final TestInputTopic<String, IssuerCommand> commands;
     private final TestInputTopic<byte[], byte[]> raw;
+    private final TestOutputTopic<byte[], byte[]> writtenBack;
     private final TestOutputTopic<String, CouponIssued> issued;
     private final TestOutputTopic<String, Rejection> rejected;
     private final TestOutputTopic<String, EventDefinition> events;
@@ -57,6 +58,8 @@ final class IssuerDriver implements AutoCloseable {
         events = driver.createOutputTopic(Topics.EVENTS.name(), new StringDeserializer(),
                 Topics.EVENTS.valueSerde().deserializer());
         failed = driver.createOutputTopic(Topics.FAILED.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        writtenBack = driver.createOutputTopic(Topics.APPLY_REQUESTS.name(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
     }
 
     /** The instant the next record carries: every record is one millisecond after the previous one. */
@@ -124,6 +127,14 @@ final class IssuerDriver implements AutoCloseable {
         return events.readValuesToList();
     }
 
+    /** The coupon.type of every record the topology wrote back to coupon.apply-requests since the last call. */
+    List<String> writtenBackTypes() {
+        return writtenBack.readRecordsToList().stream().map(record -> {
+            var type = record.headers().lastHeader(IssuerCommandSerde.TYPE_HEADER);
+            return type == null ? IssuerCommandSerde.TYPE_APPLY : new String(type.value(), java.nio.charset.StandardCharsets.UTF_8);
+        }).toList();
+    }
+
     List<TestRecord<byte[], byte[]>> failed() {
         return failed.readRecordsToList();
     }
@@ -136,7 +147,7 @@ final class IssuerDriver implements AutoCloseable {
         return driver.getKeyValueStore(IssuerStores.SPREAD_GATES);
     }
 
-    KeyValueStore<String, Long> spreadClaimants() {
+    KeyValueStore<String, io.couponissuer.issuer.spread.Claimant> spreadClaimants() {
         return driver.getKeyValueStore(IssuerStores.SPREAD_CLAIMANTS);
     }
 

@@ -65,16 +65,35 @@ class SpreadTopologyTest {
     }
 
     @Test
-    void aHoldersRepeatGoesToTheCounterAndIsADuplicateCarryingItsCoupon() {
+    void theGateAnswersAHoldersRepeatDuplicateWithItsCouponOnceTheCounterReportedIt() {
         defineSpread("hot", 1);
         String first = issuer.applySpread("hot", "u1");
         issuer.applySpread("hot", "u2");
+        issuer.writtenBackTypes();
         issuer.applySpread("hot", "u1");
 
+        assertThat(issuer.writtenBackTypes()).as("the repeat went to no counter").isEmpty();
         assertThat(issuer.issued()).singleElement().satisfies(c -> assertThat(c.requestId()).isEqualTo(first));
         List<Rejection> rejected = issuer.rejected();
         assertThat(rejected).extracting(Rejection::reason).containsExactly(RejectReason.SOLD_OUT, RejectReason.DUPLICATE);
         assertThat(rejected.get(1).firstDecision().requestId()).isEqualTo(first);
+        assertThat(issuer.spreadClaimants().get("hot/u1").holder()).isTrue();
+    }
+
+    @Test
+    void eachClaimCostsTheCounterOneRecordAndComesBackAsOneOutcome() {
+        defineSpread("hot", 2);
+        assertThat(issuer.writtenBackTypes()).as("the window and nothing else")
+                .containsExactly(io.couponissuer.kafka.IssuerCommandSerde.TYPE_WINDOW_OPENED);
+        issuer.applySpread("hot", "u1");
+        assertThat(issuer.writtenBackTypes()).containsExactly(io.couponissuer.kafka.IssuerCommandSerde.TYPE_CLAIM,
+                io.couponissuer.kafka.IssuerCommandSerde.TYPE_CLAIM_DECIDED);
+        issuer.applySpread("hot", "u2");
+        assertThat(issuer.writtenBackTypes()).as("the second coupon sells the event out").containsExactly(
+                io.couponissuer.kafka.IssuerCommandSerde.TYPE_CLAIM, io.couponissuer.kafka.IssuerCommandSerde.TYPE_EVENT_SOLD_OUT,
+                io.couponissuer.kafka.IssuerCommandSerde.TYPE_CLAIM_DECIDED);
+        issuer.applySpread("hot", "u3");
+        assertThat(issuer.writtenBackTypes()).as("answered by the gate").isEmpty();
     }
 
     @Test
@@ -91,6 +110,7 @@ class SpreadTopologyTest {
     @Test
     void beforeTheDefinitionAnApplicationIsUnknownAndItsUserMayStillWinAfterIt() {
         issuer.applySpread("hot", "early");
+        assertThat(issuer.spreadClaimants().get("hot/early")).as("its claim ended without a coupon: forgotten").isNull();
         defineSpread("hot", 1);
         String later = issuer.applySpread("hot", "early");
 

@@ -58,6 +58,16 @@ final class CounterModel {
         return won;
     }
 
+    /** The user's coupon after this decision, as the decider reports it to the claim's partition; null if none. */
+    static io.couponissuer.message.Decision couponOf(String userId, Decision decision) {
+        if (decision.kind() != Decision.Kind.ISSUED && decision.kind() != Decision.Kind.DUPLICATE) {
+            return null;
+        }
+        return new io.couponissuer.message.Decision(decision.holderRequestId(), EVENT, userId,
+                io.couponissuer.message.Decision.Status.ISSUED, null, EVENT + "-" + decision.seq(), decision.seq(),
+                java.time.Instant.EPOCH);
+    }
+
     /** The notices since the last call, in the order they were made (they go out in the same transaction). */
     List<IssuerCommand> drainNotices() {
         List<IssuerCommand> out = List.copyOf(notices);

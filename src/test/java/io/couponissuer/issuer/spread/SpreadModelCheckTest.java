@@ -1,5 +1,7 @@
 package io.couponissuer.issuer.spread;
 
+import io.couponissuer.message.ClaimDecided;
+import io.couponissuer.message.Decision;
 import io.couponissuer.message.EventSoldOut;
 import io.couponissuer.message.IssuerCommand;
 import io.couponissuer.message.RejectReason;
@@ -23,8 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Property check of the spread rules across partitions, which TopologyTestDriver (one partition)
  * cannot do: N stage-1 gates and one counter, every message delayed at random but kept in order per
- * partition (as Kafka keeps a producer's order within a partition), definitions and redefinitions
- * (raised and lowered caps) at random times. Seeded, so a failure names the case.
+ * partition (as Kafka keeps a producer's order within a partition), each claim's outcome sent back
+ * to its partition behind the counter's notices, definitions and redefinitions (raised and lowered
+ * caps) at random times. Seeded, so a failure names the case. Mutations of the gate it catches: a
+ * window one short, a claim counted while the user has one in flight.
  */
 class SpreadModelCheckTest {
     private static final int CASES = 2_000;
@@ -51,12 +55,12 @@ class SpreadModelCheckTest {
         int defineAt = random.nextInt(4) == 0 ? random.nextInt(operations) : 0;
 
         GateState[] gates = new GateState[partitions];
-        List<Set<String>> claimants = new ArrayList<>();
+        List<Map<String, Claimant>> claimants = new ArrayList<>();
         List<ArrayDeque<Claim>> claims = new ArrayList<>();
         List<ArrayDeque<IssuerCommand>> notices = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             gates[p] = GateState.UNKNOWN;
-            claimants.add(new HashSet<>());
+            claimants.add(new HashMap<>());
             claims.add(new ArrayDeque<>());
             notices.add(new ArrayDeque<>());
         }
@@ -67,6 +71,7 @@ class SpreadModelCheckTest {
         Map<Long, Long> countedClaimsOf = new HashMap<>();
         List<Answered> answers = new ArrayList<>();
         List<long[]> localSoldOuts = new ArrayList<>(); // {partition, gate version}
+        List<Decision> localDuplicates = new ArrayList<>();
         // "partition/version" of gates whose counted claims of that version were decided after the counter
         // had opened a newer one (a redefinition overtook them).
         Set<String> overtaken = new HashSet<>();
@@ -94,12 +99,14 @@ class SpreadModelCheckTest {
                 applicants.add(user);
                 int p = Math.floorMod(user.hashCode(), partitions);
                 long gateVersion = gates[p].version();
-                ClaimGate.Verdict verdict = ClaimGate.admit(gates[p], claimants.get(p).contains(user), AT);
+                ClaimGate.Verdict verdict = ClaimGate.admit(gates[p],
+                        claimants.get(p).getOrDefault(user, Claimant.NEW), AT);
                 gates[p] = verdict.next();
-                if (verdict.remembers()) {
-                    claimants.get(p).add(user);
-                }
-                if (verdict.kind() == ClaimGate.Verdict.Kind.ANSWER) {
+                remember(claimants.get(p), user, verdict.claimant());
+                if (verdict.kind() == ClaimGate.Verdict.Kind.ANSWER && verdict.reason() == RejectReason.DUPLICATE) {
+                    answers.add(new Answered(requestId, user, "DUPLICATE", order[0]++));
+                    localDuplicates.add(verdict.first());
+                } else if (verdict.kind() == ClaimGate.Verdict.Kind.ANSWER) {
                     assertThat(verdict.reason()).isEqualTo(RejectReason.SOLD_OUT);
                     answers.add(new Answered(requestId, user, "SOLD_OUT(local)", order[0]++));
                     localSoldOuts.add(new long[] {p, gateVersion});
@@ -120,6 +127,9 @@ class SpreadModelCheckTest {
                     CounterModel.Decision decision = counter.decide(claim.userId(), claim.requestId());
                     answers.add(new Answered(claim.requestId(), claim.userId(), decision.kind()
                             + (decision.kind() == CounterModel.Decision.Kind.ISSUED ? ":" + decision.seq() : ""), order[0]++));
+                    // The outcome goes back to the claim's partition, behind the notices sent before it.
+                    notices.get(claim.partition()).add(new ClaimDecided(CounterModel.EVENT, claim.userId(),
+                            CounterModel.couponOf(claim.userId(), decision)));
                     broadcast(counter, notices);
                 }
             } else {
@@ -129,6 +139,9 @@ class SpreadModelCheckTest {
                     gates[p] = gates[p].opened(opened);
                 } else if (notice instanceof EventSoldOut soldOut) {
                     gates[p] = gates[p].soldOut(soldOut);
+                } else if (notice instanceof ClaimDecided decided) {
+                    remember(claimants.get(p), decided.userId(),
+                            claimants.get(p).getOrDefault(decided.userId(), Claimant.NEW).decided(decided.coupon()));
                 }
             }
         }
@@ -157,6 +170,13 @@ class SpreadModelCheckTest {
                 assertThat(a.answer()).as("a holder's later answer, %s: %s", at, a).isEqualTo("DUPLICATE");
             }
         }
+        // A DUPLICATE given by a gate carries the user's one coupon.
+        Map<String, String> couponOf = new HashMap<>();
+        issued.forEach(a -> couponOf.put(a.userId(), a.answer()));
+        for (Decision first : localDuplicates) {
+            assertThat("ISSUED:" + first.seq()).as("a gate's DUPLICATE carries the coupon, %s", at)
+                    .isEqualTo(couponOf.get(first.userId()));
+        }
         // A SOLD_OUT given by a gate is the claim window's theorem: the version it knew sold out before
         // it ended, unless a redefinition overtook the counted claims that justified it (then the answer
         // was given under the old cap, before the gate heard of the new one).
@@ -174,6 +194,14 @@ class SpreadModelCheckTest {
         if (definitions == 1 && defineAt == 0) {
             assertThat((long) issued.size()).as("issued == min(cap, applicants), %s", at)
                     .isEqualTo(Math.min(capOf.get(1L), applicants.size()));
+        }
+    }
+
+    private static void remember(Map<String, Claimant> claimants, String user, Claimant claimant) {
+        if (claimant.forgettable()) {
+            claimants.remove(user);
+        } else {
+            claimants.put(user, claimant);
         }
     }
 
