@@ -22,12 +22,14 @@ import java.util.Map;
 /**
  * What a run's events put on coupon.apply-requests, by step: the applications (keyed by eventId, or
  * by eventId/userId when spread), those the event's partition sent on to their user's partition
- * (rerouted), the claims stage 1 sent to the counter (stage 2's whole input besides definitions), and
- * the counter's notices (one record per partition each). Read after the run, read_committed, from
+ * (rerouted), the claims stage 1 sent to the counter (stage 2's whole input besides definitions), the
+ * outcome of each claim sent back to its partition, and the counter's notices (one record per
+ * partition each). Read after the run, read_committed, from
  * the end offsets taken before it; records and bytes (key, value and headers as the broker stores
  * them) are the inputs of the per-decision arithmetic in the README.
  */
-public record StageLoad(Count applications, Count rerouted, Count claims, long countedClaims, Count notices) {
+public record StageLoad(Count applications, Count rerouted, Count claims, long countedClaims, Count outcomes,
+                        Count notices) {
     /** Records and their bytes. */
     public record Count(long records, long bytes) {
         Count plus(ConsumerRecord<String, byte[]> record) {
@@ -57,6 +59,7 @@ public record StageLoad(Count applications, Count rerouted, Count claims, long c
         Count rerouted = NONE;
         Count claims = NONE;
         Count notices = NONE;
+        Count outcomes = NONE;
         long counted = 0;
         try (KafkaConsumer<String, byte[]> consumer = consumer(settings)) {
             consumer.assign(from.keySet());
@@ -77,6 +80,8 @@ public record StageLoad(Count applications, Count rerouted, Count claims, long c
                     } else if (type.equals(IssuerCommandSerde.TYPE_CLAIM)) {
                         claims = claims.plus(record);
                         counted += counted(record.value()) ? 1 : 0;
+                    } else if (type.equals(IssuerCommandSerde.TYPE_CLAIM_DECIDED)) {
+                        outcomes = outcomes.plus(record);
                     } else if (!type.equals(IssuerCommandSerde.TYPE_DEFINITION)) {
                         notices = notices.plus(record);
                     }
@@ -85,7 +90,7 @@ public record StageLoad(Count applications, Count rerouted, Count claims, long c
         }
         // A rerouted application is on the topic twice; count it as one application.
         return new StageLoad(new Count(applications.records() - rerouted.records(), applications.bytes() - rerouted.bytes()),
-                rerouted, claims, counted, notices);
+                rerouted, claims, counted, outcomes, notices);
     }
 
     private static String typeOf(ConsumerRecord<String, byte[]> record) {
