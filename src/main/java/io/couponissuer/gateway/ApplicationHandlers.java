@@ -1,5 +1,6 @@
 package io.couponissuer.gateway;
 
+import io.couponissuer.message.Answer;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.query.EventStatus;
 import io.couponissuer.query.IssuerQueries;
@@ -7,9 +8,11 @@ import io.javalin.http.Context;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /** POST /api/events/{eventId}/applications and GET /api/events/{eventId}/applications/{userId}. */
 final class ApplicationHandlers {
@@ -45,10 +48,12 @@ final class ApplicationHandlers {
         String requestId = UUID.randomUUID().toString();
         ApplyRequest request = new ApplyRequest(requestId, eventId, body.userId(), clock.instant());
         DecisionView pending = DecisionView.pending(requestId, eventId, body.userId());
-        CompletableFuture<DecisionView> decision = waitMs > 0 ? firstAnswer(eventId, requestId, waitMs) : null;
-        long startNanos = System.nanoTime();
         // A spread event's application goes straight to its user's stage-1 partition.
-        String key = spreadEvents.isSpread(eventId) ? request.spreadKey() : eventId;
+        boolean spread = spreadEvents.isSpread(eventId);
+        String key = spread ? request.spreadKey() : eventId;
+        CompletableFuture<DecisionView> decision = waitMs > 0
+                ? firstAnswer(eventId, spread ? body.userId() : null, requestId, waitMs) : null;
+        long startNanos = System.nanoTime();
 
         ctx.future(() -> publisher.publish(key, request, decision == null ? null : waiter.id())
                 .handle((metadata, error) -> error)
@@ -77,18 +82,24 @@ final class ApplicationHandlers {
      * its commit; README: Answers before the commit) or the committed answer on the ledger
      * ({@link DecisionWaiter}). Both are asked before the application is sent, so no answer slips past.
      */
-    private CompletableFuture<DecisionView> firstAnswer(String eventId, String requestId, int waitMs) {
+    private CompletableFuture<DecisionView> firstAnswer(String eventId, String spreadUserId, String requestId,
+                                                        int waitMs) {
         CompletableFuture<DecisionView> first = new CompletableFuture<>();
         waiter.expect(requestId).thenAccept(view -> {
             if (first.complete(view)) {
                 timers.answered(false);
             }
         });
-        queries.answer(eventId, requestId, waitMs).thenAccept(answer -> answer.ifPresent(found -> {
+        Consumer<Optional<Answer>> fromIssuer = answer -> answer.ifPresent(found -> {
             if (first.complete(DecisionView.of(found))) {
                 timers.answered(true);
             }
-        }));
+        });
+        queries.answer(eventId, spreadUserId, requestId, waitMs).thenAccept(fromIssuer);
+        if (spreadUserId != null) {
+            // Stage 1 answers on the user's partition; a claim is decided on the event's: ask both owners.
+            queries.answer(eventId, null, requestId, waitMs).thenAccept(fromIssuer);
+        }
         return first;
     }
 

@@ -88,7 +88,7 @@ public final class RoutedIssuerQueries implements IssuerQueries {
     }
 
     @Override
-    public CompletableFuture<Optional<Answer>> answer(String eventId, String requestId, int waitMs) {
+    public CompletableFuture<Optional<Answer>> answer(String eventId, String userId, String requestId, int waitMs) {
         if (!forwards()) {
             // Forwarded here because this instance owned the event then; if it no longer does, the
             // answer may still come (a replay) or the wait runs out: never forwarded again.
@@ -96,12 +96,13 @@ public final class RoutedIssuerQueries implements IssuerQueries {
         }
         KeyQueryMetadata owner;
         try {
-            owner = metadata(eventId);
+            // The partition the application's key falls on; a spread event's decision may be made there (stage 1).
+            owner = metadata(userId == null ? eventId : DecisionKey.of(eventId, userId));
         } catch (UnavailableException e) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         if (!owner.activeHost().equals(self)) {
-            return forwardTo(owner, eventId).answer(eventId, requestId, waitMs);
+            return forwardTo(owner, eventId).answer(eventId, userId, requestId, waitMs);
         }
         return localAnswer(requestId, waitMs);
     }

@@ -49,19 +49,19 @@ public final class FailoverIssuerQueries implements IssuerQueries {
 
     /** Asks the first instance; if it cannot be reached, the next, within the same wait. */
     @Override
-    public CompletableFuture<Optional<Answer>> answer(String eventId, String requestId, int waitMs) {
-        return answerFrom(0, eventId, requestId, waitMs, System.nanoTime() + waitMs * 1_000_000L);
+    public CompletableFuture<Optional<Answer>> answer(String eventId, String userId, String requestId, int waitMs) {
+        return answerFrom(0, eventId, userId, requestId, waitMs, System.nanoTime() + waitMs * 1_000_000L);
     }
 
-    private CompletableFuture<Optional<Answer>> answerFrom(int index, String eventId, String requestId, int waitMs,
-                                                           long deadlineNanos) {
+    private CompletableFuture<Optional<Answer>> answerFrom(int index, String eventId, String userId, String requestId,
+                                                           int waitMs, long deadlineNanos) {
         if (index >= instances.size()) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
-        return instances.get(index).answer(eventId, requestId, waitMs).exceptionallyCompose(error -> {
+        return instances.get(index).answer(eventId, userId, requestId, waitMs).exceptionallyCompose(error -> {
             int left = (int) ((deadlineNanos - System.nanoTime()) / 1_000_000L);
             return left <= 0 ? CompletableFuture.completedFuture(Optional.empty())
-                    : answerFrom(index + 1, eventId, requestId, left, deadlineNanos);
+                    : answerFrom(index + 1, eventId, userId, requestId, left, deadlineNanos);
         });
     }
 

@@ -23,8 +23,12 @@ public interface IssuerQueries {
      * event decides it, before its transaction commits (DecisionFeed): within {@code waitMs}, or
      * empty when the wait ran out or no issuer could be asked. Never fails: the committed ledger is
      * the caller's other source.
+     *
+     * @param userId null for an application keyed by its event (asked of the event's partition); for one
+     *               keyed eventId/userId (a spread event) the user, asked of the user's partition, where
+     *               stage 1 answers
      */
-    CompletableFuture<Optional<Answer>> answer(String eventId, String requestId, int waitMs);
+    CompletableFuture<Optional<Answer>> answer(String eventId, String userId, String requestId, int waitMs);
 
     /** The stores cannot answer now (rebalancing, restoring, owner unreachable): try again shortly. */
     final class UnavailableException extends RuntimeException {

@@ -46,7 +46,10 @@ public final class IssuerStoreRoutes {
                 () -> ctx.status(404).json(Map.of("status", "UNKNOWN")));
     }
 
-    /** Long poll for an awaited application's answer: 200 with it, or 204 when the wait ran out. */
+    /**
+     * Long poll for an awaited application's answer: 200 with it, or 204 when the wait ran out. With
+     * {@code userId}, the application is keyed eventId/userId (a spread event): asked of that partition.
+     */
     private void answer(Context ctx) {
         String eventId = Ids.require("eventId", ctx.pathParam("eventId"));
         String requestId = Ids.require("requestId", ctx.pathParam("requestId"));
@@ -59,7 +62,8 @@ public final class IssuerStoreRoutes {
         if (waitMs < 0 || waitMs > MAX_ANSWER_WAIT_MS) {
             throw new IllegalArgumentException("waitMs: must be from 0 to " + MAX_ANSWER_WAIT_MS);
         }
-        ctx.future(() -> target(ctx).answer(eventId, requestId, waitMs).thenAccept(answer -> answer.ifPresentOrElse(
+        String userId = ctx.queryParam("userId") == null ? null : Ids.require("userId", ctx.queryParam("userId"));
+        ctx.future(() -> target(ctx).answer(eventId, userId, requestId, waitMs).thenAccept(answer -> answer.ifPresentOrElse(
                 found -> ctx.json(AnswerBody.of(found)), () -> ctx.status(204))));
     }
 

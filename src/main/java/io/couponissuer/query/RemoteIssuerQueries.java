@@ -58,9 +58,9 @@ public final class RemoteIssuerQueries implements IssuerQueries {
      * or cannot answer now.
      */
     @Override
-    public CompletableFuture<Optional<Answer>> answer(String eventId, String requestId, int waitMs) {
+    public CompletableFuture<Optional<Answer>> answer(String eventId, String userId, String requestId, int waitMs) {
         URI uri = base.resolve("/internal/events/" + encode(eventId) + "/answers/" + encode(requestId) + "?waitMs=" + waitMs
-                + (localOnly ? "&local=true" : ""));
+                + (userId != null ? "&userId=" + encode(userId) : "") + (localOnly ? "&local=true" : ""));
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(waitMs + TIMEOUT.toMillis())).GET().build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((response, error) -> {
             if (error != null) {

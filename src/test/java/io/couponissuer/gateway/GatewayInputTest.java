@@ -62,7 +62,7 @@ class GatewayInputTest {
 
         @Override
         public java.util.concurrent.CompletableFuture<Optional<io.couponissuer.message.Answer>> answer(String eventId,
-                                                                                                  String requestId, int waitMs) {
+                                                                                                  String userId, String requestId, int waitMs) {
             return java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
         }
     };
