@@ -29,11 +29,26 @@
       barCell.append(bar);
       row.append(barCell);
       row.append(el('td', { class: 'remaining' }, String(event.remaining)));
+      row.append(el('td', { class: 'stages' }, stagesOf(event, summary)));
       body.append(row);
     });
     const error = document.getElementById('events-error');
     error.hidden = !summary.eventsError;
     error.textContent = summary.eventsError ? 'events: ' + summary.eventsError : '';
+  }
+
+  // A spread event decides in two stages: stage 1 on every partition, stage 2 (its counter) on one.
+  function stagesOf(event, summary) {
+    if (!event.spread) return 'one partition';
+    const groups = summary.lag ? summary.lag.groups : [];
+    for (const group of groups) {
+      const counter = (group.partitions || []).find(p => (p.counterOf || []).includes(event.eventId));
+      if (counter) {
+        return 'spread: stage 1 on every partition, stage 2 on ' + counter.topic + '-' + counter.partition
+          + ' (lag ' + counter.lag + ', ' + fmt(counter.lagSeconds, 1) + ' s)';
+      }
+    }
+    return 'spread: stage 1 on every partition';
   }
 
   function card(container, label, value, extraClass, dataKey) {

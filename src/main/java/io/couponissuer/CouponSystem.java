@@ -20,6 +20,7 @@ import io.couponissuer.ops.lag.LagMetrics;
 import io.couponissuer.ops.lag.LagMonitor;
 import io.couponissuer.ops.lag.MonitoredGroup;
 import io.couponissuer.ops.lag.OffsetsReader;
+import io.couponissuer.ops.lag.SpreadEventPartitions;
 import io.couponissuer.ops.transactions.HangingTransactionFinder;
 import io.couponissuer.ops.transactions.HangingTransactionGuard;
 import io.couponissuer.query.FailoverIssuerQueries;
@@ -165,7 +166,7 @@ public final class CouponSystem implements AutoCloseable {
                         transactions != null ? transactions.view()
                                 : HangingTransactionFinder.forSystem(Admin.create(ClientConfigs.admin(settings)), settings,
                                         Duration.ofMillis(settings.getInt(Setting.COUPON_HANGING_TXN_CHECK_MS)), Clock.systemUTC()),
-                        settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS), Clock.systemUTC()),
+                        settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS), Clock.systemUTC(), new SpreadEventPartitions(settings)),
                 queries, settings.get(Setting.COUPON_APPLICATION_ID), settings.get(Setting.COUPON_WRITER_GROUP_ID),
                 new LagMetrics(registry), new EventMetrics(registry, Duration.ofMillis(settings.getInt(Setting.COUPON_EVENT_METRICS_RETENTION_MS)), Clock.systemUTC()),
                 Duration.ofMillis(settings.getInt(Setting.COUPON_LAG_INTERVAL_MS)), Clock.systemUTC()).start();

@@ -19,7 +19,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -136,7 +135,7 @@ class IssuerRestoreTimeManualIT {
     private static void awaitAllDecided(Settings settings, Duration timeout) throws Exception {
         int partitions = 3;
         TopicPartition partition = new TopicPartition(Topics.APPLY_REQUESTS.name(),
-                Utils.toPositive(Utils.murmur2(EVENT.getBytes(StandardCharsets.UTF_8))) % partitions);
+                io.couponissuer.kafka.KeyPartition.of(EVENT, partitions));
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(ClientConfigs.admin(settings))) {
             long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)

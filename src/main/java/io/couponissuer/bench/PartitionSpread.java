@@ -1,7 +1,6 @@
 package io.couponissuer.bench;
 
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.utils.Utils;
+import io.couponissuer.kafka.KeyPartition;
 
 import java.util.List;
 import java.util.Map;
@@ -14,11 +13,8 @@ final class PartitionSpread {
 
     static Map<Integer, Integer> of(List<String> eventIds, int partitions) {
         Map<Integer, Integer> spread = new TreeMap<>();
-        try (StringSerializer serializer = new StringSerializer()) {
-            for (String eventId : eventIds) {
-                int partition = Utils.toPositive(Utils.murmur2(serializer.serialize(null, eventId))) % partitions;
-                spread.merge(partition, 1, Integer::sum);
-            }
+        for (String eventId : eventIds) {
+            spread.merge(KeyPartition.of(eventId, partitions), 1, Integer::sum);
         }
         return spread;
     }

@@ -2,11 +2,9 @@ package io.couponissuer.testing;
 
 import io.couponissuer.dev.cluster.FreePort;
 import io.couponissuer.dev.cluster.RoleProcess;
-import org.apache.kafka.common.utils.Utils;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -257,7 +255,7 @@ public final class CouponCluster implements AutoCloseable {
         boolean[] taken = new boolean[partitions];
         for (int n = 0; events.size() < caps.length; n++) {
             String eventId = prefix + "-e" + n;
-            int partition = Utils.toPositive(Utils.murmur2(eventId.getBytes(StandardCharsets.UTF_8))) % partitions;
+            int partition = io.couponissuer.kafka.KeyPartition.of(eventId, partitions);
             if (!taken[partition]) {
                 taken[partition] = true;
                 events.put(eventId, caps[events.size()]);

@@ -76,7 +76,7 @@ public final class LagCommand implements Callable<Integer> {
         // A hanging transaction is confirmed when a later sample (at least --interval later) still shows it.
         try (LagMonitor monitor = new LagMonitor(MonitoredGroup.of(settings), new OffsetsReader(settings, clock, timeout),
                 window, HangingTransactionFinder.forSystem(Admin.create(ClientConfigs.admin(settings)), settings, interval,
-                clock), settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS), clock)) {
+                clock), settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS), clock, new SpreadEventPartitions(settings))) {
             if (watch) {
                 while (!Thread.currentThread().isInterrupted()) {
                     LagReport report = monitor.sample();

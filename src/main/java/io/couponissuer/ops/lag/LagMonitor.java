@@ -1,5 +1,6 @@
 package io.couponissuer.ops.lag;
 
+import io.couponissuer.kafka.Topics;
 import io.couponissuer.ops.transactions.HangingTransaction;
 import io.couponissuer.ops.transactions.HangingTransactions;
 import org.apache.kafka.common.TopicPartition;
@@ -27,6 +28,7 @@ public final class LagMonitor implements AutoCloseable {
     private final HangingTransactions transactions;
     private final String bootstrapServers;
     private final Clock clock;
+    private final SpreadEventPartitions spreadEvents;
 
     private record Key(String group, TopicPartition partition) {
     }
@@ -45,6 +47,14 @@ public final class LagMonitor implements AutoCloseable {
      */
     public LagMonitor(List<MonitoredGroup> groups, OffsetsReader reader, Duration window,
                       HangingTransactions transactions, String bootstrapServers, Clock clock) {
+        this(groups, reader, window, transactions, bootstrapServers, clock, null);
+    }
+
+    /** @param spreadEvents names each spread event's counter partition (null: not named) */
+    public LagMonitor(List<MonitoredGroup> groups, OffsetsReader reader, Duration window,
+                      HangingTransactions transactions, String bootstrapServers, Clock clock,
+                      SpreadEventPartitions spreadEvents) {
+        this.spreadEvents = spreadEvents;
         this.groups = List.copyOf(groups);
         this.reader = reader;
         this.window = window;
@@ -89,6 +99,7 @@ public final class LagMonitor implements AutoCloseable {
     }
 
     private LagReport.Group evaluate(GroupOffsets offsets) {
+        Map<Integer, List<String>> counters = counters(offsets);
         List<LagReport.Partition> partitions = new ArrayList<>();
         LagStatus status = LagStatus.OK;
         long lag = 0;
@@ -108,7 +119,9 @@ public final class LagMonitor implements AutoCloseable {
             LagStatus partitionStatus = LagRules.status(List.copyOf(history.window), history.committedSince, window);
             double seconds = p.visibleLag() == 0 ? 0 : history.timeline.lag(p.position(), at).toMillis() / 1000.0;
             partitions.add(new LagReport.Partition(p.partition().topic(), p.partition().partition(), p.committed(),
-                    p.end(), p.offsetLag(), p.visibleLag(), seconds, partitionStatus));
+                    p.end(), p.offsetLag(), p.visibleLag(), seconds, partitionStatus,
+                    p.partition().topic().equals(Topics.APPLY_REQUESTS.name())
+                            ? counters.getOrDefault(p.partition().partition(), List.of()) : List.of()));
             status = LagStatus.worst(status, partitionStatus);
             lag += p.visibleLag();
             maxSeconds = maxSeconds == null ? seconds : Math.max(maxSeconds, seconds);
@@ -116,9 +129,26 @@ public final class LagMonitor implements AutoCloseable {
         return new LagReport.Group(offsets.groupId(), status, lag, maxSeconds, null, partitions);
     }
 
+    /** Spread events by their counter's partition of the apply topic, for a group that reads it. */
+    private Map<Integer, List<String>> counters(GroupOffsets offsets) {
+        long applyPartitions = offsets.partitions().stream()
+                .filter(p -> p.partition().topic().equals(Topics.APPLY_REQUESTS.name())).count();
+        if (spreadEvents == null || applyPartitions == 0) {
+            return Map.of();
+        }
+        try {
+            return spreadEvents.counters((int) applyPartitions);
+        } catch (RuntimeException e) {
+            return Map.of(); // the lag still counts; only the stage-2 labels are missing this sample
+        }
+    }
+
     @Override
     public void close() {
         reader.close();
+        if (spreadEvents != null) {
+            spreadEvents.close();
+        }
         if (transactions != null) {
             transactions.close();
         }

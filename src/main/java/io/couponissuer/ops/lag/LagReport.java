@@ -32,9 +32,11 @@ public record LagReport(Instant at, long windowMs, List<Group> groups, List<Hang
      * @param offsetLag  end - committed, what offset-only tools print
      * @param lag        records still to read (transaction markers not counted, see {@link OffsetsReader})
      * @param lagSeconds estimated age of the next record to read (0 when caught up)
+     * @param counterOf  the spread events whose counter (stage 2) reads this partition of
+     *                   coupon.apply-requests; their stage 1 is on every partition. Empty otherwise
      */
     public record Partition(String topic, int partition, Long committed, long end, long offsetLag, long lag,
-                            double lagSeconds, LagStatus status) {
+                            double lagSeconds, LagStatus status, List<String> counterOf) {
     }
 
     public LagStatus worst() {

@@ -6,18 +6,19 @@ import java.util.Locale;
 /** The `lag` command's table: one line per partition, one summary line per group. */
 public final class LagTable {
     private static final String HANGING_ROW = "%-40s %9s %6s %10s %10s %8s  %s%n";
-    private static final String ROW = "%-16s %-24s %9s %10s %10s %8s %9s  %-5s%n";
+    private static final String ROW = "%-16s %-24s %9s %10s %10s %8s %9s  %-7s %s%n";
 
     private LagTable() {
     }
 
     public static void print(LagReport report, PrintWriter out) {
         out.printf("coupon-issuer lag at %s (window %d s)%n%n", report.at(), report.windowMs() / 1000);
-        out.printf(ROW, "GROUP", "TOPIC", "PARTITION", "COMMITTED", "END", "LAG", "LAG(s)", "STATUS");
+        out.printf(ROW, "GROUP", "TOPIC", "PARTITION", "COMMITTED", "END", "LAG", "LAG(s)", "STATUS", "STAGE 2 OF");
         for (LagReport.Group group : report.groups()) {
             for (LagReport.Partition p : group.partitions()) {
                 out.printf(ROW, group.group(), p.topic(), p.partition(), p.committed() == null ? "-" : p.committed(),
-                        p.end(), p.lag(), String.format(Locale.ROOT, "%.1f", p.lagSeconds()), p.status());
+                        p.end(), p.lag(), String.format(Locale.ROOT, "%.1f", p.lagSeconds()), p.status(),
+                        String.join(",", p.counterOf()));
             }
         }
         out.println();
@@ -36,6 +37,16 @@ public final class LagTable {
             }
         }
         out.println();
+        for (LagReport.Group group : report.groups()) {
+            // A spread event decides in two stages: stage 1 on every partition, stage 2 on its counter's.
+            for (LagReport.Partition p : group.partitions()) {
+                for (String eventId : p.counterOf()) {
+                    out.printf(Locale.ROOT, "%-16s spread event %s: stage 2 (its counter) on %s-%d, lag %d records, %.1f s;"
+                            + " stage 1 on every partition%n", group.group(), eventId, p.topic(), p.partition(), p.lag(),
+                            p.lagSeconds());
+                }
+            }
+        }
         for (LagReport.Group group : report.groups()) {
             if (group.error() != null) {
                 out.printf("%-16s %s: %s%n", group.group(), group.status(), group.error());
