@@ -3,6 +3,7 @@ package io.couponissuer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.couponissuer.json.Json;
 import io.couponissuer.kafka.IssuerCommandSerde;
+import io.couponissuer.kafka.KeyPartition;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.testing.Burst;
 import io.couponissuer.testing.CommittedTopics;
@@ -11,6 +12,7 @@ import io.couponissuer.testing.CouponInvariants;
 import io.couponissuer.testing.DecisionWatch;
 import io.couponissuer.testing.StatusProbe;
 import io.couponissuer.testing.TestDatabase;
+import io.couponissuer.testing.TestHttp;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
@@ -90,7 +92,34 @@ class SpreadIT {
             invariants.checkStatusShownAgreesWithTheLedger(probe.shown());
             say("status endpoint showed %d standing decisions, all agreeing with the ledger", probe.shown().size());
             checkStages("s1-hot", burst);
+            checkOperationsShowTheCounter("s1-hot");
         }
+    }
+
+    /** lag (/api/ops/summary) names the partition of the event's counter, and /metrics exports its lag. */
+    private static void checkOperationsShowTheCounter(String eventId) throws Exception {
+        int home = KeyPartition.of(eventId, PARTITIONS);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String counterPartition = null;
+        while (counterPartition == null && System.nanoTime() < deadline) {
+            JsonNode summary = Json.MAPPER.readTree(TestHttp.get(cluster.gatewayUrl() + "/api/ops/summary").body());
+            for (JsonNode group : summary.path("lag").path("groups")) {
+                for (JsonNode partition : group.path("partitions")) {
+                    for (JsonNode counterOf : partition.path("counterOf")) {
+                        if (counterOf.asText().equals(eventId)) {
+                            counterPartition = partition.path("topic").asText() + "-" + partition.path("partition").asInt();
+                        }
+                    }
+                }
+            }
+            Thread.sleep(500);
+        }
+        assertThat(counterPartition).as("the lag report names the counter's partition")
+                .isEqualTo(Topics.APPLY_REQUESTS.name() + "-" + home);
+        assertThat(TestHttp.get(cluster.gatewayUrl() + "/metrics").body())
+                .containsPattern("(?m)^coupon_spread_counter_lag\\{event=\"" + eventId + "\",group=\"coupon-issuer\",partition=\""
+                        + home + "\"} \\d+");
+        say("%s: lag and /metrics name its counter on %s", eventId, counterPartition);
     }
 
     @Test
