@@ -20,7 +20,10 @@
     body.replaceChildren();
     summary.events.forEach(event => {
       const row = el('tr', { 'data-event': event.eventId });
-      row.append(el('td', { class: 'event-id' }, event.eventId));
+      const idCell = el('td', { class: 'event-id' });
+      idCell.append(el('a', { class: 'winners-link', href: '/ops?winners=' + encodeURIComponent(event.eventId) },
+        event.eventId));
+      row.append(idCell);
       row.append(el('td', { class: 'issued' }, event.issued + ' / ' + event.cap));
       const bar = el('div', { class: 'bar' + (event.remaining === 0 ? ' full' : '') });
       const share = event.cap > 0 ? Math.min(100, 100 * event.issued / event.cap) : 0;
@@ -49,6 +52,51 @@
       }
     }
     return 'spread: stage 1 on every partition';
+  }
+
+  // The winners of one event (/ops?winners=<eventId>), from the coupon table through the admin route
+  // GET /api/events/{id}/coupons: the page asks for the admin token once and keeps it for the tab
+  // (sessionStorage; also taken from a #token=... fragment, which never reaches a server).
+  const TOKEN_KEY = 'couponAdminToken';
+
+  function takeTokenFromFragment() {
+    if (location.hash.startsWith('#token=')) {
+      sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(location.hash.substring('#token='.length)));
+      history.replaceState(null, '', location.pathname + location.search);
+    }
+  }
+
+  async function loadWinners(eventId) {
+    const section = document.getElementById('winners-section');
+    section.hidden = false;
+    document.getElementById('winners-event').textContent = eventId;
+    const form = document.getElementById('token-form');
+    const error = document.getElementById('winners-error');
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    form.hidden = !!token;
+    if (!token) return;
+    const response = await fetch('/api/events/' + encodeURIComponent(eventId) + '/coupons?limit=1000',
+      { headers: { 'Authorization': 'Bearer ' + token }, cache: 'no-store' });
+    const body = await response.json();
+    if (!response.ok) {
+      if (response.status === 401) { sessionStorage.removeItem(TOKEN_KEY); form.hidden = false; }
+      error.hidden = false;
+      error.textContent = body.message || ('HTTP ' + response.status);
+      return;
+    }
+    error.hidden = true;
+    const counts = document.getElementById('winners-counts');
+    counts.textContent = 'issued ' + body.issued + ' · stored ' + body.stored + ' · pending ' + body.pending
+      + (body.pending > 0 ? ' (the writer has not stored them yet)' : '') + (body.next ? ' · first 1,000 shown' : '');
+    counts.setAttribute('data-pending', String(body.pending));
+    const rows = document.querySelector('#winners tbody');
+    rows.replaceChildren();
+    body.coupons.forEach(c => {
+      const row = el('tr', { 'data-seq': String(c.seq) });
+      [String(c.seq), c.couponId, c.userId, c.issuedAt].forEach(v => row.append(el('td', {}, v)));
+      rows.append(row);
+    });
+    section.setAttribute('data-winners-loaded', 'true');
   }
 
   function card(container, label, value, extraClass, dataKey) {
@@ -158,5 +206,19 @@
       .finally(() => setTimeout(refresh, REFRESH_MS));
   }
 
+  takeTokenFromFragment();
+  const winnersOf = new URLSearchParams(location.search).get('winners');
+  if (winnersOf) {
+    document.getElementById('token-form').addEventListener('submit', event => {
+      event.preventDefault();
+      sessionStorage.setItem(TOKEN_KEY, document.getElementById('token-input').value);
+      loadWinners(winnersOf);
+    });
+    loadWinners(winnersOf).catch(error => {
+      const box = document.getElementById('winners-error');
+      box.hidden = false;
+      box.textContent = 'winners could not be loaded: ' + error;
+    });
+  }
   refresh();
 }());

@@ -26,7 +26,8 @@ import io.couponissuer.ops.transactions.HangingTransactionGuard;
 import io.couponissuer.query.FailoverIssuerQueries;
 import io.couponissuer.query.IssuerQueries;
 import io.couponissuer.query.IssuerStoreRoutes;
-import io.couponissuer.writer.CouponDataSource;
+import io.couponissuer.db.CouponDataSource;
+import io.couponissuer.db.CouponLedgerReader;
 import io.couponissuer.writer.CouponWriter;
 import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
@@ -171,7 +172,11 @@ public final class CouponSystem implements AutoCloseable {
                 new LagMetrics(registry), new EventMetrics(registry, Duration.ofMillis(settings.getInt(Setting.COUPON_EVENT_METRICS_RETENTION_MS)), Clock.systemUTC()),
                 Duration.ofMillis(settings.getInt(Setting.COUPON_LAG_INTERVAL_MS)), Clock.systemUTC()).start();
         running.push(ops);
-        gateway = new GatewayServer(settings, publisher, waiter, queries, readiness, registry, Clock.systemUTC(),
+        // Its own small pool: it only reads the winners (GET /api/events/{id}/coupons), and starts without the database.
+        HikariDataSource ledger = CouponDataSource.forOccasionalReads(settings, "coupon-gateway");
+        running.push(ledger);
+        gateway = new GatewayServer(settings, publisher, waiter, queries, new CouponLedgerReader(ledger), readiness,
+                registry, Clock.systemUTC(),
                 new OpsPage(ops::summary)::register).start();
         running.push(gateway);
     }

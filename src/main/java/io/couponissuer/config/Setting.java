@@ -11,7 +11,9 @@ public enum Setting {
     COUPON_MIN_INSYNC_REPLICAS("1", "min.insync.replicas of the topics the system creates"),
 
     COUPON_HTTP_HOST("127.0.0.1", "address every HTTP server of the process listens on (0.0.0.0 in containers)"),
-    COUPON_HTTP_PORT("8080", "gateway HTTP port"),
+    COUPON_HTTP_PORT("8080", "gateway HTTP port: the public API and /health"),
+    COUPON_MANAGEMENT_PORT("", "gateway port for /ops, /api/ops/summary and /metrics, kept off the public API port; "
+            + "empty: served on COUPON_HTTP_PORT too"),
     COUPON_ADMIN_TOKEN("", "bearer token for POST /api/events; `dev` generates and prints one when empty, "
             + "the gateway refuses to start without one"),
     COUPON_GATEWAY_SEND_TIMEOUT_MS("3000", "how long the gateway waits for the broker to take a record before it answers 503"),
@@ -35,7 +37,7 @@ public enum Setting {
     COUPON_ISSUER_ADVERTISED_HOST("127.0.0.1", "host name other instances use to reach this issuer's store port"),
     COUPON_ISSUER_URL("http://127.0.0.1:8081", "issuer store URLs (comma-separated, tried in order) a separate gateway asks for decisions and counts"),
 
-    COUPON_JDBC_URL("jdbc:postgresql://127.0.0.1:5432/postgres", "PostgreSQL the writer stores coupons in"),
+    COUPON_JDBC_URL("jdbc:postgresql://127.0.0.1:5432/postgres", "PostgreSQL the writer stores coupons in (and the gateway lists winners from)"),
     COUPON_JDBC_USER("postgres", "PostgreSQL user"),
     COUPON_JDBC_PASSWORD("", "PostgreSQL password"),
     COUPON_WRITER_HTTP_PORT("8082", "port of the writer's health and metrics server when the writer runs without the gateway"),

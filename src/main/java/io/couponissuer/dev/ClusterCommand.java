@@ -156,18 +156,25 @@ public final class ClusterCommand implements Callable<Integer> {
             table.append(String.format("  %-10s %-11s %-15s %s%n", node.service(), node.role(), pid, where));
         }
         String gateway = cluster.servicesRunning("gateway").stream().findFirst().map(cluster::url).orElse("(no gateway)");
+        // The operators' routes are on the gateway's management port when the compose file gives it one.
+        String ops = cluster.nodes().stream().filter(n -> n.service().equals("gateway"))
+                .map(n -> n.environment().getOrDefault("COUPON_MANAGEMENT_PORT", ""))
+                .filter(port -> !port.isBlank()).map(port -> "http://" + LocalPlan.HOST + ":" + port)
+                .findFirst().orElse(gateway);
         System.out.printf("""
 
                 coupon-issuer cluster is running (Ctrl-C stops it):
                 %s
                   export KAFKA_BOOTSTRAP_SERVERS=%s
                   gateway:      %s
+                  ops, metrics: %s/ops, %s/metrics
                   admin token:  %s
 
                   curl -s -X POST %s/api/events -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' -d '{"eventId":"spring-sale","cap":100}'
                   curl -s -X POST '%s/api/events/spring-sale/applications?waitMs=2000' -H 'Content-Type: application/json' -d '{"userId":"u-42"}'
                   KAFKA_BOOTSTRAP_SERVERS=%s bin/coupon-issuer lag
 
-                """, table, cluster.bootstrapServers(), gateway, token, gateway, token, gateway, cluster.bootstrapServers());
+                """, table, cluster.bootstrapServers(), gateway, ops, ops, token, gateway, token, gateway,
+                cluster.bootstrapServers());
     }
 }

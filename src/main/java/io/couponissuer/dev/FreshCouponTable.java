@@ -3,7 +3,7 @@ package io.couponissuer.dev;
 import com.zaxxer.hikari.HikariDataSource;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
-import io.couponissuer.writer.CouponDataSource;
+import io.couponissuer.db.CouponDataSource;
 import io.couponissuer.writer.SchemaMigrator;
 
 import java.sql.Connection;

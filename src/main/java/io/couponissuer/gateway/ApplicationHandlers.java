@@ -122,18 +122,6 @@ final class ApplicationHandlers {
     }
 
     private static int waitMs(Context ctx) {
-        String raw = ctx.queryParam("waitMs");
-        if (raw == null || raw.isEmpty()) {
-            return 0;
-        }
-        try {
-            int value = Integer.parseInt(raw);
-            if (value >= 0 && value <= MAX_WAIT_MS) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("waitMs", "waitMs: must be a whole number from 0 to " + MAX_WAIT_MS);
+        return (int) RequestBodies.wholeNumber(ctx, "waitMs", 0, 0, MAX_WAIT_MS);
     }
 }

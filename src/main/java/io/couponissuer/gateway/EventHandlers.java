@@ -1,23 +1,61 @@
 package io.couponissuer.gateway;
 
 import io.couponissuer.message.EventDefinition;
+import io.couponissuer.query.EventState;
+import io.couponissuer.query.EventStatus;
 import io.couponissuer.query.IssuerQueries;
 import io.javalin.http.Context;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 
-/** POST /api/events (admin) and GET /api/events/{eventId}. */
+/** POST /api/events (admin), GET /api/events (admin) and GET /api/events/{eventId}. */
 final class EventHandlers {
     private final AdminAuth auth;
     private final CommandPublisher publisher;
     private final IssuerQueries queries;
     private final BrokerFailures brokerFailures;
+    private final Clock clock;
 
-    EventHandlers(AdminAuth auth, CommandPublisher publisher, IssuerQueries queries, BrokerFailures brokerFailures) {
+    /** One event of the list: its figures from the issuers' stores and its state now. */
+    record ListedEvent(String eventId, int cap, long issued, long remaining, Instant opensAt, Instant closesAt,
+                       boolean spread, EventState state) {
+        static ListedEvent of(EventStatus event, Instant now) {
+            return new ListedEvent(event.eventId(), event.cap(), event.issued(), event.remaining(), event.opensAt(),
+                    event.closesAt(), event.spread(), event.state(now));
+        }
+    }
+
+    /** A page of events, by eventId; {@code next} is the {@code after} of the next page, null on the last. */
+    record EventPage(List<ListedEvent> events, String next) {
+    }
+
+    EventHandlers(AdminAuth auth, CommandPublisher publisher, IssuerQueries queries, BrokerFailures brokerFailures,
+                  Clock clock) {
         this.auth = auth;
         this.publisher = publisher;
         this.queries = queries;
         this.brokerFailures = brokerFailures;
+        this.clock = clock;
+    }
+
+    /**
+     * Every defined event, from the stores of every issuer instance (503 when one cannot be asked: a
+     * list missing an instance's events would not be exact), ordered by eventId, a page at a time.
+     */
+    void list(Context ctx) {
+        auth.require(ctx);
+        int limit = Paging.limit(ctx);
+        String after = Paging.afterId(ctx);
+        Instant now = clock.instant();
+        List<EventStatus> rest = queries.events().stream()
+                .filter(event -> after == null || event.eventId().compareTo(after) > 0)
+                .sorted(Comparator.comparing(EventStatus::eventId)).toList();
+        List<ListedEvent> page = rest.stream().limit(limit).map(event -> ListedEvent.of(event, now)).toList();
+        ctx.json(new EventPage(page, rest.size() > limit ? page.get(page.size() - 1).eventId() : null));
     }
 
     /** 201 once the broker has the definition: from then on no application of the event is decided before it. */

@@ -2,6 +2,7 @@ package io.couponissuer.gateway;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
+import io.couponissuer.db.CouponLedgerReader;
 import io.couponissuer.health.HealthAndMetricsRoutes;
 import io.couponissuer.health.Readiness;
 import io.couponissuer.json.Json;
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /** The HTTP API. Every route is listed in {@link #routes}; handlers are small classes beside this one. */
@@ -29,18 +32,30 @@ public final class GatewayServer implements AutoCloseable {
     private static final int ACCEPT_QUEUE_SIZE = 4096;
 
     private final Javalin app;
+    /** The operators' listener (COUPON_MANAGEMENT_PORT); null when the API port serves their routes too. */
+    private final Javalin management;
     private final String host;
     private final int port;
+    private final int managementPort;
     private final SpreadEvents spreadEvents;
 
+    /**
+     * @param ledger   the coupon table, for the winners of an event
+     * @param opsRoutes the operators' routes (the ops page and its summary), added by the wiring; with
+     *                  /metrics they are served on COUPON_MANAGEMENT_PORT when it is set, else here
+     */
     public GatewayServer(Settings settings, CommandPublisher publisher, DecisionWaiter waiter, IssuerQueries queries,
-                         Readiness readiness, PrometheusMeterRegistry registry, Clock clock,
-                         Consumer<JavalinConfig> moreRoutes) {
+                         CouponLedgerReader ledger, Readiness readiness, PrometheusMeterRegistry registry, Clock clock,
+                         Consumer<JavalinConfig> opsRoutes) {
         this.host = settings.get(Setting.COUPON_HTTP_HOST);
         this.port = settings.getInt(Setting.COUPON_HTTP_PORT);
+        String managementSetting = settings.get(Setting.COUPON_MANAGEMENT_PORT);
+        this.managementPort = managementSetting.isBlank() ? port : Integer.parseInt(managementSetting.trim());
+        boolean ownManagementPort = managementPort != port;
         BrokerFailures brokerFailures = new BrokerFailures(registry);
-        EventHandlers events = new EventHandlers(new AdminAuth(settings.get(Setting.COUPON_ADMIN_TOKEN)), publisher,
-                queries, brokerFailures);
+        AdminAuth auth = new AdminAuth(settings.get(Setting.COUPON_ADMIN_TOKEN));
+        EventHandlers events = new EventHandlers(auth, publisher, queries, brokerFailures, clock);
+        CouponListHandlers coupons = new CouponListHandlers(auth, queries, ledger);
         this.spreadEvents = new SpreadEvents(queries);
         ApplicationHandlers applications = new ApplicationHandlers(publisher, waiter, queries, spreadEvents,
                 brokerFailures, clock, new ApplicationTimers(registry));
@@ -56,11 +71,30 @@ public final class GatewayServer implements AutoCloseable {
                     .tag("status", String.valueOf(ctx.statusCode()))
                     .publishPercentileHistogram()
                     .register(registry).record(Duration.ofNanos((long) (ms * 1_000_000))));
-            routes(cfg, events, applications);
-            moreRoutes.accept(cfg); // the ops page and its summary, added by the wiring
-            HealthAndMetricsRoutes.register(cfg, readiness, registry);
+            routes(cfg, events, applications, coupons);
+            HealthAndMetricsRoutes.registerHealth(cfg, readiness);
+            if (!ownManagementPort) {
+                operatorRoutes(cfg, opsRoutes, registry);
+            }
             errors(cfg);
         });
+        this.management = !ownManagementPort ? null : Javalin.create(cfg -> {
+            cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            cfg.startup.showJavalinBanner = false;
+            cfg.jetty.addConnector((server, httpConfig) -> connector(server, httpConfig, host, managementPort));
+            operatorRoutes(cfg, opsRoutes, registry);
+            // The ops page lists an event's winners from the page's own origin (admin token, as on the API port).
+            cfg.routes.get("/api/events/{eventId}/coupons", coupons::list);
+            HealthAndMetricsRoutes.registerHealth(cfg, readiness);
+            errors(cfg);
+        });
+    }
+
+    /** What operators and Prometheus read, and the public should not: every event's figures and the lag. */
+    private static void operatorRoutes(JavalinConfig cfg, Consumer<JavalinConfig> opsRoutes,
+                                       PrometheusMeterRegistry registry) {
+        opsRoutes.accept(cfg);
+        HealthAndMetricsRoutes.registerMetrics(cfg, registry);
     }
 
     /**
@@ -76,11 +110,15 @@ public final class GatewayServer implements AutoCloseable {
         return connector;
     }
 
-    private static void routes(JavalinConfig cfg, EventHandlers events, ApplicationHandlers applications) {
+    private static void routes(JavalinConfig cfg, EventHandlers events, ApplicationHandlers applications,
+                               CouponListHandlers coupons) {
         cfg.routes.post("/api/events", events::create);
+        cfg.routes.get("/api/events", events::list);
+        cfg.routes.get("/api/events/{eventId}/coupons", coupons::list);
         cfg.routes.get("/api/events/{eventId}", events::get);
         cfg.routes.post("/api/events/{eventId}/applications", applications::apply);
         cfg.routes.get("/api/events/{eventId}/applications/{userId}", applications::status);
+        cfg.routes.get(OpenApiDocument.PATH, OpenApiDocument::serve);
     }
 
     private static void errors(JavalinConfig cfg) {
@@ -112,6 +150,10 @@ public final class GatewayServer implements AutoCloseable {
     public GatewayServer start() {
         app.start(host, port);
         LOG.info("Gateway listening on http://{}:{}", host, app.port());
+        if (management != null) {
+            management.start(host, managementPort);
+            LOG.info("Gateway's /ops, /api/ops/summary and /metrics on http://{}:{}", host, management.port());
+        }
         return this;
     }
 
@@ -119,9 +161,22 @@ public final class GatewayServer implements AutoCloseable {
         return app.port();
     }
 
+    /** Every route this gateway serves, "METHOD /path" with Javalin's {param} syntax, on both listeners. */
+    public List<String> routes() {
+        List<String> routes = new ArrayList<>();
+        for (Javalin listener : management == null ? List.of(app) : List.of(app, management)) {
+            listener.unsafe.internalRouter.allHttpHandlers().forEach(parsed ->
+                    routes.add(parsed.endpoint.method.name() + " " + parsed.endpoint.path));
+        }
+        return routes;
+    }
+
     @Override
     public void close() {
         app.stop();
+        if (management != null) {
+            management.stop();
+        }
         spreadEvents.close();
     }
 }

@@ -51,6 +51,24 @@ final class RequestBodies {
         return new ApiException(413, "payload_too_large", "body must be at most " + MAX_BODY_BYTES + " bytes", null);
     }
 
+    /** A whole-number query parameter from {@code min} to {@code max}, {@code absent} when not given; else a 400. */
+    static long wholeNumber(Context ctx, String name, long absent, long min, long max) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isEmpty()) {
+            return absent;
+        }
+        try {
+            long value = Long.parseLong(raw);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest(name, name + ": must be a whole number from " + min
+                + (max == Long.MAX_VALUE ? "" : " to " + max));
+    }
+
     static String id(Context ctx, String pathParam) {
         try {
             return Ids.require(pathParam, ctx.pathParam(pathParam));

@@ -1,6 +1,7 @@
 package io.couponissuer.query;
 
 import io.couponissuer.message.EventDefinition;
+import io.couponissuer.message.RejectReason;
 
 import java.time.Instant;
 
@@ -19,6 +20,18 @@ public record EventStatus(String eventId, int cap, Instant opensAt, Instant clos
     /** Every coupon of the cap is issued: any applicant without one is answered SOLD_OUT. */
     public boolean soldOut() {
         return remaining == 0;
+    }
+
+    /** The event's state at {@code now}: the window first (the issuer's own rule), then the coupons left. */
+    public EventState state(Instant now) {
+        RejectReason outside = EventDefinition.windowRejection(opensAt, closesAt, now);
+        if (outside == RejectReason.NOT_OPEN) {
+            return EventState.NOT_OPEN;
+        }
+        if (outside == RejectReason.CLOSED) {
+            return EventState.CLOSED;
+        }
+        return soldOut() ? EventState.SOLD_OUT : EventState.OPEN;
     }
 
     public static EventStatus of(EventDefinition definition, long issued) {

@@ -78,10 +78,18 @@ class GatewayInputTest {
         publisher = new CommandPublisher(settings);
         waiter = new DecisionWaiter(settings); // never started: these requests never wait for a decision
         kafka = new KafkaConnectivity(settings).start();
-        gateway = new GatewayServer(settings, publisher, waiter, NOTHING_KNOWN,
+        gateway = gatewayWithoutIssuers(settings, publisher, waiter, kafka).start();
+    }
+
+    /** A gateway whose issuers know nothing, on these settings (a broker that may not be there). */
+    static GatewayServer gatewayWithoutIssuers(Settings settings, CommandPublisher publisher, DecisionWaiter waiter,
+                                               KafkaConnectivity kafka) {
+        return new GatewayServer(settings, publisher, waiter, NOTHING_KNOWN,
+                new io.couponissuer.db.CouponLedgerReader(io.couponissuer.db.CouponDataSource.forOccasionalReads(settings,
+                        "gateway-input-test")),
                 Readiness.of(new RoleChecks("gateway", List.of(kafka))),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(),
-                new OpsPage(() -> OpsSummary.notSampledYet(Instant.now()))::register).start();
+                new OpsPage(() -> OpsSummary.notSampledYet(Instant.now()))::register);
     }
 
     @AfterAll
@@ -95,12 +103,18 @@ class GatewayInputTest {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
                 .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
-        return TestHttp.send(request);
+        HttpResponse<String> response = TestHttp.send(request);
+        CONTRACT.checkAnswer("POST", path, response); // every answer as the OpenAPI document says
+        return response;
     }
 
     static HttpResponse<String> get(String path) throws Exception {
-        return TestHttp.get("http://127.0.0.1:" + gateway.port() + path);
+        HttpResponse<String> response = TestHttp.get("http://127.0.0.1:" + gateway.port() + path);
+        CONTRACT.checkAnswer("GET", path, response);
+        return response;
     }
+
+    static final io.couponissuer.testing.OpenApiContract CONTRACT = io.couponissuer.testing.OpenApiContract.load();
 
     static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
 

@@ -38,6 +38,7 @@ class HostileHttpInputIT {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(3);
     static final String TOKEN = "hostile-token";
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final io.couponissuer.testing.OpenApiContract CONTRACT = io.couponissuer.testing.OpenApiContract.load();
     static CouponSystem gateway;
 
     @BeforeAll
@@ -115,6 +116,7 @@ class HostileHttpInputIT {
         headers.forEach(request::header);
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        CONTRACT.checkAnswer("POST", path, response); // status and error body as the OpenAPI document says
         JsonNode error = Json.MAPPER.readTree(response.body());
         assertThat(error.path("error").asText()).isNotBlank();
         assertThat(error.path("message").asText()).isNotBlank();

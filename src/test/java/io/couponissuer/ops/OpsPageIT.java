@@ -92,8 +92,9 @@ class OpsPageIT {
         requireChromium();
         String dom = chromium("--dump-dom", "--virtual-time-budget=8000", base + "/ops");
         assertThat(dom).contains("data-loaded=\"true\"");
-        assertThat(dom).containsPattern("<tr data-event=\"" + EVENT + "\"><td class=\"event-id\">" + EVENT
-                + "</td><td class=\"issued\">5 / 5</td>.*?<td class=\"remaining\">0</td></tr>");
+        assertThat(dom).containsPattern("<tr data-event=\"" + EVENT + "\"><td class=\"event-id\"><a class=\"winners-link\""
+                + " href=\"/ops\\?winners=" + EVENT + "\">" + EVENT + "</a></td><td class=\"issued\">5 / 5</td>.*?"
+                + "<td class=\"remaining\">0</td>.*?</tr>");
         assertThat(dom).contains("data-key=\"group-coupon-issuer\"").contains("data-key=\"group-coupon-writer\"");
         assertThat(dom).containsPattern("data-series=\"coupon-writer\"");
         assertThat(dom).containsPattern("data-key=\"accepted\"><div>accepted</div><div class=\"value \">[0-9.]+</div>");
@@ -103,6 +104,26 @@ class OpsPageIT {
         chromium("--screenshot=" + screenshot, "--window-size=1200,900", "--virtual-time-budget=8000", base + "/ops");
         assertThat(screenshot).exists();
         assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+    }
+
+    /** Each event links to its winners; the page shows them from the table once it has the admin token. */
+    @Test
+    void theOpsPageLinksEachEventToItsWinners() throws Exception {
+        requireChromium();
+        // The token in the fragment, as an operator's bookmark would carry it: it never reaches the server.
+        String dom = chromium("--dump-dom", "--virtual-time-budget=8000", base + "/ops?winners=" + EVENT + "#token=" + TOKEN);
+        assertThat(dom).contains("<a class=\"winners-link\" href=\"/ops?winners=" + EVENT + "\">");
+        assertThat(dom).contains("data-winners-loaded=\"true\"");
+        assertThat(dom).containsPattern("<span id=\"winners-event\">" + EVENT + "</span>");
+        for (int seq = 1; seq <= CAP; seq++) {
+            assertThat(dom).containsPattern("<tr data-seq=\"" + seq + "\"><td>" + seq + "</td><td>" + EVENT + "-" + seq
+                    + "</td><td>u-\\d+</td>");
+        }
+        assertThat(dom).contains("data-pending=\"0\"");
+
+        String withoutToken = chromium("--dump-dom", "--virtual-time-budget=5000", base + "/ops?winners=" + EVENT);
+        assertThat(withoutToken).as("no token: the page asks for it and shows no winner")
+                .doesNotContain("data-winners-loaded").containsPattern("<form id=\"token-form\">");
     }
 
     @Test

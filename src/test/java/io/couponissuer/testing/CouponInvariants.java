@@ -159,8 +159,10 @@ public final class CouponInvariants {
     private List<Application> applications() {
         Map<String, Application> applications = new java.util.LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> record : topics.readAll(Topics.APPLY_REQUESTS.name(), Duration.ofSeconds(30))) {
-            if (record.headers().lastHeader(IssuerCommandSerde.TYPE_HEADER) != null) {
-                continue;
+            String key = record.key() == null ? "" : record.key();
+            String keyEvent = key.contains("/") ? key.substring(0, key.indexOf('/')) : key;
+            if (record.headers().lastHeader(IssuerCommandSerde.TYPE_HEADER) != null || !caps.containsKey(keyEvent)) {
+                continue; // not an application of these events (definitions, claims, notices, others' records)
             }
             JsonNode value = json(record.value());
             if (value.hasNonNull("requestId") && caps.containsKey(value.path("eventId").asText())) {

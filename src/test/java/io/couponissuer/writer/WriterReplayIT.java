@@ -1,5 +1,6 @@
 package io.couponissuer.writer;
 
+import io.couponissuer.db.CouponDataSource;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.kafka.FailedRecords;

@@ -180,6 +180,11 @@ public final class LocalPlan {
                 if (port != null) {
                     own.computeIfAbsent(Integer.parseInt(env.get(port.name())), p -> allocate());
                 }
+                // A second listener of the role (the gateway's management port), when the file sets one.
+                String management = env.getOrDefault(Setting.COUPON_MANAGEMENT_PORT.name(), "");
+                if (!management.isBlank()) {
+                    own.computeIfAbsent(Integer.parseInt(management.trim()), p -> allocate());
+                }
             }
             case PROVIDED -> { } // filled when referenced: this machine's own service on the same port
         }
