@@ -54,6 +54,7 @@ final class CouponListHandlers {
             page = new CouponPage(eventId, event.issued(), stored, Math.max(0, event.issued() - stored), shown,
                     more ? shown.get(shown.size() - 1).seq() : null);
         } catch (SQLException e) {
+            // 503 with Retry-After (GatewayServer's error mapping), as for the broker and the issuers.
             throw new ApiException(503, "database_unavailable", "the coupon table cannot be read now: " + e.getMessage(),
                     null);
         }

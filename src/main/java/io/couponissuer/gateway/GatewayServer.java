@@ -122,7 +122,12 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private static void errors(JavalinConfig cfg) {
-        cfg.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+        cfg.routes.exception(ApiException.class, (e, ctx) -> {
+            if (e.status() == 503) {
+                ctx.header("Retry-After", "1"); // every 503 of the API is a "try again shortly"
+            }
+            ctx.status(e.status()).json(e.body());
+        });
         cfg.routes.exception(IssuerQueries.UnavailableException.class, (e, ctx) -> ctx.status(503)
                 .header("Retry-After", "1").json(new ApiException.ApiError("issuer_unavailable", e.getMessage(), null)));
         cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
@@ -151,7 +156,12 @@ public final class GatewayServer implements AutoCloseable {
         app.start(host, port);
         LOG.info("Gateway listening on http://{}:{}", host, app.port());
         if (management != null) {
-            management.start(host, managementPort);
+            try {
+                management.start(host, managementPort);
+            } catch (RuntimeException e) {
+                close(); // the API listener is up already: a half-started gateway must not linger
+                throw e;
+            }
             LOG.info("Gateway's /ops, /api/ops/summary and /metrics on http://{}:{}", host, management.port());
         }
         return this;

@@ -84,6 +84,7 @@ class GatewayInputTest {
     /** A gateway whose issuers know nothing, on these settings (a broker that may not be there). */
     static GatewayServer gatewayWithoutIssuers(Settings settings, CommandPublisher publisher, DecisionWaiter waiter,
                                                KafkaConnectivity kafka) {
+        // A pool that opens no connection until a request needs one (none here does), closed with the JVM.
         return new GatewayServer(settings, publisher, waiter, NOTHING_KNOWN,
                 new io.couponissuer.db.CouponLedgerReader(io.couponissuer.db.CouponDataSource.forOccasionalReads(settings,
                         "gateway-input-test")),

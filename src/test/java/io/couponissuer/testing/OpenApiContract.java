@@ -80,7 +80,8 @@ public final class OpenApiContract {
     /** {@link #check} for a concrete path. */
     public void checkAnswer(String method, String path, java.net.http.HttpResponse<String> response) {
         check(method, templateOf(method, path), response.statusCode(),
-                response.headers().firstValue("Content-Type").orElse(null), response.body());
+                response.headers().firstValue("Content-Type").orElse(null), response.body(),
+                header -> response.headers().firstValue(header).orElse(null));
     }
 
     /**
@@ -88,11 +89,22 @@ public final class OpenApiContract {
      * and a JSON object body fits the described schema (no field it lacks, every field it requires).
      */
     public void check(String method, String template, int status, String contentType, String body) {
+        check(method, template, status, contentType, body, header -> "unchecked");
+    }
+
+    /** @param answerHeaders the answer's header by name, null when absent */
+    public void check(String method, String template, int status, String contentType, String body,
+                      java.util.function.Function<String, String> answerHeaders) {
         JsonNode operation = document.path("paths").path(template).path(method.toLowerCase(java.util.Locale.ROOT));
         assertThat(operation.isMissingNode()).as("%s %s is described", method, template).isFalse();
         JsonNode response = operation.path("responses").path(String.valueOf(status));
         assertThat(response.isMissingNode()).as("status %d of %s %s is described (answer: %s)", status, method,
                 template, body).isFalse();
+        response.path("headers").fieldNames().forEachRemaining(header -> {
+            if (header.equals("Retry-After")) { // the one header every described 503 promises
+                assertThat(answerHeaders.apply(header)).as("%s of %s %s %d", header, method, template, status).isNotNull();
+            }
+        });
         if (contentType == null || !contentType.startsWith("application/json")) {
             return;
         }
