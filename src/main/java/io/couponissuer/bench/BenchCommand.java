@@ -19,6 +19,9 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Load generator against a running system: throughput, latency percentiles and an exactness verdict, as JSON.")
 public final class BenchCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--mode", defaultValue = "http",
             description = "http (through the gateway), direct (onto coupon.apply-requests), raw (1-partition broker "
                     + "ceiling), passthrough (raw plus one exactly-once Kafka Streams copy). Default: ${DEFAULT-VALUE}")
@@ -42,6 +45,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--cap", defaultValue = "100", description = "coupons per event. Default: ${DEFAULT-VALUE}")
     int cap;
+
+    @Option(names = "--batch", defaultValue = "1", description = "raw and passthrough: applications per record"
+            + " (a JSON array), to measure what batching would leave of a hop's per-record cost. Default: ${DEFAULT-VALUE}")
+    int batch;
 
     @Option(names = "--spread", description = "define the events spread over every partition of the apply topic"
             + " (direct and http modes). Default: not spread")
@@ -84,6 +91,10 @@ public final class BenchCommand implements Callable<Integer> {
         String jdbcUrl = jdbc != null ? jdbc : settings.get(Setting.COUPON_JDBC_URL);
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         BenchMode benchMode = BenchMode.valueOf(mode.toUpperCase(Locale.ROOT));
+        if (batch < 1 || batch > 1 && benchMode != BenchMode.RAW && benchMode != BenchMode.PASSTHROUGH) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--batch must be 1 or more, and more than 1 only with --mode raw or passthrough");
+        }
         for (int i = 1; i <= warmups; i++) {
             BenchReport warmup = runOnce(settings, jdbcUrl, timeout, benchMode);
             System.err.printf(Locale.ROOT, "warm-up %d/%d: %.1f decisions/s, exact %s%n", i, warmups,
@@ -101,8 +112,8 @@ public final class BenchCommand implements Callable<Integer> {
     private BenchReport runOnce(Settings settings, String jdbcUrl, Duration timeout, BenchMode benchMode) throws Exception {
         RunPlan plan = RunPlan.create(events, cap, users != null ? users : requests, requests, repeats, spread);
         return switch (benchMode) {
-            case RAW -> new RawBench(settings, concurrency, timeout, false).run(plan);
-            case PASSTHROUGH -> new RawBench(settings, concurrency, timeout, true).run(plan);
+            case RAW -> new RawBench(settings, concurrency, timeout, false, batch).run(plan);
+            case PASSTHROUGH -> new RawBench(settings, concurrency, timeout, true, batch).run(plan);
             case DIRECT -> new ApplicationBench(settings, jdbcUrl, timeout)
                     .run(benchMode, plan, new DirectLoad(settings, concurrency), concurrency, null, null);
             case HTTP -> runHttp(settings, jdbcUrl, timeout, plan);

@@ -374,14 +374,22 @@ public final class InvariantJudge {
                 findings.add(Check.ANSWER_DISAGREES, answer + " but the ledger says " + d);
             }
         }
+        // The coupons by (event, user) and the count per event, once: a run shows thousands of statuses.
+        Map<String, Decision> couponOf = new HashMap<>();
+        Map<String, Long> issuedOf = new HashMap<>();
+        for (Decision d : ours) {
+            if (d.issued()) {
+                couponOf.putIfAbsent(d.eventId() + "/" + d.userId(), d);
+                issuedOf.merge(d.eventId(), 1L, Long::sum);
+            }
+        }
         for (Shown s : shown) {
             Integer cap = caps.get(s.eventId());
             if (cap == null) {
                 continue;
             }
-            Decision coupon = ours.stream().filter(d -> d.issued() && d.eventId().equals(s.eventId())
-                    && d.userId().equals(s.userId())).findFirst().orElse(null);
-            long issued = ours.stream().filter(d -> d.issued() && d.eventId().equals(s.eventId())).count();
+            Decision coupon = couponOf.get(s.eventId() + "/" + s.userId());
+            long issued = issuedOf.getOrDefault(s.eventId(), 0L);
             // The user's coupon, or SOLD_OUT for a user without one of an event that sold out.
             boolean agrees = coupon != null
                     ? "ISSUED".equals(s.status()) && coupon.couponId().equals(s.couponId())

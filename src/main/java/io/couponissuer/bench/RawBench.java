@@ -5,7 +5,6 @@ import io.couponissuer.config.Settings;
 import io.couponissuer.kafka.ClientConfigs;
 import io.couponissuer.kafka.IssuerCommandSerde;
 import io.couponissuer.message.ApplyRequest;
-import io.couponissuer.message.IssuerCommand;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -43,8 +42,15 @@ final class RawBench {
     private final int concurrency;
     private final Duration timeout;
     private final boolean streamsHop;
+    /** Applications per record: more than 1 measures what batching several into one record would leave of a hop's cost. */
+    private final int batch;
 
     RawBench(Settings settings, int concurrency, Duration timeout, boolean streamsHop) {
+        this(settings, concurrency, timeout, streamsHop, 1);
+    }
+
+    RawBench(Settings settings, int concurrency, Duration timeout, boolean streamsHop, int batch) {
+        this.batch = batch;
         this.settings = settings;
         this.concurrency = concurrency;
         this.timeout = timeout;
@@ -98,16 +104,16 @@ final class RawBench {
             throws InterruptedException {
         Map<String, Long> failures = new ConcurrentHashMap<>();
         Semaphore inFlight = new Semaphore(concurrency);
-        try (KafkaProducer<String, IssuerCommand> producer = new KafkaProducer<>(
-                BenchProducers.config(settings, "coupon-bench-raw"), new StringSerializer(), new IssuerCommandSerde())) {
+        IssuerCommandSerde serde = new IssuerCommandSerde();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                BenchProducers.config(settings, "coupon-bench-raw"), new StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
             for (int i = 0; i < plan.requests(); i++) {
-                RunPlan.Application application = plan.application(i);
-                ApplyRequest request = new ApplyRequest(plan.runId() + "-r" + i, application.eventId(),
-                        application.userId(), Instant.now());
+                byte[] value = batchOf(plan, i, serde, topic);
                 inFlight.acquire();
                 int index = i;
                 sentNanos[i] = System.nanoTime();
-                producer.send(new ProducerRecord<>(topic, String.valueOf(i), request), (metadata, error) -> {
+                producer.send(new ProducerRecord<>(topic, String.valueOf(i), value), (metadata, error) -> {
                     if (error == null) {
                         ackedNanos[index] = System.nanoTime();
                     } else {
@@ -119,6 +125,29 @@ final class RawBench {
             inFlight.acquire(concurrency);
         }
         return new TreeMap<>(failures);
+    }
+
+    /** Record i's value: application i, or with a batch, {@code batch} applications as one JSON array. */
+    private byte[] batchOf(RunPlan plan, int i, IssuerCommandSerde serde, String topic) {
+        if (batch == 1) {
+            return serde.serialize(topic, application(plan, i, 0));
+        }
+        java.io.ByteArrayOutputStream array = new java.io.ByteArrayOutputStream(batch * 160);
+        array.write('[');
+        for (int b = 0; b < batch; b++) {
+            if (b > 0) {
+                array.write(',');
+            }
+            array.writeBytes(serde.serialize(topic, application(plan, i, b)));
+        }
+        array.write(']');
+        return array.toByteArray();
+    }
+
+    private static ApplyRequest application(RunPlan plan, int i, int b) {
+        RunPlan.Application application = plan.application(i);
+        return new ApplyRequest(plan.runId() + "-r" + i + "-" + b, application.eventId(), application.userId(),
+                Instant.now());
     }
 
     private BenchReport report(RunPlan plan, long[] sentNanos, long[] ackedNanos, long[] consumedNanos,
