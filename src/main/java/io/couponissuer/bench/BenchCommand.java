@@ -46,8 +46,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cap", defaultValue = "100", description = "coupons per event. Default: ${DEFAULT-VALUE}")
     int cap;
 
-    @Option(names = "--batch", defaultValue = "1", description = "raw and passthrough: applications per record"
-            + " (a JSON array), to measure what batching would leave of a hop's per-record cost. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--batch", defaultValue = "1", description = "applications per record: direct sends ApplyBatch"
+            + " records of one event; raw and passthrough send JSON arrays. Default: ${DEFAULT-VALUE}")
     int batch;
 
     @Option(names = "--spread", description = "define the events spread over every partition of the apply topic"
@@ -91,9 +91,10 @@ public final class BenchCommand implements Callable<Integer> {
         String jdbcUrl = jdbc != null ? jdbc : settings.get(Setting.COUPON_JDBC_URL);
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         BenchMode benchMode = BenchMode.valueOf(mode.toUpperCase(Locale.ROOT));
-        if (batch < 1 || batch > 1 && benchMode != BenchMode.RAW && benchMode != BenchMode.PASSTHROUGH) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--batch must be 1 or more, and more than 1 only with --mode raw or passthrough");
+        if (batch < 1 || batch > io.couponissuer.message.ApplyBatch.MAX_APPLICATIONS || batch > 1 && benchMode == BenchMode.HTTP) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch must be from 1 to "
+                    + io.couponissuer.message.ApplyBatch.MAX_APPLICATIONS + ", and more than 1 only with --mode raw,"
+                    + " passthrough or direct");
         }
         for (int i = 1; i <= warmups; i++) {
             BenchReport warmup = runOnce(settings, jdbcUrl, timeout, benchMode);
@@ -115,7 +116,7 @@ public final class BenchCommand implements Callable<Integer> {
             case RAW -> new RawBench(settings, concurrency, timeout, false, batch).run(plan);
             case PASSTHROUGH -> new RawBench(settings, concurrency, timeout, true, batch).run(plan);
             case DIRECT -> new ApplicationBench(settings, jdbcUrl, timeout)
-                    .run(benchMode, plan, new DirectLoad(settings, concurrency), concurrency, null, null);
+                    .run(benchMode, plan, new DirectLoad(settings, concurrency, batch), concurrency, null, null);
             case HTTP -> runHttp(settings, jdbcUrl, timeout, plan);
         };
     }

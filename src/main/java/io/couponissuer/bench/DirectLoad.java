@@ -2,6 +2,7 @@ package io.couponissuer.bench;
 
 import io.couponissuer.config.Settings;
 import io.couponissuer.kafka.Topics;
+import io.couponissuer.message.ApplyBatch;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.EventDefinition;
 import io.couponissuer.message.IssuerCommand;
@@ -10,7 +11,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 
@@ -23,10 +27,13 @@ import java.util.concurrent.Semaphore;
 final class DirectLoad implements ApplicationLoad {
     private final Settings settings;
     private final int concurrency;
+    private final int batch;
 
-    DirectLoad(Settings settings, int concurrency) {
+    /** @param batch applications per record (1: one ApplyRequest each; more: ApplyBatch records of one event) */
+    DirectLoad(Settings settings, int concurrency, int batch) {
         this.settings = settings;
         this.concurrency = concurrency;
+        this.batch = batch;
     }
 
     @Override
@@ -42,31 +49,54 @@ final class DirectLoad implements ApplicationLoad {
             definitions.await(plan.eventIds(), Duration.ofSeconds(60));
             SentRequest[] sent = new SentRequest[plan.requests()];
             Semaphore inFlight = new Semaphore(concurrency);
+            // With a batch, each event's applications are sent `batch` to a record, in the plan's order.
+            Map<String, List<Integer>> pending = new HashMap<>();
             for (int i = 0; i < plan.requests(); i++) {
                 RunPlan.Application application = plan.application(i);
-                String requestId = plan.runId() + "-r" + i;
-                ApplyRequest request = new ApplyRequest(requestId, application.eventId(), application.userId(),
-                        Instant.now());
-                inFlight.acquire();
-                long sentNanos = System.nanoTime();
-                int index = i;
-                // Keyed as the gateway keys it once it knows whether the event is spread.
-                String key = plan.spread() ? request.spreadKey() : request.eventId();
-                producer.send(new ProducerRecord<>(Topics.APPLY_REQUESTS.name(), key, request), (metadata, error) -> {
-                    long now = System.nanoTime();
-                    // The offset is the broker's order within the partition (FcfsInversions); it costs nothing here.
-                    sent[index] = error == null
-                            ? new SentRequest(requestId, request.eventId(), request.userId(), sentNanos, now, 0, 200, null,
-                                    metadata.hasOffset()
-                                            ? new SentRequest.LogPosition(metadata.partition(), metadata.offset()) : null)
-                            : new SentRequest(requestId, request.eventId(), request.userId(), sentNanos, 0, 0, 0,
-                                    SentRequest.failureOf(error));
-                    inFlight.release();
-                });
+                List<Integer> waiting = pending.computeIfAbsent(application.eventId(), e -> new ArrayList<>());
+                waiting.add(i);
+                if (waiting.size() == batch) {
+                    send(producer, plan, List.copyOf(waiting), sent, inFlight);
+                    waiting.clear();
+                }
+            }
+            for (List<Integer> rest : pending.values()) {
+                if (!rest.isEmpty()) {
+                    send(producer, plan, List.copyOf(rest), sent, inFlight);
+                }
             }
             inFlight.acquire(concurrency); // every callback has run
             return Arrays.asList(sent);
         }
+    }
+
+    /** One record: application {@code indexes[0]} alone, or an {@link ApplyBatch} of them all. */
+    private static void send(KafkaProducer<String, IssuerCommand> producer, RunPlan plan, List<Integer> indexes,
+                             SentRequest[] sent, Semaphore inFlight) throws InterruptedException {
+        List<ApplyRequest> requests = indexes.stream().map(i -> {
+            RunPlan.Application application = plan.application(i);
+            return new ApplyRequest(plan.runId() + "-r" + i, application.eventId(), application.userId(), Instant.now());
+        }).toList();
+        ApplyRequest first = requests.get(0);
+        // Keyed as the gateway keys it once it knows whether the event is spread (a batch: by its event).
+        IssuerCommand value = requests.size() == 1 ? first : new ApplyBatch(first.eventId(), requests);
+        String key = plan.spread() && requests.size() == 1 ? first.spreadKey() : first.eventId();
+        inFlight.acquire();
+        long sentNanos = System.nanoTime();
+        producer.send(new ProducerRecord<>(Topics.APPLY_REQUESTS.name(), key, value), (metadata, error) -> {
+            long now = System.nanoTime();
+            for (int n = 0; n < requests.size(); n++) {
+                ApplyRequest request = requests.get(n);
+                // The offset is the broker's order within the partition (FcfsInversions); it costs nothing here.
+                sent[indexes.get(n)] = error == null
+                        ? new SentRequest(request.requestId(), request.eventId(), request.userId(), sentNanos, now, 0, 200,
+                                null, metadata.hasOffset()
+                                        ? new SentRequest.LogPosition(metadata.partition(), metadata.offset()) : null)
+                        : new SentRequest(request.requestId(), request.eventId(), request.userId(), sentNanos, 0, 0, 0,
+                                SentRequest.failureOf(error));
+            }
+            inFlight.release();
+        });
     }
 
     @Override

@@ -72,7 +72,9 @@ public record StageLoad(Count applications, Count rerouted, Count claims, long c
                         continue;
                     }
                     String type = typeOf(record);
-                    if (type.equals(IssuerCommandSerde.TYPE_APPLY)) {
+                    if (type.equals(IssuerCommandSerde.TYPE_APPLY_BATCH)) {
+                        applications = applications.plus(record); // records: one carries a whole batch
+                    } else if (type.equals(IssuerCommandSerde.TYPE_APPLY)) {
                         if (plan.isOwnEvent(record.key()) && plan.spread()) {
                             rerouted = rerouted.plus(record); // keyed by the event, sent on by its partition
                         }

@@ -1,5 +1,6 @@
 package io.couponissuer.issuer;
 
+import io.couponissuer.message.ApplyBatch;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.Claim;
 import io.couponissuer.message.ClaimDecided;
@@ -73,20 +74,27 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
         IssuerCommand command = record.value();
         if (command instanceof EventDefinition definition) {
             define(record, definition);
+        } else if (command instanceof ApplyBatch batch) {
+            // One after the other, in list order, each as if it had come in a record of its own.
+            batch.applications().forEach(application -> apply(record.withValue(application), application));
         } else if (command instanceof Claim claim) {
             ApplyRequest request = claim.application();
             Decision coupon = decide(record, request);
             ClaimDecided outcome = new ClaimDecided(request.eventId(), request.userId(), coupon);
             context.forward(record.withKey(outcome.spreadKey()).withValue(outcome), CouponTopology.OUTCOMES_SINK);
         } else {
-            ApplyRequest request = (ApplyRequest) command;
-            EventDefinition definition = definition(request.eventId());
-            if (definition != null && definition.isSpread()) {
-                context.forward(record.withKey(request.spreadKey()), CouponTopology.REROUTE_SINK);
-                spreadMetrics.rerouted(request.eventId());
-            } else {
-                decide(record, request);
-            }
+            apply(record, (ApplyRequest) command);
+        }
+    }
+
+    /** An application keyed by its event: decided here, or sent on to its user's partition if the event is spread. */
+    private void apply(Record<String, IssuerCommand> record, ApplyRequest request) {
+        EventDefinition definition = definition(request.eventId());
+        if (definition != null && definition.isSpread()) {
+            context.forward(record.withKey(request.spreadKey()).withValue(request), CouponTopology.REROUTE_SINK);
+            spreadMetrics.rerouted(request.eventId());
+        } else {
+            decide(record, request);
         }
     }
 

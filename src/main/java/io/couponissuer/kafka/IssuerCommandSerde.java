@@ -1,5 +1,6 @@
 package io.couponissuer.kafka;
 
+import io.couponissuer.message.ApplyBatch;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.Claim;
 import io.couponissuer.message.ClaimDecided;
@@ -30,6 +31,8 @@ public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serialize
     public static final String AWAITED_HEADER = "coupon.awaited";
     public static final String TYPE_APPLY = "ApplyRequest";
     public static final String TYPE_DEFINITION = "EventDefinition";
+    /** Several applications of one event in one record, from a producer that writes the topic directly. */
+    public static final String TYPE_APPLY_BATCH = "ApplyBatch";
     /** The records of a spread event's two stages, written by the issuer only. */
     public static final String TYPE_CLAIM = "Claim";
     public static final String TYPE_CLAIM_DECIDED = "ClaimDecided";
@@ -39,6 +42,7 @@ public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serialize
     private final JsonSerde<IssuerCommand> writer = new JsonSerde<>(IssuerCommand.class);
     private final JsonSerde<ApplyRequest> applications = new JsonSerde<>(ApplyRequest.class);
     private final JsonSerde<EventDefinition> definitions = new JsonSerde<>(EventDefinition.class);
+    private final JsonSerde<ApplyBatch> batches = new JsonSerde<>(ApplyBatch.class);
     private final JsonSerde<Claim> claims = new JsonSerde<>(Claim.class);
     private final JsonSerde<ClaimDecided> claimOutcomes = new JsonSerde<>(ClaimDecided.class);
     private final JsonSerde<WindowOpened> windows = new JsonSerde<>(WindowOpened.class);
@@ -76,6 +80,7 @@ public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serialize
         return switch (name) {
             case TYPE_APPLY -> applications.deserialize(topic, data);
             case TYPE_DEFINITION -> definitions.deserialize(topic, data);
+            case TYPE_APPLY_BATCH -> batches.deserialize(topic, data);
             case TYPE_CLAIM -> claims.deserialize(topic, data);
             case TYPE_CLAIM_DECIDED -> claimOutcomes.deserialize(topic, data);
             case TYPE_WINDOW_OPENED -> windows.deserialize(topic, data);
@@ -85,12 +90,14 @@ public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serialize
         };
     }
 
-    private static final java.util.List<String> TYPES = java.util.List.of(TYPE_APPLY, TYPE_DEFINITION, TYPE_CLAIM,
+    private static final java.util.List<String> TYPES = java.util.List.of(TYPE_APPLY, TYPE_APPLY_BATCH, TYPE_DEFINITION, TYPE_CLAIM,
             TYPE_CLAIM_DECIDED, TYPE_WINDOW_OPENED, TYPE_EVENT_SOLD_OUT);
 
     static String typeOf(IssuerCommand command) {
         if (command instanceof EventDefinition) {
             return TYPE_DEFINITION;
+        } else if (command instanceof ApplyBatch) {
+            return TYPE_APPLY_BATCH;
         } else if (command instanceof Claim) {
             return TYPE_CLAIM;
         } else if (command instanceof ClaimDecided) {

@@ -8,7 +8,7 @@ package io.couponissuer.message;
  * stage 1 passes to the event's partition, the outcome of each claim sent back to the user's
  * partition, and the notices the event's partition sends to all.
  */
-public sealed interface IssuerCommand permits ApplyRequest, EventDefinition, Claim, ClaimDecided, WindowOpened,
-        EventSoldOut {
+public sealed interface IssuerCommand permits ApplyRequest, ApplyBatch, EventDefinition, Claim, ClaimDecided,
+        WindowOpened, EventSoldOut {
     String eventId();
 }

@@ -161,8 +161,18 @@ public final class CouponInvariants {
         for (ConsumerRecord<String, byte[]> record : topics.readAll(Topics.APPLY_REQUESTS.name(), Duration.ofSeconds(30))) {
             String key = record.key() == null ? "" : record.key();
             String keyEvent = key.contains("/") ? key.substring(0, key.indexOf('/')) : key;
-            if (record.headers().lastHeader(IssuerCommandSerde.TYPE_HEADER) != null || !caps.containsKey(keyEvent)) {
+            var type = record.headers().lastHeader(IssuerCommandSerde.TYPE_HEADER);
+            boolean batch = type != null && IssuerCommandSerde.TYPE_APPLY_BATCH.equals(new String(type.value(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            if (type != null && !batch || !caps.containsKey(keyEvent)) {
                 continue; // not an application of these events (definitions, claims, notices, others' records)
+            }
+            if (batch) {
+                for (JsonNode value : json(record.value()).path("applications")) {
+                    applications.putIfAbsent(value.get("requestId").asText(), new Application(
+                            value.get("requestId").asText(), value.get("eventId").asText(), value.get("userId").asText()));
+                }
+                continue;
             }
             JsonNode value = json(record.value());
             if (value.hasNonNull("requestId") && caps.containsKey(value.path("eventId").asText())) {
