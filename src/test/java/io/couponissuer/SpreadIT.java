@@ -14,7 +14,6 @@ import io.couponissuer.testing.StatusProbe;
 import io.couponissuer.testing.TestDatabase;
 import io.couponissuer.testing.TestHttp;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -173,8 +171,7 @@ class SpreadIT {
         int rerouted = 0;
         for (ConsumerRecord<String, byte[]> record : new CommittedTopics(cluster.bootstrapServers())
                 .readAll(Topics.APPLY_REQUESTS.name(), Duration.ofSeconds(30))) {
-            Header type = record.headers().lastHeader(IssuerCommandSerde.TYPE_HEADER);
-            String kind = type == null ? IssuerCommandSerde.TYPE_APPLY : new String(type.value(), StandardCharsets.UTF_8);
+            String kind = IssuerCommandSerde.typeOf(record.headers());
             JsonNode value = json(record.value());
             if (kind.equals(IssuerCommandSerde.TYPE_APPLY) && eventId.equals(value.path("eventId").asText())) {
                 if (record.key().equals(eventId)) {

@@ -14,7 +14,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +70,7 @@ public record StageLoad(Count applications, Count rerouted, Count claims, long c
                     if (record.key() == null || !record.key().startsWith(plan.runId()) || !ReadToEnd.before(record, end)) {
                         continue;
                     }
-                    String type = typeOf(record);
+                    String type = IssuerCommandSerde.typeOf(record.headers());
                     if (type.equals(IssuerCommandSerde.TYPE_APPLY_BATCH)) {
                         applications = applications.plus(record); // records: one carries a whole batch
                     } else if (type.equals(IssuerCommandSerde.TYPE_APPLY)) {
@@ -93,12 +92,6 @@ public record StageLoad(Count applications, Count rerouted, Count claims, long c
         // A rerouted application is on the topic twice; count it as one application.
         return new StageLoad(new Count(applications.records() - rerouted.records(), applications.bytes() - rerouted.bytes()),
                 rerouted, claims, counted, outcomes, notices);
-    }
-
-    private static String typeOf(ConsumerRecord<String, byte[]> record) {
-        Header type = record.headers().lastHeader(IssuerCommandSerde.TYPE_HEADER);
-        return type == null || type.value() == null ? IssuerCommandSerde.TYPE_APPLY
-                : new String(type.value(), StandardCharsets.UTF_8);
     }
 
     private static boolean counted(byte[] claim) {

@@ -20,44 +20,48 @@ public final class CouponLedgerReader {
                                Instant persistedAt) {
     }
 
+    /** A page of coupons and the event's stored count, read from one snapshot of the table. */
+    public record Page(List<StoredCoupon> coupons, long stored) {
+    }
+
     private final DataSource dataSource;
 
     public CouponLedgerReader(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    /** At most {@code limit} coupons of the event with a seq above {@code afterSeq}, by seq. */
-    public List<StoredCoupon> page(String eventId, long afterSeq, int limit) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT seq, coupon_id, user_id, request_id,"
-                     + " issued_at, persisted_at FROM coupon WHERE event_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+    /**
+     * At most {@code limit} coupons of the event with a seq above {@code afterSeq}, by seq, and how
+     * many the table holds: one connection, one repeatable-read transaction, so the count and the page
+     * agree while the writer keeps storing.
+     */
+    public Page page(String eventId, long afterSeq, int limit) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
             connection.setReadOnly(true);
-            select.setString(1, eventId);
-            select.setLong(2, afterSeq);
-            select.setInt(3, limit);
-            List<StoredCoupon> coupons = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    coupons.add(new StoredCoupon(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                            rows.getTimestamp(5).toInstant(), rows.getTimestamp(6).toInstant()));
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                List<StoredCoupon> coupons = new ArrayList<>();
+                try (PreparedStatement select = connection.prepareStatement("SELECT seq, coupon_id, user_id, request_id,"
+                        + " issued_at, persisted_at FROM coupon WHERE event_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+                    select.setString(1, eventId);
+                    select.setLong(2, afterSeq);
+                    select.setInt(3, limit);
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            coupons.add(new StoredCoupon(rows.getLong(1), rows.getString(2), rows.getString(3),
+                                    rows.getString(4), rows.getTimestamp(5).toInstant(), rows.getTimestamp(6).toInstant()));
+                        }
+                    }
                 }
-            }
-            connection.rollback(); // read-only, and the pool hands connections out without autocommit
-            return coupons;
-        }
-    }
-
-    /** How many coupons of the event the table holds. */
-    public long count(String eventId) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT count(*) FROM coupon WHERE event_id = ?")) {
-            connection.setReadOnly(true);
-            select.setString(1, eventId);
-            try (ResultSet rows = select.executeQuery()) {
-                rows.next();
-                long count = rows.getLong(1);
-                connection.rollback();
-                return count;
+                try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM coupon WHERE event_id = ?")) {
+                    count.setString(1, eventId);
+                    try (ResultSet rows = count.executeQuery()) {
+                        rows.next();
+                        return new Page(coupons, rows.getLong(1));
+                    }
+                }
+            } finally {
+                connection.rollback(); // read-only; the pool hands connections out without autocommit
             }
         }
     }

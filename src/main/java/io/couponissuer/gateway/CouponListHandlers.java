@@ -47,8 +47,9 @@ final class CouponListHandlers {
         CouponPage page;
         try {
             // One more than the page: whether a next page exists, without a second query.
-            List<StoredCoupon> coupons = ledger.page(eventId, after, limit + 1);
-            long stored = ledger.count(eventId);
+            CouponLedgerReader.Page read = ledger.page(eventId, after, limit + 1);
+            List<StoredCoupon> coupons = read.coupons();
+            long stored = read.stored();
             boolean more = coupons.size() > limit;
             List<StoredCoupon> shown = more ? coupons.subList(0, limit) : coupons;
             page = new CouponPage(eventId, event.issued(), stored, Math.max(0, event.issued() - stored), shown,

@@ -79,7 +79,7 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
             batch.applications().forEach(application -> apply(record.withValue(application), application));
         } else if (command instanceof Claim claim) {
             ApplyRequest request = claim.application();
-            Decision coupon = decide(record, request);
+            Decision coupon = decide(record, request, definition(request.eventId()));
             ClaimDecided outcome = new ClaimDecided(request.eventId(), request.userId(), coupon);
             context.forward(record.withKey(outcome.spreadKey()).withValue(outcome), CouponTopology.OUTCOMES_SINK);
         } else {
@@ -94,7 +94,7 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
             context.forward(record.withKey(request.spreadKey()).withValue(request), CouponTopology.REROUTE_SINK);
             spreadMetrics.rerouted(request.eventId());
         } else {
-            decide(record, request);
+            decide(record, request, definition);
         }
     }
 
@@ -126,8 +126,8 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
     }
 
     /** Decides and answers; returns the user's coupon if it holds one now, else null. */
-    private Decision decide(Record<String, IssuerCommand> record, ApplyRequest request) {
-        EventDefinition definition = definition(request.eventId());
+    /** @param definition the event's current definition (looked up once by the caller), null if unknown */
+    private Decision decide(Record<String, IssuerCommand> record, ApplyRequest request, EventDefinition definition) {
         if (definition == null) {
             answers.rejected(context, record, request, RejectReason.EVENT_UNKNOWN, null);
             return null;

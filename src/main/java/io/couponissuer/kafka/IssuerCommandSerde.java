@@ -72,11 +72,15 @@ public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serialize
         return applications.deserialize(topic, data);
     }
 
+    /** The record type a record on the topic declares: its {@value #TYPE_HEADER} header, {@value #TYPE_APPLY} without one. */
+    public static String typeOf(Headers headers) {
+        Header type = headers == null ? null : headers.lastHeader(TYPE_HEADER);
+        return type == null || type.value() == null ? TYPE_APPLY : new String(type.value(), StandardCharsets.UTF_8);
+    }
+
     @Override
     public IssuerCommand deserialize(String topic, Headers headers, byte[] data) {
-        Header type = headers == null ? null : headers.lastHeader(TYPE_HEADER);
-        String name = type == null || type.value() == null ? TYPE_APPLY
-                : new String(type.value(), StandardCharsets.UTF_8);
+        String name = typeOf(headers);
         return switch (name) {
             case TYPE_APPLY -> applications.deserialize(topic, data);
             case TYPE_DEFINITION -> definitions.deserialize(topic, data);

@@ -129,10 +129,7 @@ final class IssuerDriver implements AutoCloseable {
 
     /** The coupon.type of every record the topology wrote back to coupon.apply-requests since the last call. */
     List<String> writtenBackTypes() {
-        return writtenBack.readRecordsToList().stream().map(record -> {
-            var type = record.headers().lastHeader(IssuerCommandSerde.TYPE_HEADER);
-            return type == null ? IssuerCommandSerde.TYPE_APPLY : new String(type.value(), java.nio.charset.StandardCharsets.UTF_8);
-        }).toList();
+        return writtenBack.readRecordsToList().stream().map(record -> IssuerCommandSerde.typeOf(record.headers())).toList();
     }
 
     List<TestRecord<byte[], byte[]>> failed() {

@@ -161,10 +161,9 @@ public final class CouponInvariants {
         for (ConsumerRecord<String, byte[]> record : topics.readAll(Topics.APPLY_REQUESTS.name(), Duration.ofSeconds(30))) {
             String key = record.key() == null ? "" : record.key();
             String keyEvent = key.contains("/") ? key.substring(0, key.indexOf('/')) : key;
-            var type = record.headers().lastHeader(IssuerCommandSerde.TYPE_HEADER);
-            boolean batch = type != null && IssuerCommandSerde.TYPE_APPLY_BATCH.equals(new String(type.value(),
-                    java.nio.charset.StandardCharsets.UTF_8));
-            if (type != null && !batch || !caps.containsKey(keyEvent)) {
+            String type = IssuerCommandSerde.typeOf(record.headers());
+            boolean batch = type.equals(IssuerCommandSerde.TYPE_APPLY_BATCH);
+            if (!batch && !type.equals(IssuerCommandSerde.TYPE_APPLY) || !caps.containsKey(keyEvent)) {
                 continue; // not an application of these events (definitions, claims, notices, others' records)
             }
             if (batch) {
