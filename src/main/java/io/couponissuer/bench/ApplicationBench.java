@@ -108,7 +108,7 @@ final class ApplicationBench {
                                 TreeMap::new, Collectors.counting())));
         Double persistedPerSec = tableComplete > 0 && !rows.isEmpty() ? perSecond(rows.size(), tableComplete - start) : null;
         return new BenchReport(mode.name().toLowerCase(), plan.runId(), plan.eventIds().size(), plan.cap(), plan.users(), plan.requests(), plan.repeats(),
-                concurrency, httpClient, waitMs, spread, counts, seconds(end - start),
+                concurrency, load.applicationsPerRecord(), httpClient, waitMs, spread, counts, seconds(end - start),
                 perSecond(accepted.size(), lastAccept - start), perSecond(decisions.size(), lastDecision - start),
                 persistedPerSec, acceptLatency, decisionLatency, load.decisionTime(),
                 FcfsInversions.of(sent, decisions, load.acceptTime()), plan.spread(), stages, verdict);

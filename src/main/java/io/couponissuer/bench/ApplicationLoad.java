@@ -11,4 +11,9 @@ interface ApplicationLoad {
 
     /** How the decision time of {@link SentRequest#answeredNanos()} or the decision topics is meant, for the report. */
     String decisionTime();
+
+    /** Applications per record on coupon.apply-requests (an ApplyBatch holds more than one). */
+    default int applicationsPerRecord() {
+        return 1;
+    }
 }

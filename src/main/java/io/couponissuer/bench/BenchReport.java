@@ -6,6 +6,7 @@ import java.util.Map;
  * The one JSON object a run prints. Rates count from the first send to the last accept, the last
  * visible decision and the moment the table held every issued coupon.
  *
+ * @param applicationsPerRecord applications in one record on the input topic ({@code --batch})
  * @param eventsPerPartition partition of coupon.apply-requests -> how many of the run's events it holds
  * @param acceptLatencyMs    send -> broker ack (direct, raw) or -> HTTP answer (HTTP; with ?waitMs this
  *                           includes the wait for the decision)
@@ -14,7 +15,7 @@ import java.util.Map;
  *                           and passthrough mode
  */
 public record BenchReport(String mode, String runId, int events, int cap, int users, int requests, int repeats,
-                          int concurrency, String httpClient, Integer waitMs, Map<Integer, Integer> eventsPerPartition,
+                          int concurrency, int applicationsPerRecord, String httpClient, Integer waitMs, Map<Integer, Integer> eventsPerPartition,
                           Counts counts, double durationSeconds, double acceptedPerSec, double decisionsPerSec,
                           Double persistedPerSec, LatencySummary acceptLatencyMs, LatencySummary decisionLatencyMs,
                           String decisionTime, FcfsInversions.Summary fcfsInversions, Boolean spreadEvents,

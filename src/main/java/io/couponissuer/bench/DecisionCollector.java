@@ -23,7 +23,8 @@ import java.util.Set;
  *
  * <p>During the run it only keeps the bytes: parsing each decision's JSON as it arrives took a
  * fifth of a core on this 2-core machine, CPU that the measured system then lacked. The JSON is
- * read once the expected number of decisions is in, or at the end.
+ * read once the expected number of decisions is in, or once they stop coming (a record of a batch's
+ * rejections holds many, and which many is only known by reading it), or at the end.
  */
 final class DecisionCollector implements AutoCloseable {
     private final AnswerTail tail;
@@ -32,6 +33,8 @@ final class DecisionCollector implements AutoCloseable {
     private final List<Unread> unread = new ArrayList<>();
     private final List<ObservedDecision> decisions = new ArrayList<>();
     private final Set<String> decidedRequestIds = new HashSet<>();
+    /** When the tail last handed over records of this run (System.nanoTime()). */
+    private volatile long lastArrivalNanos;
 
     DecisionCollector(Settings settings, RunPlan plan) {
         this.tail = new AnswerTail(settings, "coupon-bench-decisions", this::arrived);
@@ -55,6 +58,9 @@ final class DecisionCollector implements AutoCloseable {
         synchronized (unread) {
             unread.addAll(batch);
         }
+        if (!batch.isEmpty()) {
+            lastArrivalNanos = visibleNanos;
+        }
     }
 
     private record Unread(ConsumerRecord<String, byte[]> record, long visibleNanos) {
@@ -68,14 +74,15 @@ final class DecisionCollector implements AutoCloseable {
             unread.clear();
         }
         for (Unread u : arrived) {
-            ObservedDecision decision = read(u.record(), u.visibleNanos());
-            decisions.add(decision);
-            decidedRequestIds.add(decision.requestId());
+            for (Answer answer : Topics.readAnswers(u.record())) {
+                ObservedDecision decision = observed(answer, u.visibleNanos());
+                decisions.add(decision);
+                decidedRequestIds.add(decision.requestId());
+            }
         }
     }
 
-    private static ObservedDecision read(ConsumerRecord<String, byte[]> record, long visible) {
-        Answer answer = Topics.readAnswer(record);
+    private static ObservedDecision observed(Answer answer, long visible) {
         if (answer instanceof CouponIssued coupon) {
             return new ObservedDecision(coupon.requestId(), coupon.eventId(), coupon.userId(), true,
                     coupon.couponId(), coupon.seq(), null, null, null, visible);
@@ -92,7 +99,7 @@ final class DecisionCollector implements AutoCloseable {
         List<String> remaining = new ArrayList<>(requestIds);
         while (true) {
             boolean deadlinePassed = System.nanoTime() > deadlineNanos;
-            if (deadlinePassed || arrivedCount() >= remaining.size()) {
+            if (deadlinePassed || arrivedCount() >= remaining.size() || quietWithUnread()) {
                 readArrived();
                 remaining.removeIf(decidedRequestIds::contains);
                 if (remaining.isEmpty() || deadlinePassed) {
@@ -106,12 +113,22 @@ final class DecisionCollector implements AutoCloseable {
         }
     }
 
-    /** Decisions received and not yet parsed: once they cover what is missing, parsing is worth it. */
+    /**
+     * Records received and not yet parsed, each at least one decision: once they cover what is
+     * missing, parsing is worth it.
+     */
     private int arrivedCount() {
         synchronized (unread) {
             return unread.size();
         }
     }
+
+    /** Nothing new for a while and something unread: the decisions have stopped coming, so read them now. */
+    private boolean quietWithUnread() {
+        return System.nanoTime() - lastArrivalNanos > QUIET_NANOS && arrivedCount() > 0;
+    }
+
+    private static final long QUIET_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200);
 
     /** Every decision seen so far; call after {@link #close()} for the complete list. */
     List<ObservedDecision> decisions() {

@@ -105,6 +105,11 @@ final class DirectLoad implements ApplicationLoad {
     }
 
     @Override
+    public int applicationsPerRecord() {
+        return batch;
+    }
+
+    @Override
     public String decisionTime() {
         return "when the bench's read_committed consumer of coupon.issued/coupon.rejected received the decision";
     }

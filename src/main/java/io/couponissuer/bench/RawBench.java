@@ -172,7 +172,7 @@ final class RawBench {
                 problems);
         BenchReport.Counts counts = new BenchReport.Counts(n, acked, 0, failed, consumed, 0, 0, null, failures);
         return new BenchReport(streamsHop ? "passthrough" : "raw", plan.runId(), 1, plan.cap(), plan.users(), n, plan.repeats(), concurrency,
-                null, null, Map.of(0, 1), counts, ApplicationBench.seconds(Math.max(lastAck, lastConsumed) - start),
+                batch, null, null, Map.of(0, 1), counts, ApplicationBench.seconds(Math.max(lastAck, lastConsumed) - start),
                 ApplicationBench.perSecond(acked, lastAck - start), ApplicationBench.perSecond(consumed, lastConsumed - start),
                 null,
                 LatencySummary.ofNanos(IntStream.range(0, n).filter(i -> ackedNanos[i] > 0)

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -59,8 +60,7 @@ public final class DecisionWaiter implements AutoCloseable {
             if (waiting.isEmpty() || !awaitedHere(record)) {
                 continue;
             }
-            DecisionView decision = read(record);
-            if (decision != null) {
+            for (DecisionView decision : read(record)) {
                 CompletableFuture<DecisionView> future = waiting.remove(decision.requestId());
                 if (future != null) {
                     future.complete(decision);
@@ -74,13 +74,14 @@ public final class DecisionWaiter implements AutoCloseable {
         return header != null && Arrays.equals(header.value(), id);
     }
 
-    private static DecisionView read(ConsumerRecord<String, byte[]> record) {
+    /** One decision, or a batch's rejections (an awaited application of a producer that batches). */
+    private static List<DecisionView> read(ConsumerRecord<String, byte[]> record) {
         try {
-            return DecisionView.of(Topics.readAnswer(record));
+            return Topics.readAnswers(record).stream().map(DecisionView::of).toList();
         } catch (RuntimeException e) {
             LOG.warn("Skipping unreadable decision {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                     e.getMessage());
-            return null;
+            return List.of();
         }
     }
 

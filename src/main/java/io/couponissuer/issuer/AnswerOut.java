@@ -7,13 +7,17 @@ import io.couponissuer.message.CouponIssued;
 import io.couponissuer.message.Decision;
 import io.couponissuer.message.RejectReason;
 import io.couponissuer.message.Rejection;
+import io.couponissuer.message.RejectionBatch;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+
+import java.util.List;
 
 /**
  * How an application's answer leaves the issuer, for both the decider and a spread event's stage-1
  * partition: onto its ledger topic (coupon.issued or coupon.rejected, keyed by eventId, in the task's
- * transaction) and, when a client waits for it, straight to that client (DecisionFeed).
+ * transaction; a batch's rejections in one record) and, when a client waits for it, straight to that
+ * client (DecisionFeed).
  */
 final class AnswerOut {
     private final RejectionCounter rejections;
@@ -32,11 +36,29 @@ final class AnswerOut {
     /** @param first for DUPLICATE: the user's coupon; null otherwise */
     void rejected(ProcessorContext<String, Object> context, Record<String, ?> record, ApplyRequest request,
                   RejectReason reason, Decision first) {
+        Rejection rejection = rejection(record, request, reason, first);
+        context.forward(record.withKey(request.eventId()).withValue(rejection), CouponTopology.REJECTED_SINK);
+    }
+
+    /**
+     * A rejection that goes onto the ledger later, with the others of its batch
+     * ({@link #rejectedTogether}); the waiting client and the counter hear of it now.
+     */
+    Rejection rejection(Record<String, ?> record, ApplyRequest request, RejectReason reason, Decision first) {
         Rejection rejection = new Rejection(request.requestId(), request.eventId(), request.userId(), reason,
                 request.requestedAt(), first);
-        context.forward(record.withKey(request.eventId()).withValue(rejection), CouponTopology.REJECTED_SINK);
         tellWaiter(record, rejection);
         rejections.count(request.eventId(), reason);
+        return rejection;
+    }
+
+    /** The rejections of one input batch, as one record (empty: none). */
+    void rejectedTogether(ProcessorContext<String, Object> context, Record<String, ?> record, String eventId,
+                          List<Rejection> together) {
+        if (!together.isEmpty()) {
+            context.forward(record.withKey(eventId).withValue(new RejectionBatch(eventId, together)),
+                    CouponTopology.REJECTION_BATCHES_SINK);
+        }
     }
 
     /** The answer, as it goes onto the ledger, to a client waiting for it (only if one said so). */

@@ -1,5 +1,6 @@
 package io.couponissuer.issuer;
 
+import io.couponissuer.kafka.IssuerCommandSerde;
 import io.couponissuer.message.ApplyBatch;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.Claim;
@@ -10,11 +11,17 @@ import io.couponissuer.message.EventDefinition;
 import io.couponissuer.message.EventSoldOut;
 import io.couponissuer.message.IssuerCommand;
 import io.couponissuer.message.RejectReason;
+import io.couponissuer.message.Rejection;
 import io.couponissuer.message.WindowOpened;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Decides every application of the events in its partition, first come first served.
@@ -44,6 +51,8 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
     private final RecentEvents<EventDefinition> recentDefinitions;
     private final RecentEvents<Long> recentCounts;
     private ProcessorContext<String, Object> context;
+    /** While an ApplyBatch is decided: its rejections so far, to go out in one record; null otherwise. */
+    private List<Rejection> batchRejections;
     private KeyValueStore<String, EventDefinition> definitions;
     private KeyValueStore<String, Long> issuedCounts;
     private KeyValueStore<String, Decision> decisions;
@@ -75,8 +84,7 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
         if (command instanceof EventDefinition definition) {
             define(record, definition);
         } else if (command instanceof ApplyBatch batch) {
-            // One after the other, in list order, each as if it had come in a record of its own.
-            batch.applications().forEach(application -> apply(record.withValue(application), application));
+            decideBatch(record, batch);
         } else if (command instanceof Claim claim) {
             ApplyRequest request = claim.application();
             Decision coupon = decide(record, request, definition(request.eventId()));
@@ -84,6 +92,27 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
             context.forward(record.withKey(outcome.spreadKey()).withValue(outcome), CouponTopology.OUTCOMES_SINK);
         } else {
             apply(record, (ApplyRequest) command);
+        }
+    }
+
+    /**
+     * One after the other, in list order, each as if it had come in a record of its own; the
+     * rejections then leave in one record, since a record each would cost the hop's per-record work
+     * the batch saved on the way in.
+     */
+    private void decideBatch(Record<String, IssuerCommand> record, ApplyBatch batch) {
+        // The batch's type header is not its answers' type.
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        headers.remove(IssuerCommandSerde.TYPE_HEADER);
+        Record<String, IssuerCommand> each = record.withHeaders(headers);
+        batchRejections = new ArrayList<>(batch.applications().size());
+        try {
+            for (ApplyRequest application : batch.applications()) {
+                apply(each.withValue(application), application);
+            }
+            answers.rejectedTogether(context, each, batch.eventId(), batchRejections);
+        } finally {
+            batchRejections = null;
         }
     }
 
@@ -129,24 +158,24 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
     /** @param definition the event's current definition (looked up once by the caller), null if unknown */
     private Decision decide(Record<String, IssuerCommand> record, ApplyRequest request, EventDefinition definition) {
         if (definition == null) {
-            answers.rejected(context, record, request, RejectReason.EVENT_UNKNOWN, null);
+            reject(record, request, RejectReason.EVENT_UNKNOWN, null);
             return null;
         }
         Decision first = decisions.get(request.decisionKey());
         if (first != null && first.stands()) {
-            answers.rejected(context, record, request, RejectReason.DUPLICATE, first);
+            reject(record, request, RejectReason.DUPLICATE, first);
             return first;
         }
         RejectReason window = definition.windowRejection(request.requestedAt());
         if (window != null) {
-            answers.rejected(context, record, request, window, null);
+            reject(record, request, window, null);
             return null;
         }
         long issued = issuedCount(request.eventId());
         if (issued >= definition.cap()) {
             // Nothing is stored: only a coupon is remembered, so the store (and its changelog) grows by
             // the cap, not by the number of applicants.
-            answers.rejected(context, record, request, RejectReason.SOLD_OUT, null);
+            reject(record, request, RejectReason.SOLD_OUT, null);
             return null;
         }
         Decision coupon = issue(record, request, issued + 1);
@@ -154,6 +183,15 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
             tellEveryPartition(record, new EventSoldOut(request.eventId(), issued + 1));
         }
         return coupon;
+    }
+
+    /** @param first for DUPLICATE: the user's coupon; null otherwise */
+    private void reject(Record<String, IssuerCommand> record, ApplyRequest request, RejectReason reason, Decision first) {
+        if (batchRejections != null) {
+            batchRejections.add(answers.rejection(record, request, reason, first));
+        } else {
+            answers.rejected(context, record, request, reason, first);
+        }
     }
 
     private EventDefinition definition(String eventId) {

@@ -22,6 +22,7 @@ import java.util.stream.IntStream;
  * coupon.apply-requests -> apply-requests-source -> command-parser
  *   keyed eventId (definitions, applications, claims)   -> coupon-decider -+-> issued-sink   -> coupon.issued
  *     stores: event-definitions, issued-counts, decisions                  +-> rejected-sink -> coupon.rejected
+ *                                                                          +-> rejection-batches-sink -> coupon.rejected (an ApplyBatch's, in one record)
  *                                                                          +-> events-sink   -> coupon.events
  *                                                                          +-> notices-sink  -> coupon.apply-requests (every partition)
  *                                                                          +-> reroute-sink  -> coupon.apply-requests (keyed eventId/userId)
@@ -44,6 +45,7 @@ public final class CouponTopology {
     public static final String SPREAD_GATE = "spread-gate";
     public static final String ISSUED_SINK = "issued-sink";
     public static final String REJECTED_SINK = "rejected-sink";
+    public static final String REJECTION_BATCHES_SINK = "rejection-batches-sink";
     public static final String EVENTS_SINK = "events-sink";
     public static final String NOTICES_SINK = "notices-sink";
     public static final String REROUTE_SINK = "reroute-sink";
@@ -78,6 +80,7 @@ public final class CouponTopology {
         topology.addStateStore(IssuerStores.spreadClaimants(), SPREAD_GATE);
         addSink(topology, ISSUED_SINK, Topics.ISSUED, null, DECIDER);
         addSink(topology, REJECTED_SINK, Topics.REJECTED, null, DECIDER, SPREAD_GATE);
+        addSink(topology, REJECTION_BATCHES_SINK, Topics.REJECTION_BATCHES, null, DECIDER);
         addSink(topology, EVENTS_SINK, Topics.EVENTS, null, DECIDER);
         addSink(topology, NOTICES_SINK, Topics.APPLY_REQUESTS, new EveryPartition<>(), DECIDER);
         addSink(topology, REROUTE_SINK, Topics.APPLY_REQUESTS, null, DECIDER);

@@ -5,6 +5,7 @@ import io.couponissuer.message.CouponIssued;
 import io.couponissuer.message.EventDefinition;
 import io.couponissuer.message.IssuerCommand;
 import io.couponissuer.message.Rejection;
+import io.couponissuer.message.RejectionBatch;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -27,8 +28,14 @@ public final class Topics {
             new JsonSerde<>(EventDefinition.class));
     /** Issued coupons, keyed by eventId. */
     public static final Topic<CouponIssued> ISSUED = new Topic<>("coupon.issued", new JsonSerde<>(CouponIssued.class));
-    /** Rejected applications with the reason, keyed by eventId. */
+    /**
+     * Rejected applications with the reason, keyed by eventId: one {@link Rejection} per record, or,
+     * for an {@link io.couponissuer.message.ApplyBatch}, the batch's rejections in one record
+     * ({@link #REJECTION_BATCHES}). Read both with {@link #readAnswers}.
+     */
     public static final Topic<Rejection> REJECTED = new Topic<>("coupon.rejected", new JsonSerde<>(Rejection.class));
+    /** The batch shape of {@link #REJECTED}: the same topic, a record with the header coupon.type: RejectionBatch. */
+    public static final Topic<RejectionBatch> REJECTION_BATCHES = new Topic<>(REJECTED.name(), new RejectionBatchSerde());
     /**
      * Records that could not be read or processed (issuer) or stored (writer): the original bytes,
      * untouched, with error headers (see {@link FailedRecords}).
@@ -76,9 +83,14 @@ public final class Topics {
         return ISSUER_STORES.stream().map(store -> applicationId + "-" + store + "-changelog").toList();
     }
 
-    /** An answer read from {@link #ANSWERS} as bytes. */
-    public static Answer readAnswer(ConsumerRecord<?, byte[]> record) {
-        return record.topic().equals(ISSUED.name()) ? ISSUED.read(record) : REJECTED.read(record);
+    /** The answers in a record read from {@link #ANSWERS} as bytes: one, or a batch's rejections. */
+    public static List<? extends Answer> readAnswers(ConsumerRecord<?, byte[]> record) {
+        if (record.topic().equals(ISSUED.name())) {
+            return List.of(ISSUED.read(record));
+        }
+        return RejectionBatchSerde.isBatch(record.headers())
+                ? REJECTION_BATCHES.read(record).rejections()
+                : List.of(REJECTED.read(record));
     }
 
     /** The topics to create, for a cluster with this many partitions per topic and this replication. */

@@ -5,9 +5,10 @@ import java.util.List;
 /**
  * Several applications of one event in one record on {@code coupon.apply-requests} (header
  * {@code coupon.type: ApplyBatch}, keyed by the eventId), for a producer that writes to the topic
- * directly: the issuer decides them in list order, exactly as the same applications one record each,
- * and answers each on its own. One record for many applications is what the per-record cost of a
- * Kafka Streams hop asks for (README, "One hot event against raw").
+ * directly: the issuer decides them in list order, exactly as the same applications one record each;
+ * each coupon goes to {@code coupon.issued} on its own, the rejections together in one
+ * {@link RejectionBatch}. One record for many applications, both ways, is what the per-record cost of
+ * a Kafka Streams hop asks for (README, "One hot event against raw").
  *
  * @param applications 1 to {@value #MAX_APPLICATIONS} applications, every one of this event
  */

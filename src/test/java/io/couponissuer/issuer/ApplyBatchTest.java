@@ -46,12 +46,27 @@ class ApplyBatchTest {
         issuer.pipe("sale", batch("sale", "u1", "u0", "u2", "u3", "u4"));
 
         assertThat(issuer.issued()).extracting(CouponIssued::userId).containsExactly("u0", "u1", "u2");
-        List<Rejection> rejected = issuer.rejected();
+        List<List<Rejection>> records = issuer.rejectedRecords();
+        assertThat(records).as("a batch's rejections leave in one record")
+                .hasSize(1);
+        List<Rejection> rejected = records.get(0);
         assertThat(rejected).extracting(Rejection::userId, Rejection::reason).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("u0", RejectReason.DUPLICATE),
                 org.assertj.core.groups.Tuple.tuple("u3", RejectReason.SOLD_OUT),
                 org.assertj.core.groups.Tuple.tuple("u4", RejectReason.SOLD_OUT));
         assertThat(rejected.get(1).requestId()).as("each answer names its own request").isEqualTo("sale-b3-u3");
+    }
+
+    @Test
+    void aBatchWithoutRejectionsWritesNoRejectionRecordAndASingleApplicationStillGetsOneOfItsOwn() {
+        issuer.define("sale", 2);
+        issuer.pipe("sale", batch("sale", "u1", "u2"));
+        assertThat(issuer.issued()).hasSize(2);
+        assertThat(issuer.rejectedRecords()).isEmpty();
+
+        issuer.apply("sale", "u3");
+        assertThat(issuer.rejectedRecords()).as("one application, one record, as before")
+                .singleElement().satisfies(one -> assertThat(one).extracting(Rejection::userId).containsExactly("u3"));
     }
 
     @Test

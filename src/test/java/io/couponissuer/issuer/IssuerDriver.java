@@ -3,6 +3,7 @@ package io.couponissuer.issuer;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.kafka.IssuerCommandSerde;
+import io.couponissuer.kafka.RejectionBatchSerde;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.CouponIssued;
@@ -35,7 +36,8 @@ final class IssuerDriver implements AutoCloseable {
     private final TestInputTopic<byte[], byte[]> raw;
     private final TestOutputTopic<byte[], byte[]> writtenBack;
     private final TestOutputTopic<String, CouponIssued> issued;
-    private final TestOutputTopic<String, Rejection> rejected;
+    /** As bytes: a record holds one rejection, or an ApplyBatch's (read by its header). */
+    private final TestOutputTopic<String, byte[]> rejected;
     private final TestOutputTopic<String, EventDefinition> events;
     private final TestOutputTopic<byte[], byte[]> failed;
     private long clockMillis;
@@ -54,7 +56,7 @@ final class IssuerDriver implements AutoCloseable {
         issued = driver.createOutputTopic(Topics.ISSUED.name(), new StringDeserializer(),
                 Topics.ISSUED.valueSerde().deserializer());
         rejected = driver.createOutputTopic(Topics.REJECTED.name(), new StringDeserializer(),
-                Topics.REJECTED.valueSerde().deserializer());
+                new ByteArrayDeserializer());
         events = driver.createOutputTopic(Topics.EVENTS.name(), new StringDeserializer(),
                 Topics.EVENTS.valueSerde().deserializer());
         failed = driver.createOutputTopic(Topics.FAILED.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -119,8 +121,16 @@ final class IssuerDriver implements AutoCloseable {
         return issued.readValuesToList();
     }
 
+    /** Every rejection written since the last call, in order, a batch's one by one. */
     List<Rejection> rejected() {
-        return rejected.readValuesToList();
+        return rejectedRecords().stream().flatMap(List::stream).toList();
+    }
+
+    /** The records written to coupon.rejected since the last call, each as the rejections it holds. */
+    List<List<Rejection>> rejectedRecords() {
+        return rejected.readRecordsToList().stream().map(record -> RejectionBatchSerde.isBatch(record.headers())
+                ? Topics.REJECTION_BATCHES.read(record.headers(), record.value()).rejections()
+                : List.of(Topics.REJECTED.read(record.headers(), record.value()))).toList();
     }
 
     List<EventDefinition> events() {

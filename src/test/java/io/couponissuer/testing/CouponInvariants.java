@@ -9,6 +9,7 @@ import io.couponissuer.bench.InvariantJudge.Judgement;
 import io.couponissuer.json.Json;
 import io.couponissuer.kafka.FailedRecords;
 import io.couponissuer.kafka.IssuerCommandSerde;
+import io.couponissuer.kafka.RejectionBatchSerde;
 import io.couponissuer.kafka.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -186,8 +187,18 @@ public final class CouponInvariants {
         List<Decision> decisions = new ArrayList<>();
         for (String topic : List.of(Topics.ISSUED.name(), Topics.REJECTED.name())) {
             for (ConsumerRecord<String, byte[]> record : topics.readAll(topic, Duration.ofSeconds(30))) {
-                if (caps.containsKey(record.key())) {
-                    JsonNode v = json(record.value());
+                if (!caps.containsKey(record.key())) {
+                    continue;
+                }
+                JsonNode value = json(record.value());
+                // A record of coupon.rejected holds one rejection, or an ApplyBatch's rejections.
+                List<JsonNode> answers = new ArrayList<>();
+                if (RejectionBatchSerde.isBatch(record.headers())) {
+                    value.path("rejections").forEach(answers::add);
+                } else {
+                    answers.add(value);
+                }
+                for (JsonNode v : answers) {
                     String requestId = v.get("requestId").asText();
                     String eventId = v.get("eventId").asText();
                     String userId = v.get("userId").asText();

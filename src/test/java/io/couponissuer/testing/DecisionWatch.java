@@ -31,7 +31,7 @@ public final class DecisionWatch implements AutoCloseable {
     private void arrived(ConsumerRecords<String, byte[]> answers, long visibleNanos) {
         for (ConsumerRecord<String, byte[]> record : answers) {
             try {
-                seenAtNanos.putIfAbsent(Topics.readAnswer(record).requestId(), visibleNanos);
+                Topics.readAnswers(record).forEach(answer -> seenAtNanos.putIfAbsent(answer.requestId(), visibleNanos));
             } catch (SerializationException e) {
                 // not an answer of ours: nothing to time
             }
