@@ -31,6 +31,14 @@ public final class Json {
     private Json() {
     }
 
+    /** An ISO-8601 instant, as the mapper reads one (for readers that parse field by field). */
+    public static Instant parseInstant(String text) throws DateTimeParseException {
+        return IsoInstants.parse(text);
+    }
+
+    /** What a text that is not an instant is told. */
+    public static final String INSTANT_EXPECTED = "not an ISO-8601 instant such as 2026-11-25T10:00:00Z";
+
     /** Instants are ISO-8601 strings only: a bare number is ambiguous (seconds? milliseconds?). */
     static final class IsoInstantDeserializer extends StdScalarDeserializer<Instant> {
         IsoInstantDeserializer() {
@@ -45,8 +53,7 @@ public final class Json {
             try {
                 return IsoInstants.parse(parser.getText());
             } catch (DateTimeParseException e) {
-                return (Instant) context.handleWeirdStringValue(Instant.class, parser.getText(),
-                        "not an ISO-8601 instant such as 2026-11-25T10:00:00Z");
+                return (Instant) context.handleWeirdStringValue(Instant.class, parser.getText(), INSTANT_EXPECTED);
             }
         }
     }

@@ -53,6 +53,9 @@ public record JsonErrors(String field, String problem) {
         if (type == java.time.Instant.class) {
             return "an ISO-8601 instant such as 2026-11-25T10:00:00Z";
         }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a JSON array";
+        }
         if (type.isEnum()) {
             return "one of " + java.util.Arrays.toString(type.getEnumConstants());
         }

@@ -40,9 +40,9 @@ public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serialize
     public static final String TYPE_EVENT_SOLD_OUT = "EventSoldOut";
 
     private final JsonSerde<IssuerCommand> writer = new JsonSerde<>(IssuerCommand.class);
-    private final JsonSerde<ApplyRequest> applications = new JsonSerde<>(ApplyRequest.class);
+    private final JsonSerde<ApplyRequest> applications = new JsonSerde<>(ApplicationJson.MAPPER, ApplyRequest.class);
     private final JsonSerde<EventDefinition> definitions = new JsonSerde<>(EventDefinition.class);
-    private final JsonSerde<ApplyBatch> batches = new JsonSerde<>(ApplyBatch.class);
+    private final JsonSerde<ApplyBatch> batches = new JsonSerde<>(ApplicationJson.MAPPER, ApplyBatch.class);
     private final JsonSerde<Claim> claims = new JsonSerde<>(Claim.class);
     private final JsonSerde<ClaimDecided> claimOutcomes = new JsonSerde<>(ClaimDecided.class);
     private final JsonSerde<WindowOpened> windows = new JsonSerde<>(WindowOpened.class);

@@ -2,6 +2,7 @@ package io.couponissuer.kafka;
 
 import io.couponissuer.json.Json;
 import io.couponissuer.json.JsonErrors;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import org.apache.kafka.common.errors.SerializationException;
@@ -24,10 +25,15 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
     private final ObjectWriter writer;
 
     public JsonSerde(Class<T> type) {
+        this(Json.MAPPER, type);
+    }
+
+    /** @param mapper {@link Json#MAPPER}, or one built from it with readers of its own (ApplicationJson) */
+    JsonSerde(ObjectMapper mapper, Class<T> type) {
         this.type = type;
-        this.reader = Json.MAPPER.readerFor(type);
+        this.reader = mapper.readerFor(type);
         // A fixed root type for records; an interface (IssuerCommand) must be written as its runtime class.
-        this.writer = Modifier.isFinal(type.getModifiers()) ? Json.MAPPER.writerFor(type) : Json.MAPPER.writer();
+        this.writer = Modifier.isFinal(type.getModifiers()) ? mapper.writerFor(type) : mapper.writer();
     }
 
     @Override
