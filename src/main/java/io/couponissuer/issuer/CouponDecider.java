@@ -50,6 +50,7 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
      */
     private final RecentEvents<EventDefinition> recentDefinitions;
     private final RecentEvents<Long> recentCounts;
+    private final CouponHolders holders;
     private ProcessorContext<String, Object> context;
     /** While an ApplyBatch is decided: its rejections so far, to go out in one record; null otherwise. */
     private List<Rejection> batchRejections;
@@ -58,14 +59,15 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
     private KeyValueStore<String, Decision> decisions;
 
     CouponDecider(AnswerOut answers, SpreadMetrics spreadMetrics) {
-        this(answers, spreadMetrics, RECENT_EVENTS);
+        this(answers, spreadMetrics, RECENT_EVENTS, new CouponHolders());
     }
 
-    CouponDecider(AnswerOut answers, SpreadMetrics spreadMetrics, int recentEvents) {
+    CouponDecider(AnswerOut answers, SpreadMetrics spreadMetrics, int recentEvents, CouponHolders holders) {
         this.answers = answers;
         this.spreadMetrics = spreadMetrics;
         this.recentDefinitions = new RecentEvents<>(recentEvents);
         this.recentCounts = new RecentEvents<>(recentEvents);
+        this.holders = holders;
     }
 
     @Override
@@ -76,6 +78,7 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
         this.decisions = context.getStateStore(IssuerStores.DECISIONS);
         recentDefinitions.clear();
         recentCounts.clear();
+        holders.clear();
     }
 
     @Override
@@ -161,8 +164,8 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
             reject(record, request, RejectReason.EVENT_UNKNOWN, null);
             return null;
         }
-        Decision first = decisions.get(request.decisionKey());
-        if (first != null && first.stands()) {
+        Decision first = holders.coupon(decisions, request.eventId(), request.userId(), issuedCount(request.eventId()));
+        if (first != null) {
             reject(record, request, RejectReason.DUPLICATE, first);
             return first;
         }
@@ -223,6 +226,7 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
         issuedCounts.put(request.eventId(), seq);
         recentCounts.put(request.eventId(), seq);
         decisions.put(request.decisionKey(), decision);
+        holders.issued(request.eventId(), request.userId(), decision);
         answers.issued(context, record, coupon);
         return decision;
     }

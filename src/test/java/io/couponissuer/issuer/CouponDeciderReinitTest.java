@@ -96,17 +96,79 @@ class CouponDeciderReinitTest {
     }
 
     private List<Object> decide(List<IssuerCommand> commands, int recentEvents) {
-        CouponDecider decider = newDecider(recentEvents);
+        return decide(commands, newDecider(recentEvents));
+    }
+
+    private List<Object> decide(List<IssuerCommand> commands, CouponDecider decider) {
         MockProcessorContext<String, Object> context = contextWithStores();
         decider.init(context);
         commands.forEach(command -> decider.process(record(command)));
         return context.forwarded().stream().map(f -> (Object) f.record().value()).toList();
     }
 
+    @Test
+    void keepingHoldersInMemoryChangesNoDecision() {
+        List<IssuerCommand> commands = new ArrayList<>();
+        Random random = new Random(11);
+        for (int e = 0; e < 6; e++) {
+            commands.add(new EventDefinition("e" + e, 1 + e, null, null));
+        }
+        for (int i = 0; i < 1_500; i++) {
+            String event = "e" + random.nextInt(6);
+            commands.add(i % 100 == 99
+                    ? new EventDefinition(event, 1 + random.nextInt(12), null, null) // restocks, and caps that shrink
+                    : new ApplyRequest("r" + i, event, "u" + random.nextInt(30), AT));
+        }
+        List<Object> fromTheStore = decide(commands, newDecider(1_000, new CouponHolders(1, 0)));
+        assertThat(fromTheStore).filteredOn(Rejection.class::isInstance)
+                .extracting(r -> ((Rejection) r).reason().name()).contains("DUPLICATE", "SOLD_OUT");
+        assertThat(decide(commands, newDecider(1_000, new CouponHolders())))
+                .as("every event's holders kept").isEqualTo(fromTheStore);
+        assertThat(decide(commands, newDecider(1_000, new CouponHolders(2, 1_000))))
+                .as("two events kept: dropped and scanned again").isEqualTo(fromTheStore);
+        assertThat(decide(commands, newDecider(1_000, new CouponHolders(32, 4))))
+                .as("events that grow past four coupons go back to the store").isEqualTo(fromTheStore);
+    }
+
+    @Test
+    void aReinitializedDeciderForgetsTheHoldersOfAnAbortedAttempt() {
+        CouponDecider decider = newDecider(1_000, new CouponHolders());
+        MockProcessorContext<String, Object> attempt = contextWithStores();
+        decider.init(attempt);
+        decider.process(record(new EventDefinition("e", 2, null, null)));
+        decider.process(record(new ApplyRequest("r1", "e", "u1", AT))); // coupon 1: committed
+        decider.process(record(new ApplyRequest("r2", "e", "u1", AT))); // DUPLICATE, from the holders in memory
+        decider.process(record(new ApplyRequest("r3", "e", "u2", AT))); // coupon 2: aborted
+        CouponIssued first = attempt.forwarded().stream().map(f -> f.record().value())
+                .filter(CouponIssued.class::isInstance).map(CouponIssued.class::cast).findFirst().orElseThrow();
+        assertThat(attempt.forwarded()).extracting(f -> f.record().value()).filteredOn(Rejection.class::isInstance)
+                .singleElement().satisfies(r -> assertThat(((Rejection) r).reason().name()).isEqualTo("DUPLICATE"));
+
+        // Restored to the last commit: the definition, one coupon issued, u1's.
+        MockProcessorContext<String, Object> replay = contextWithStores();
+        replay.<KeyValueStore<String, EventDefinition>>getStateStore(IssuerStores.EVENT_DEFINITIONS)
+                .put("e", new EventDefinition("e", 2, null, null));
+        replay.<KeyValueStore<String, Long>>getStateStore(IssuerStores.ISSUED_COUNTS).put("e", 1L);
+        replay.<KeyValueStore<String, io.couponissuer.message.Decision>>getStateStore(IssuerStores.DECISIONS)
+                .put("e/u1", io.couponissuer.message.Decision.issued(first));
+        decider.init(replay);
+        decider.process(record(new ApplyRequest("r3", "e", "u2", AT)));
+
+        assertThat(replay.forwarded()).extracting(f -> f.record().value()).singleElement()
+                .isInstanceOfSatisfying(CouponIssued.class, coupon -> {
+                    assertThat(coupon.userId()).isEqualTo("u2");
+                    assertThat(coupon.seq()).isEqualTo(2);
+                });
+    }
+
     private static CouponDecider newDecider(int recentEvents) {
+        return newDecider(recentEvents, new CouponHolders());
+    }
+
+    private static CouponDecider newDecider(int recentEvents, CouponHolders holders) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         return new CouponDecider(new AnswerOut(new RejectionCounter(registry), new DecisionFeed()),
-                new SpreadMetrics(registry), recentEvents);
+                new SpreadMetrics(registry), recentEvents, holders);
     }
 
     private static Record<String, IssuerCommand> record(IssuerCommand command) {
