@@ -5,7 +5,10 @@ import io.couponissuer.bench.InvariantJudge;
 import io.couponissuer.config.Setting;
 import io.couponissuer.testing.InProcessSystem;
 import io.couponissuer.json.Json;
+import io.couponissuer.kafka.RejectionBatchSerde;
 import io.couponissuer.kafka.Topics;
+import io.couponissuer.message.ApplyBatch;
+import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.testing.CouponInvariants;
 import io.couponissuer.testing.EveryCheckReady;
 import io.couponissuer.testing.KafkaBrokerExtension;
@@ -147,6 +150,40 @@ class EndToEndIT {
             events.add(new InvariantJudge.EventShown(eventId, event.path("issued").asLong(), event.path("remaining").asLong()));
         }
         invariants.checkShownAgreesWithTheLedger(shown, events);
+    }
+
+    @Test
+    void batchedApplicationsFromADirectProducerAreDecidedExactlyAndAnsweredOneRejectionRecordPerBatch()
+            throws Exception {
+        Map<String, Integer> caps = Map.of("batch-sale", 5);
+        define("batch-sale", 5);
+        // Four records of 25 applications; 60 users, so the last batches repeat some (DUPLICATE for the holders).
+        List<InvariantJudge.Application> sent = new ArrayList<>();
+        try (var producer = KAFKA.producer(new org.apache.kafka.common.serialization.StringSerializer(),
+                Topics.APPLY_REQUESTS.valueSerde().serializer())) {
+            for (int b = 0; b < 4; b++) {
+                List<ApplyRequest> batch = new ArrayList<>();
+                for (int i = 0; i < 25; i++) {
+                    batch.add(new ApplyRequest("batch-r" + b + "-" + i, "batch-sale", "user-" + (b * 25 + i) % 60,
+                            java.time.Instant.now()));
+                }
+                batch.forEach(a -> sent.add(new InvariantJudge.Application(a.requestId(), a.eventId(), a.userId())));
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.APPLY_REQUESTS.name(),
+                        "batch-sale", new ApplyBatch("batch-sale", batch))).get();
+            }
+        }
+
+        CouponInvariants.Report report = new CouponInvariants(KAFKA.bootstrapServers(), database, caps)
+                .check(sent, true, List.of(), Duration.ofSeconds(60));
+        assertThat(report.decisions()).isEqualTo(100);
+        assertThat(report.rows()).isEqualTo(5);
+        // The first five users won; every other answer is a rejection, and each batch's went out as one record.
+        List<ConsumerRecord<String, byte[]>> rejected = KAFKA.readToEnd(Topics.REJECTED.name(),
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(), Duration.ofSeconds(30)).stream()
+                .filter(r -> r.key().equals("batch-sale")).toList();
+        assertThat(rejected).hasSize(4).allSatisfy(r -> assertThat(RejectionBatchSerde.isBatch(r.headers())).isTrue());
+        assertThat(rejected.stream().mapToInt(r -> Topics.readAnswers(r).size()).sum()).isEqualTo(95);
     }
 
     @Test
