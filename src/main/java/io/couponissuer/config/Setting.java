@@ -17,6 +17,7 @@ public enum Setting {
     COUPON_ADMIN_TOKEN("", "bearer token for POST /api/events; `dev` generates and prints one when empty, "
             + "the gateway refuses to start without one"),
     COUPON_GATEWAY_SEND_TIMEOUT_MS("3000", "how long the gateway waits for the broker to take a record before it answers 503"),
+    COUPON_GATEWAY_DEFINE_TIMEOUT_MS("10000", "how long POST /api/events waits for an issuer to take a definition before it answers 503 definition_pending (it still takes effect)"),
     COUPON_GATEWAY_LINGER_MS("1", "gateway producer linger.ms: batching against per-request latency"),
 
     COUPON_APPLICATION_ID("coupon-issuer", "Kafka Streams application.id (consumer group and changelog prefix)"),

@@ -1,7 +1,9 @@
 package io.couponissuer.gateway;
 
+import io.couponissuer.kafka.CommittedDefinitions;
 import io.couponissuer.message.Answer;
 import io.couponissuer.message.ApplyRequest;
+import io.couponissuer.message.EventDefinition;
 import io.couponissuer.query.EventStatus;
 import io.couponissuer.query.IssuerQueries;
 import io.javalin.http.Context;
@@ -17,18 +19,24 @@ import java.util.function.Consumer;
 /** POST /api/events/{eventId}/applications and GET /api/events/{eventId}/applications/{userId}. */
 final class ApplicationHandlers {
     static final int MAX_WAIT_MS = 10_000;
+    /**
+     * How long an application for an event this gateway has not read waits for the read barrier
+     * before it goes to the issuer anyway (which decides it in order, EVENT_UNKNOWN or not).
+     */
+    private static final long BARRIER_TIMEOUT_MS = 2_000;
 
     private final CommandPublisher publisher;
     private final DecisionWaiter waiter;
     private final IssuerQueries queries;
-    private final SpreadEvents spreadEvents;
+    private final CommittedDefinitions definitions;
     private final BrokerFailures brokerFailures;
     private final Clock clock;
     private final ApplicationTimers timers;
 
     ApplicationHandlers(CommandPublisher publisher, DecisionWaiter waiter, IssuerQueries queries,
-                        SpreadEvents spreadEvents, BrokerFailures brokerFailures, Clock clock, ApplicationTimers timers) {
-        this.spreadEvents = spreadEvents;
+                        CommittedDefinitions definitions, BrokerFailures brokerFailures, Clock clock,
+                        ApplicationTimers timers) {
+        this.definitions = definitions;
         this.timers = timers;
         this.publisher = publisher;
         this.waiter = waiter;
@@ -39,23 +47,55 @@ final class ApplicationHandlers {
 
     /**
      * 202 PENDING once the broker has the application; with {@code ?waitMs=N} the answer waits up to
-     * N ms for the decision (200 ISSUED or REJECTED), else still 202 PENDING.
+     * N ms for the decision (200 ISSUED or REJECTED), else still 202 PENDING. 404 for an event that
+     * provably has no definition: nothing is sent then.
      */
     void apply(Context ctx) {
         String eventId = RequestBodies.id(ctx, "eventId");
         int waitMs = waitMs(ctx);
         RequestBodies.ApplicationBody body = RequestBodies.read(ctx, RequestBodies.ApplicationBody.class);
+        ctx.future(() -> lookUp(eventId).thenCompose(lookup -> {
+            if (lookup == Lookup.ABSENT) {
+                ctx.status(404).json(unknownEvent(eventId));
+                return CompletableFuture.completedFuture(null);
+            }
+            return send(ctx, eventId, body.userId(), waitMs, lookup == Lookup.SPREAD);
+        }));
+    }
+
+    /** What the committed definitions say of an event; UNPROVEN when the reader could not say in time. */
+    private enum Lookup { PLAIN, SPREAD, ABSENT, UNPROVEN }
+
+    private CompletableFuture<Lookup> lookUp(String eventId) {
+        Optional<EventDefinition> known = definitions.get(eventId);
+        if (known.isPresent()) {
+            return CompletableFuture.completedFuture(known.get().isSpread() ? Lookup.SPREAD : Lookup.PLAIN);
+        }
+        return definitions.caughtUp().orTimeout(BARRIER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .handle((caughtUp, error) -> {
+                    Optional<EventDefinition> read = definitions.get(eventId);
+                    if (read.isPresent()) {
+                        return read.get().isSpread() ? Lookup.SPREAD : Lookup.PLAIN;
+                    }
+                    return error == null ? Lookup.ABSENT : Lookup.UNPROVEN;
+                });
+    }
+
+    static ApiException.ApiError unknownEvent(String eventId) {
+        return new ApiException.ApiError("unknown_event", "no event '" + eventId + "' is defined", "eventId");
+    }
+
+    private CompletableFuture<Void> send(Context ctx, String eventId, String userId, int waitMs, boolean spread) {
         String requestId = UUID.randomUUID().toString();
-        ApplyRequest request = new ApplyRequest(requestId, eventId, body.userId(), clock.instant());
-        DecisionView pending = DecisionView.pending(requestId, eventId, body.userId());
+        ApplyRequest request = new ApplyRequest(requestId, eventId, userId, clock.instant());
+        DecisionView pending = DecisionView.pending(requestId, eventId, userId);
         // A spread event's application goes straight to its user's stage-1 partition.
-        boolean spread = spreadEvents.isSpread(eventId);
         String key = spread ? request.spreadKey() : eventId;
         CompletableFuture<DecisionView> decision = waitMs > 0
-                ? firstAnswer(eventId, spread ? body.userId() : null, requestId, waitMs) : null;
+                ? firstAnswer(eventId, spread ? userId : null, requestId, waitMs) : null;
         long startNanos = System.nanoTime();
 
-        ctx.future(() -> publisher.publish(key, request, decision == null ? null : waiter.id())
+        return publisher.publish(key, request, decision == null ? null : waiter.id())
                 .handle((metadata, error) -> error)
                 .thenCompose(error -> {
                     long ackedNanos = System.nanoTime();
@@ -74,7 +114,7 @@ final class ApplicationHandlers {
                         waiter.forget(requestId);
                         ctx.status(answer == pending ? 202 : 200).json(answer);
                     });
-                }));
+                });
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.couponissuer.gateway;
 
+import io.couponissuer.kafka.CommittedDefinitions;
 import io.couponissuer.message.EventDefinition;
 import io.couponissuer.query.EventState;
 import io.couponissuer.query.EventStatus;
@@ -11,11 +12,15 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** POST /api/events (admin), GET /api/events (admin) and GET /api/events/{eventId}. */
 final class EventHandlers {
     private final AdminAuth auth;
     private final CommandPublisher publisher;
+    private final CommittedDefinitions definitions;
+    private final long takeTimeoutMs;
     private final IssuerQueries queries;
     private final BrokerFailures brokerFailures;
     private final Clock clock;
@@ -33,8 +38,10 @@ final class EventHandlers {
     record EventPage(List<ListedEvent> events, String next) {
     }
 
-    EventHandlers(AdminAuth auth, CommandPublisher publisher, IssuerQueries queries, BrokerFailures brokerFailures,
-                  Clock clock) {
+    EventHandlers(AdminAuth auth, CommandPublisher publisher, CommittedDefinitions definitions, long takeTimeoutMs,
+                  IssuerQueries queries, BrokerFailures brokerFailures, Clock clock) {
+        this.definitions = definitions;
+        this.takeTimeoutMs = takeTimeoutMs;
         this.auth = auth;
         this.publisher = publisher;
         this.queries = queries;
@@ -58,18 +65,35 @@ final class EventHandlers {
         ctx.json(new EventPage(page, rest.size() > limit ? page.get(page.size() - 1).eventId() : null));
     }
 
-    /** 201 once the broker has the definition: from then on no application of the event is decided before it. */
+    /**
+     * 201 once an issuer has taken the definition (it is committed on coupon.events): from then on
+     * every gateway knows the event, so no application that follows is answered 404 (invariant 6).
+     * The broker has it from the send on, so if no issuer takes it in time the answer is 503
+     * {@code definition_pending}: it still takes effect when an issuer does.
+     */
     void create(Context ctx) {
         auth.require(ctx);
         EventDefinition definition = RequestBodies.read(ctx, EventDefinition.class);
+        CompletableFuture<EventDefinition> taken = definitions.taken(definition);
         ctx.future(() -> publisher.publish(definition)
-                .handle((metadata, error) -> {
+                .handle((metadata, error) -> error)
+                .thenCompose(error -> {
                     if (error != null) {
+                        taken.cancel(false);
                         brokerFailures.answer(ctx, error);
-                    } else {
-                        ctx.status(201).json(definition);
+                        return CompletableFuture.completedFuture(null);
                     }
-                    return null;
+                    return taken.orTimeout(takeTimeoutMs, TimeUnit.MILLISECONDS).handle((inEffect, notYet) -> {
+                        if (notYet != null) {
+                            taken.cancel(false);
+                            ctx.status(503).header("Retry-After", "1").json(new ApiException.ApiError(
+                                    "definition_pending", "the broker has the definition, but no issuer took it within "
+                                    + takeTimeoutMs + " ms; it takes effect when one does", null));
+                        } else {
+                            ctx.status(201).json(definition);
+                        }
+                        return null;
+                    });
                 }));
     }
 

@@ -4,6 +4,7 @@ import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.db.CouponLedgerReader;
 import io.couponissuer.health.HealthAndMetricsRoutes;
+import io.couponissuer.kafka.CommittedDefinitions;
 import io.couponissuer.health.Readiness;
 import io.couponissuer.json.Json;
 import io.couponissuer.query.IssuerQueries;
@@ -37,14 +38,15 @@ public final class GatewayServer implements AutoCloseable {
     private final String host;
     private final int port;
     private final int managementPort;
-    private final SpreadEvents spreadEvents;
 
     /**
+     * @param definitions the definitions in effect, read committed: which events exist, which are spread
      * @param ledger   the coupon table, for the winners of an event
      * @param opsRoutes the operators' routes (the ops page and its summary), added by the wiring; with
      *                  /metrics they are served on COUPON_MANAGEMENT_PORT when it is set, else here
      */
-    public GatewayServer(Settings settings, CommandPublisher publisher, DecisionWaiter waiter, IssuerQueries queries,
+    public GatewayServer(Settings settings, CommandPublisher publisher, DecisionWaiter waiter,
+                         CommittedDefinitions definitions, IssuerQueries queries,
                          CouponLedgerReader ledger, Readiness readiness, PrometheusMeterRegistry registry, Clock clock,
                          Consumer<JavalinConfig> opsRoutes) {
         this.host = settings.get(Setting.COUPON_HTTP_HOST);
@@ -54,10 +56,10 @@ public final class GatewayServer implements AutoCloseable {
         boolean ownManagementPort = managementPort != port;
         BrokerFailures brokerFailures = new BrokerFailures(registry);
         AdminAuth auth = new AdminAuth(settings.get(Setting.COUPON_ADMIN_TOKEN));
-        EventHandlers events = new EventHandlers(auth, publisher, queries, brokerFailures, clock);
+        EventHandlers events = new EventHandlers(auth, publisher, definitions,
+                settings.getInt(Setting.COUPON_GATEWAY_DEFINE_TIMEOUT_MS), queries, brokerFailures, clock);
         CouponListHandlers coupons = new CouponListHandlers(auth, queries, ledger);
-        this.spreadEvents = new SpreadEvents(queries);
-        ApplicationHandlers applications = new ApplicationHandlers(publisher, waiter, queries, spreadEvents,
+        ApplicationHandlers applications = new ApplicationHandlers(publisher, waiter, queries, definitions,
                 brokerFailures, clock, new ApplicationTimers(registry));
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
@@ -187,6 +189,5 @@ public final class GatewayServer implements AutoCloseable {
         if (management != null) {
             management.stop();
         }
-        spreadEvents.close();
     }
 }

@@ -74,7 +74,7 @@ final class SpreadGate implements Processor<String, IssuerCommand, String, Objec
         boolean counted = verdict.kind() == ClaimGate.Verdict.Kind.CLAIM_COUNTED;
         context.forward(record.withKey(request.eventId()).withValue(new Claim(request, counted)),
                 CouponTopology.CLAIMS_SINK);
-        metrics.claimed(request.eventId(), counted);
+        metrics.claimed(request.eventId(), counted, gate.known());
     }
 
     private Claimant claimant(String key) {

@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * counter (stage 2), whose load is their sum; {@code rerouted}: reached the event's own partition
  * keyed by the event and were sent on to their stage-1 partition (a gateway that did not know yet).
  * Outside the transaction like {@link RejectionCounter}: a replay counts again, so read it as a rate.
+ * An application keyed eventId/userId for an event this partition has not heard of (anybody can
+ * produce one) is counted under {@link RejectionCounter#UNDEFINED_EVENT}, for the same bound.
  */
 public final class SpreadMetrics {
     private final MeterRegistry registry;
@@ -26,8 +28,9 @@ public final class SpreadMetrics {
         count(eventId, "answered");
     }
 
-    void claimed(String eventId, boolean counted) {
-        count(eventId, counted ? "claim_counted" : "claim_uncounted");
+    /** @param known whether this partition has heard of the event from its counter (a defined event) */
+    void claimed(String eventId, boolean counted, boolean known) {
+        count(known ? eventId : RejectionCounter.UNDEFINED_EVENT, counted ? "claim_counted" : "claim_uncounted");
     }
 
     void rerouted(String eventId) {

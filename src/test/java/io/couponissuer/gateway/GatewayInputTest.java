@@ -85,7 +85,9 @@ class GatewayInputTest {
     static GatewayServer gatewayWithoutIssuers(Settings settings, CommandPublisher publisher, DecisionWaiter waiter,
                                                KafkaConnectivity kafka) {
         // A pool that opens no connection until a request needs one (none here does), closed with the JVM.
-        return new GatewayServer(settings, publisher, waiter, NOTHING_KNOWN,
+        // Never started either: with no broker it cannot prove an event absent, so applications go to the broker.
+        return new GatewayServer(settings, publisher, waiter,
+                new io.couponissuer.kafka.CommittedDefinitions(settings, "gateway-input-test"), NOTHING_KNOWN,
                 new io.couponissuer.db.CouponLedgerReader(io.couponissuer.db.CouponDataSource.forOccasionalReads(settings,
                         "gateway-input-test")),
                 Readiness.of(new RoleChecks("gateway", List.of(kafka))),

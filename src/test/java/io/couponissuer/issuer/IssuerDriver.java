@@ -11,6 +11,7 @@ import io.couponissuer.message.Decision;
 import io.couponissuer.message.EventDefinition;
 import io.couponissuer.message.IssuerCommand;
 import io.couponissuer.message.Rejection;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -45,11 +46,12 @@ final class IssuerDriver implements AutoCloseable {
 
     /** Where answers to awaited applications go as the decider makes them. */
     final DecisionFeed feed = new DecisionFeed();
+    /** Where the topology's counters go. */
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     IssuerDriver(Path stateDir) {
         Settings settings = Settings.from(Map.of(Setting.COUPON_STATE_DIR.name(), stateDir.toString()));
-        driver = new TopologyTestDriver(CouponTopology.build(new io.micrometer.core.instrument
-                .simple.SimpleMeterRegistry(), feed), IssuerStreamsConfig.from(settings));
+        driver = new TopologyTestDriver(CouponTopology.build(registry, feed), IssuerStreamsConfig.from(settings));
         commands = driver.createInputTopic(Topics.APPLY_REQUESTS.name(), new StringSerializer(),
                 Topics.APPLY_REQUESTS.valueSerde().serializer());
         raw = driver.createInputTopic(Topics.APPLY_REQUESTS.name(), new ByteArraySerializer(), new ByteArraySerializer());

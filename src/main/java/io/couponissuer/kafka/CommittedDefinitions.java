@@ -1,0 +1,240 @@
+package io.couponissuer.kafka;
+
+import io.couponissuer.config.Settings;
+import io.couponissuer.message.EventDefinition;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The event definitions in effect, as the issuer committed them on {@code coupon.events} (read
+ * committed, from the beginning): what a gateway may know of an event without asking an issuer.
+ *
+ * <p>{@link #caughtUp()} is a read barrier: it completes once this reader has read everything that
+ * was committed on the topic when it was called. An event still missing then was not defined when
+ * the question was asked, and since the gateway answers a definition's 201 only once the definition
+ * is committed here ({@link #taken}), no application that follows a successful creation can be told
+ * the event does not exist (invariant 6). Barriers asked for while one is being served share the
+ * next one, so a flood of made-up event ids costs one end-offsets request per round, not one each.
+ *
+ * <p>Its size is the number of defined events: only admins define events.
+ */
+public final class CommittedDefinitions implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CommittedDefinitions.class);
+    /** Also the longest a barrier waits for its round to start: no wakeup, which would land in endOffsets. */
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final Duration END_OFFSETS_TIMEOUT = Duration.ofSeconds(5);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Thread thread;
+    private final Map<String, EventDefinition> definitions = new ConcurrentHashMap<>();
+    /** Definitions sent by this gateway, waiting to be seen committed. */
+    private final Map<String, List<Awaited>> awaited = new ConcurrentHashMap<>();
+    /** Barriers asked for since the last round took them. */
+    private final List<CompletableFuture<Void>> asked = new ArrayList<>();
+    /** Rounds whose end offsets are known, waiting for the position to pass them (reader thread only). */
+    private final List<Round> rounds = new ArrayList<>();
+    private List<TopicPartition> partitions = List.of();
+    /** Written under {@link #asked}'s lock, so no barrier is added after the reader stopped. */
+    private volatile boolean running = true;
+    /** Written under {@link #asked}'s lock too: a barrier asked before the start cannot be served. */
+    private volatile boolean started;
+
+    private record Awaited(EventDefinition sent, CompletableFuture<EventDefinition> taken) {
+    }
+
+    private record Round(Map<TopicPartition, Long> ends, List<CompletableFuture<Void>> barriers) {
+    }
+
+    public CommittedDefinitions(Settings settings, String clientId) {
+        Map<String, Object> config = ClientConfigs.readCommittedConsumer(settings, null, clientId);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // A broker answers one request per connection at a time: a barrier's end-offsets request queued
+        // behind a fetch that waits the default 500 ms for data made every barrier cost half a second.
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        this.thread = new Thread(this::run, clientId);
+        thread.setDaemon(true);
+    }
+
+    /** Assigns every partition of coupon.events from its beginning and starts reading. */
+    public CommittedDefinitions start() {
+        List<TopicPartition> all = new ArrayList<>();
+        consumer.partitionsFor(Topics.EVENTS.name(), Duration.ofSeconds(30))
+                .forEach(info -> all.add(new TopicPartition(info.topic(), info.partition())));
+        partitions = List.copyOf(all);
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        synchronized (asked) {
+            started = true;
+        }
+        thread.start();
+        return this;
+    }
+
+    /** The definition in effect as far as this reader has read; empty if it has not read one. */
+    public Optional<EventDefinition> get(String eventId) {
+        return Optional.ofNullable(definitions.get(eventId));
+    }
+
+    /** Completes once everything committed on coupon.events at the time of this call has been read. */
+    public CompletableFuture<Void> caughtUp() {
+        CompletableFuture<Void> barrier = new CompletableFuture<>();
+        synchronized (asked) {
+            if (!running || !started) {
+                barrier.completeExceptionally(new IllegalStateException("the reader of " + Topics.EVENTS.name() + " stopped"));
+            } else {
+                asked.add(barrier);
+            }
+        }
+        return barrier;
+    }
+
+    /**
+     * Completes with the definition in effect once a definition of {@code sent}'s event with its cap and
+     * window is read committed (the issuer took it; the spread flag is the event's first one).
+     */
+    public CompletableFuture<EventDefinition> taken(EventDefinition sent) {
+        CompletableFuture<EventDefinition> taken = new CompletableFuture<>();
+        awaited.computeIfAbsent(sent.eventId(), id -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(new Awaited(sent, taken));
+        EventDefinition current = definitions.get(sent.eventId());
+        if (current != null && sameTerms(sent, current)) {
+            complete(sent.eventId(), current);
+        }
+        taken.whenComplete((definition, error) -> forget(sent.eventId(), taken));
+        return taken;
+    }
+
+    private void forget(String eventId, CompletableFuture<EventDefinition> taken) {
+        awaited.computeIfPresent(eventId, (id, list) -> {
+            list.removeIf(waiting -> waiting.taken() == taken);
+            return list.isEmpty() ? null : list;
+        });
+    }
+
+    private static boolean sameTerms(EventDefinition sent, EventDefinition read) {
+        return sent.withSpread(read.isSpread()).equals(read);
+    }
+
+    private void complete(String eventId, EventDefinition read) {
+        List<Awaited> waiting = awaited.get(eventId);
+        if (waiting != null) {
+            for (Awaited each : waiting) {
+                if (sameTerms(each.sent(), read)) {
+                    each.taken().complete(read);
+                }
+            }
+        }
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                try {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                        read(record);
+                    }
+                } catch (WakeupException e) {
+                    if (!running || !started) {
+                        return;
+                    }
+                }
+                startRound();
+                finishRounds();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("The reader of {} stopped; applications for events it does not know go to the issuer",
+                    Topics.EVENTS.name(), e);
+        } finally {
+            synchronized (asked) {
+                running = false;
+            }
+            failRounds();
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void read(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            return;
+        }
+        try {
+            EventDefinition definition = Topics.EVENTS.read(record);
+            definitions.put(definition.eventId(), definition);
+            complete(definition.eventId(), definition);
+        } catch (RuntimeException e) {
+            LOG.warn("Unreadable definition at {}-{}@{} skipped: {}", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+        }
+    }
+
+    private void startRound() {
+        List<CompletableFuture<Void>> barriers;
+        synchronized (asked) {
+            if (asked.isEmpty()) {
+                return;
+            }
+            barriers = new ArrayList<>(asked);
+            asked.clear();
+        }
+        try {
+            // read_committed: the end offsets are the last stable offsets, what is committed now.
+            rounds.add(new Round(consumer.endOffsets(partitions, END_OFFSETS_TIMEOUT), barriers));
+        } catch (RuntimeException e) {
+            barriers.forEach(barrier -> barrier.completeExceptionally(e));
+        }
+    }
+
+    private void finishRounds() {
+        rounds.removeIf(round -> {
+            for (Map.Entry<TopicPartition, Long> end : round.ends().entrySet()) {
+                if (consumer.position(end.getKey()) < end.getValue()) {
+                    return false;
+                }
+            }
+            round.barriers().forEach(barrier -> barrier.complete(null));
+            return true;
+        });
+    }
+
+    private void failRounds() {
+        IllegalStateException stopped = new IllegalStateException("the reader of " + Topics.EVENTS.name() + " stopped");
+        rounds.forEach(round -> round.barriers().forEach(barrier -> barrier.completeExceptionally(stopped)));
+        synchronized (asked) {
+            asked.forEach(barrier -> barrier.completeExceptionally(stopped));
+            asked.clear();
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (asked) {
+            running = false;
+        }
+        if (!started) {
+            consumer.close(Duration.ZERO);
+            return;
+        }
+        consumer.wakeup();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
