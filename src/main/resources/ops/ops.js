@@ -133,6 +133,7 @@
       item.append(el('div', { class: 'hanging-head' }, h.topic
         ? h.topic + '-' + h.partition + ' · producer ' + h.producerId + ' · from offset ' + h.startOffset
           + ' · ' + h.ageSeconds + ' s · ' + (h.confirmed ? h.outcome : 'unconfirmed')
+          + (h.confirmed && h.owner && h.owner !== 'OURS' ? ' · ' + h.owner : '')
         : 'scan failed'));
       item.append(el('div', { class: 'hanging-detail' }, h.detail));
       list.append(item);

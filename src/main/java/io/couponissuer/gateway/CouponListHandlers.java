@@ -71,12 +71,13 @@ final class CouponListHandlers {
         return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains(CSV);
     }
 
-    /** The rows as CSV; the counts and the next page travel in headers. Ids and instants need no quoting (Ids). */
+    /** The rows as CSV, every cell through {@link CsvCell}; the counts and the next page travel in headers. */
     private static void csv(Context ctx, CouponPage page) {
         StringBuilder body = new StringBuilder("seq,couponId,userId,requestId,issuedAt,persistedAt\n");
         for (StoredCoupon c : page.coupons()) {
-            body.append(c.seq()).append(',').append(c.couponId()).append(',').append(c.userId()).append(',')
-                    .append(c.requestId()).append(',').append(c.issuedAt()).append(',').append(c.persistedAt()).append('\n');
+            body.append(CsvCell.of(c.seq())).append(',').append(CsvCell.of(c.couponId())).append(',')
+                    .append(CsvCell.of(c.userId())).append(',').append(CsvCell.of(c.requestId())).append(',')
+                    .append(CsvCell.of(c.issuedAt())).append(',').append(CsvCell.of(c.persistedAt())).append('\n');
         }
         ctx.header("X-Coupons-Issued", String.valueOf(page.issued()));
         ctx.header("X-Coupons-Stored", String.valueOf(page.stored()));

@@ -188,7 +188,8 @@ class OpsPageIT {
         TopicPartition stuck = new TopicPartition(Topics.ISSUED.name(), 2);
         HangingTransactionMaker.Made made;
         try (Admin admin = KAFKA.admin()) {
-            made = HangingTransactionMaker.make(KAFKA.bootstrapServers(), admin, new TopicPartition(Topics.REJECTED.name(), 2),
+            made = HangingTransactionMaker.make(KAFKA.bootstrapServers(), admin, HangingTransactionMaker.streamsTransactionalId(
+                    KAFKA.settings().get(Setting.COUPON_APPLICATION_ID)), new TopicPartition(Topics.REJECTED.name(), 2),
                     stuck, true);
             try {
                 JsonNode hanging = await("the summary lists the confirmed hanging transaction", () -> summary(),
@@ -203,7 +204,7 @@ class OpsPageIT {
                         () -> send(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET()).body(),
                         body -> body.contains("coupon_hanging_transaction_repairs_total{result=\"refused\"} 1.0"));
                 assertThat(metrics).containsPattern(
-                        "(?m)^coupon_hanging_transaction_age_seconds\\{outcome=\"COMMITTED\",partition=\"2\",producer_id=\""
+                        "(?m)^coupon_hanging_transaction_age_seconds\\{outcome=\"COMMITTED\",owner=\"OURS\",partition=\"2\",producer_id=\""
                                 + made.producerId() + "\",topic=\"coupon.issued\"} \\d+")
                         .containsPattern("(?m)^coupon_consumergroup_status\\{group=\"coupon-writer\"} 5\\.0$")
                         .containsPattern("(?m)^coupon_hanging_transaction_repairs_total\\{result=\"refused\"} 1\\.0$");

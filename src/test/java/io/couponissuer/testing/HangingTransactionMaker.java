@@ -52,10 +52,18 @@ public final class HangingTransactionMaker {
     private HangingTransactionMaker() {
     }
 
-    /** Writes the hanging batch, then commits (or aborts) the producer's transaction everywhere else. */
-    public static Made make(String bootstrapServers, Admin admin, TopicPartition tracked, TopicPartition hanging,
-                            boolean commit) throws Exception {
-        String transactionalId = "it-hanging-" + UUID.randomUUID();
+    /** A transactional id shaped like the issuer's Kafka Streams producers': {@code <application.id>-<uuid>-<thread>}. */
+    public static String streamsTransactionalId(String applicationId) {
+        return applicationId + "-" + UUID.randomUUID() + "-1";
+    }
+
+    /**
+     * Writes the hanging batch, then commits (or aborts) the producer's transaction everywhere else.
+     *
+     * @param transactionalId whose transaction it is: {@link #streamsTransactionalId} for the issuer's own
+     */
+    public static Made make(String bootstrapServers, Admin admin, String transactionalId, TopicPartition tracked,
+                            TopicPartition hanging, boolean commit) throws Exception {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId), new StringSerializer(), new StringSerializer())) {

@@ -66,7 +66,7 @@ public final class LagMetrics {
         for (LagReport.Hanging h : report.hangingTransactions()) {
             if (h.confirmed()) {
                 hangingRows.put(Tags.of("topic", h.topic(), "partition", String.valueOf(h.partition()),
-                        "producer_id", String.valueOf(h.producerId()), "outcome", String.valueOf(h.outcome())), h.ageSeconds());
+                        "producer_id", String.valueOf(h.producerId()), "outcome", String.valueOf(h.outcome()), "owner", String.valueOf(h.owner())), h.ageSeconds());
             }
         }
         hanging.update(hangingRows);

@@ -87,6 +87,7 @@ public final class LagMonitor implements AutoCloseable {
         List<LagReport.Hanging> views = hanging.stream().map(h -> new LagReport.Hanging(h.topic(), h.partition(),
                 h.producerId(), h.producerEpoch(), h.startOffset(), h.endOffset(), h.age(now).toSeconds(), h.confirmed(),
                 h.outcome() == null ? null : h.outcome().kind().name(),
+                h.ownership() == null ? null : h.ownership().kind().name(),
                 groups.stream().filter(g -> g.blockedBy(h.topic())).map(MonitoredGroup::groupId).toList(),
                 h.describe(now, bootstrapServers))).toList();
         return new LagReport(at, window.toMillis(), result, views, transactionsError);

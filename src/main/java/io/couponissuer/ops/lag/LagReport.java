@@ -12,11 +12,13 @@ public record LagReport(Instant at, long windowMs, List<Group> groups, List<Hang
      *
      * @param groups   the watched groups it stops
      * @param outcome  COMMITTED, ABORTED or UNKNOWN per __transaction_state; null until confirmed
+     * @param owner    OURS (the guard may repair it), FOREIGN (another application's transactional id: left to its
+     *                 owner) or NOT_VERSION_2 (ours, but not under transaction version 2: left alone); null until confirmed
      * @param detail   the whole story: coordinator view, transaction log evidence, what to do
      */
     public record Hanging(String topic, int partition, long producerId, int producerEpoch, long startOffset,
-                          long endOffset, long ageSeconds, boolean confirmed, String outcome, List<String> groups,
-                          String detail) {
+                          long endOffset, long ageSeconds, boolean confirmed, String outcome, String owner,
+                          List<String> groups, String detail) {
     }
 
     /**

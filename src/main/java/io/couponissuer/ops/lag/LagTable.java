@@ -27,7 +27,7 @@ public final class LagTable {
             out.printf(HANGING_ROW, "HANGING TRANSACTION", "PRODUCER", "EPOCH", "START", "END", "AGE(s)", "VERDICT");
             for (LagReport.Hanging h : report.hangingTransactions()) {
                 out.printf(HANGING_ROW, h.topic() + "-" + h.partition(), h.producerId(), h.producerEpoch(), h.startOffset(),
-                        h.endOffset(), h.ageSeconds(), h.confirmed() ? h.outcome() : "unconfirmed");
+                        h.endOffset(), h.ageSeconds(), verdict(h));
             }
             for (LagReport.Hanging h : report.hangingTransactions()) {
                 out.println("  " + h.detail());
@@ -56,5 +56,13 @@ public final class LagTable {
             }
         }
         out.flush();
+    }
+
+    /** The log's outcome, and whose it is when not ours (the guard leaves those to their owner). */
+    private static String verdict(LagReport.Hanging h) {
+        if (!h.confirmed()) {
+            return "unconfirmed";
+        }
+        return h.owner() == null || h.owner().equals("OURS") ? h.outcome() : h.outcome() + " " + h.owner();
     }
 }

@@ -21,10 +21,12 @@ import java.util.Comparator;
  * @param coordinator      what the coordinator says of this producer now (transactional id, state, epoch)
  * @param confirmed        seen on two looks at least the confirmation delay apart
  * @param outcome          how the transaction ended per {@code __transaction_state} (null until confirmed)
+ * @param ownership        whether it is this application's to repair (null until confirmed)
  */
 public record HangingTransaction(String topic, int partition, long producerId, int producerEpoch, int coordinatorEpoch,
                                  long startOffset, long endOffset, Instant lastWriteAt, Instant firstSeenAt,
-                                 String coordinator, boolean confirmed, TransactionOutcome outcome) {
+                                 String coordinator, boolean confirmed, TransactionOutcome outcome,
+                                 TransactionOwnership ownership) {
     static final Comparator<TopicPartition> PARTITION_ORDER =
             Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
 
@@ -37,18 +39,23 @@ public record HangingTransaction(String topic, int partition, long producerId, i
         return Duration.between(lastWriteAt, now).isNegative() ? Duration.ZERO : Duration.between(lastWriteAt, now);
     }
 
-    /** Safe to abort automatically: confirmed, and its transaction was aborted everywhere else. */
+    /** This application's, under transaction version 2: the only kind the guard may write a marker for. */
+    public boolean ours() {
+        return confirmed && ownership != null && ownership.ours();
+    }
+
+    /** Safe to abort automatically: ours, and its transaction was aborted everywhere else. */
     public boolean safeToAbort() {
-        return confirmed && outcome != null && outcome.kind() == TransactionOutcome.Kind.ABORTED;
+        return ours() && outcome != null && outcome.kind() == TransactionOutcome.Kind.ABORTED;
     }
 
     /**
-     * Safe to commit automatically: confirmed, its transaction reached PrepareCommit, and the
+     * Safe to commit automatically: ours, its transaction reached PrepareCommit, and the
      * coordinator had this very partition registered in it, so the COMMIT marker was owed here and
      * lost (KAFKA-20734); writing it completes the transaction as the coordinator decided.
      */
     public boolean safeToCommit() {
-        return confirmed && outcome != null && outcome.kind() == TransactionOutcome.Kind.COMMITTED
+        return ours() && outcome != null && outcome.kind() == TransactionOutcome.Kind.COMMITTED
                 && outcome.partitions().contains(topicPartition());
     }
 
@@ -75,6 +82,12 @@ public record HangingTransaction(String topic, int partition, long producerId, i
     public String verdict(String bootstrapServers) {
         if (outcome == null) {
             return "transaction log not read yet";
+        }
+        if (ownership != null && !ownership.ours()) {
+            return "not repaired: " + ownership.reason() + ". The transaction log says " + outcome.kind() + " ("
+                    + outcome.evidence() + "). Remedy: after checking with its owner that this transaction is over"
+                    + " (an abort drops its records from offset " + startOffset + " even if it committed elsewhere), run: "
+                    + abortCommand(bootstrapServers);
         }
         return switch (outcome.kind()) {
             case ABORTED -> "its transaction was aborted (" + outcome.evidence() + "), so writing the missing ABORT"

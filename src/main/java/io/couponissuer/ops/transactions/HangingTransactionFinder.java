@@ -49,7 +49,9 @@ import java.util.concurrent.TimeoutException;
  *   <li>one that it does not track must be there again on a later scan at least
  *       {@code confirmAfter} later, with the same start offset, before it counts as hanging;</li>
  *   <li>for a confirmed one, {@code __transaction_state} says whether its transaction committed or
- *       aborted on its other partitions ({@link TransactionStateLog#outcome}).</li>
+ *       aborted on its other partitions ({@link TransactionStateLog#outcome}), under which
+ *       transactional id and transaction version, and so whether it is this application's
+ *       ({@link OwnTransactionalIds}).</li>
  * </ol>
  * Read-only: repairing is {@link HangingTransactionRepair}'s job. Not thread-safe: one scanner
  * thread uses it.
@@ -62,6 +64,7 @@ public final class HangingTransactionFinder implements HangingTransactions {
     private final TransactionStateLog log;
     private final Collection<String> topics;
     private final String consumerGroup;
+    private final OwnTransactionalIds ownIds;
     private final Duration confirmAfter;
     private final Duration timeout;
     private final Clock clock;
@@ -90,13 +93,15 @@ public final class HangingTransactionFinder implements HangingTransactions {
      * @param topics        the topics whose partitions are watched (missing ones are skipped)
      * @param consumerGroup the group whose transactional offset commits are watched on its
      *                      {@code __consumer_offsets} partition (null: none)
+     * @param ownIds        this application's transactional ids: only their transactions count as ours
      */
     public HangingTransactionFinder(Admin admin, TransactionStateLog log, Collection<String> topics, String consumerGroup,
-                                    Duration confirmAfter, Duration timeout, Clock clock) {
+                                    OwnTransactionalIds ownIds, Duration confirmAfter, Duration timeout, Clock clock) {
         this.admin = admin;
         this.log = log;
         this.topics = List.copyOf(topics);
         this.consumerGroup = consumerGroup;
+        this.ownIds = ownIds;
         this.confirmAfter = confirmAfter;
         this.timeout = timeout;
         this.clock = clock;
@@ -113,7 +118,7 @@ public final class HangingTransactionFinder implements HangingTransactions {
         topics.addAll(Topics.issuerChangelogs(applicationId));
         return new HangingTransactionFinder(admin,
                 new TransactionStateLog(ClientConfigs.readCommittedConsumer(settings, null, "coupon-transaction-log"), timeout),
-                topics, applicationId, confirmAfter, timeout, clock);
+                topics, applicationId, new OwnTransactionalIds(applicationId), confirmAfter, timeout, clock);
     }
 
     /** One scan: the suspects (confirmed or not) in partition order. Throws if Kafka does not answer. */
@@ -144,6 +149,7 @@ public final class HangingTransactionFinder implements HangingTransactions {
                 Instant first = firstSeen.computeIfAbsent(suspect, s -> now);
                 boolean confirmed = Duration.between(first, now).compareTo(confirmAfter) >= 0;
                 TransactionOutcome outcome = null;
+                TransactionOwnership ownership = null;
                 if (confirmed) {
                     Verdict verdict = verdicts.get(suspect);
                     if (verdict == null || verdict.stale(now)) {
@@ -151,12 +157,13 @@ public final class HangingTransactionFinder implements HangingTransactions {
                         verdicts.put(suspect, verdict);
                     }
                     outcome = verdict.outcome();
+                    ownership = ownership(outcome, producer.producerId());
                 }
                 found.add(new HangingTransaction(partition.topic(), partition.partition(), producer.producerId(),
                         producer.producerEpoch(), producer.coordinatorEpoch().orElse(-1), suspect.startOffset(),
                         logEnd.getOrDefault(partition, -1L),
                         producer.lastTimestamp() > 0 ? Instant.ofEpochMilli(producer.lastTimestamp()) : first, first,
-                        describe(description), confirmed, outcome));
+                        describe(description), confirmed, outcome, ownership));
             }
         }
         firstSeen.keySet().retainAll(stillThere);
@@ -188,6 +195,17 @@ public final class HangingTransactionFinder implements HangingTransactions {
         }
         return description.state() + " at epoch " + description.producerEpoch()
                 + (description.topicPartitions().isEmpty() ? "" : " on " + description.topicPartitions());
+    }
+
+    /**
+     * Whose transaction it is: the transactional id and version of the log records that started and
+     * decided it; without them (an UNKNOWN outcome) the id the coordinator holds for the producer now
+     * and no version, which is never ours.
+     */
+    private TransactionOwnership ownership(TransactionOutcome outcome, long producerId) {
+        String transactionalId = outcome.transactionalId() != null ? outcome.transactionalId()
+                : transactionalIds.get(producerId);
+        return ownIds.judge(transactionalId, outcome.transactionVersion());
     }
 
     private TransactionOutcome outcome(ProducerState producer) {

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Writes the missing marker of a hanging transaction, only where the coordinator's own log proves
  * which one it owes. Every case needs the transaction seen on two looks, not held open by the
- * coordinator, and its history in {@code __transaction_state}:
+ * coordinator, written by one of this application's producers under transaction version 2
+ * ({@link OwnTransactionalIds}), and its history in {@code __transaction_state}:
  * <ul>
  *   <li>it reached PrepareAbort: no partition of it holds a COMMIT marker, so an ABORT here drops
  *       nothing that counted anywhere (the request {@code kafka-transactions abort} sends);</li>
@@ -30,9 +31,23 @@ import java.util.concurrent.TimeoutException;
  *       COMMIT and lost this partition's marker (KAFKA-20734); an ABORT would drop committed
  *       decisions or offsets, so the COMMIT marker is written;</li>
  *   <li>anything else is refused, logged once with the reason and the operator's command, and
- *       counted.</li>
+ *       counted: {@code not_ours} for another owner's transaction (another application's group on a
+ *       shared {@code __consumer_offsets} partition, an integrator's producer on a coupon topic, which
+ *       may use transaction version 1, where a marker at its epoch could end a later transaction),
+ *       {@code refused} for ours that the log does not prove.</li>
  * </ul>
  * Both are one WriteTxnMarkers request to the partition's leader ({@link TransactionMarkerWriter}).
+ *
+ * <p>A marker ends one producer's transaction only. The partition keeps an open transaction per
+ * producer id, and a marker carries a producer id and epoch: the leader appends it as that
+ * producer's control batch, completes that producer's open transaction alone, and moves the last
+ * stable offset only as far as the next producer's open transaction. On {@code __consumer_offsets}
+ * the group coordinator likewise applies or drops only the pending offsets that producer id wrote.
+ * Producer ids are handed out once and belong to one transactional id, and the one written to is
+ * the one whose transaction log history names our transactional id at that epoch, checked open at
+ * that epoch and start offset right before the write. So repairing our transaction on a
+ * {@code __consumer_offsets} partition that also holds another group's open transaction leaves that
+ * one open, as it should: it is reported as {@code FOREIGN} if it hangs too.
  */
 public final class HangingTransactionRepair {
     private static final Logger LOG = LoggerFactory.getLogger(HangingTransactionRepair.class);
@@ -46,6 +61,7 @@ public final class HangingTransactionRepair {
     private final Counter committed;
     private final Counter refused;
     private final Counter failed;
+    private final Counter notOurs;
     /** Refusals already logged and counted, so each hanging transaction is reported once. */
     private final Set<String> refusedOnce = new HashSet<>();
 
@@ -61,12 +77,13 @@ public final class HangingTransactionRepair {
         this.committed = counter(registry, "committed");
         this.refused = counter(registry, "refused");
         this.failed = counter(registry, "failed");
+        this.notOurs = counter(registry, "not_ours");
     }
 
     private static Counter counter(MeterRegistry registry, String result) {
         return Counter.builder("coupon.hanging.transaction.repairs")
                 .description("hanging transactions the issuer aborted (aborted elsewhere), committed (its lost COMMIT "
-                        + "marker), refused (not provable), or failed to repair")
+                        + "marker), refused (not provable), left to their owner (not_ours), or failed to repair")
                 .tag("result", result).register(registry);
     }
 
@@ -88,7 +105,7 @@ public final class HangingTransactionRepair {
                     done.add(hanging);
                 }
             } else if (refusedOnce.add(key)) {
-                refused.increment();
+                (hanging.ownership() != null && !hanging.ownership().ours() ? notOurs : refused).increment();
                 LOG.error("Not repairing {}", hanging.describe(clock.instant(), bootstrapServers));
             }
         }

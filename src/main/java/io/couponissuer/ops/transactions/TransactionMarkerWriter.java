@@ -43,7 +43,10 @@ final class TransactionMarkerWriter {
     /**
      * Writes the marker for {@code producerId} at {@code producerEpoch}, as a legacy (transaction
      * version 0/1) marker: the partition accepts it at the epoch the open transaction's records
-     * carry, as it does the Admin API's abort. Throws with the broker's error if it refuses.
+     * carry, as it does the Admin API's abort. The marker is that producer's alone: it ends that
+     * producer id's open transaction on the partition and no other producer's (another group's
+     * transactional offsets on a shared {@code __consumer_offsets} partition stay pending). Throws
+     * with the broker's error if it refuses.
      */
     void write(Node leader, TopicPartition partition, long producerId, short producerEpoch, int coordinatorEpoch,
                TransactionResult result) {

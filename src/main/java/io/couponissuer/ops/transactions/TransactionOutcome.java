@@ -10,8 +10,11 @@ import java.util.Set;
  * @param transactionalId null when the log held no record of it
  * @param partitions      the partitions the coordinator had registered for it (its last Ongoing record)
  * @param evidence        the transaction log records the verdict rests on, or why there is none
+ * @param transactionVersion the client transaction version its records carry
+ *                        ({@link TransactionStateLog#VERSION_UNKNOWN} when they do not say)
  */
-public record TransactionOutcome(Kind kind, String transactionalId, Set<TopicPartition> partitions, String evidence) {
+public record TransactionOutcome(Kind kind, String transactionalId, Set<TopicPartition> partitions, String evidence,
+                                 int transactionVersion) {
     public TransactionOutcome {
         partitions = Set.copyOf(partitions);
     }
@@ -26,6 +29,6 @@ public record TransactionOutcome(Kind kind, String transactionalId, Set<TopicPar
     }
 
     static TransactionOutcome unknown(String why) {
-        return new TransactionOutcome(Kind.UNKNOWN, null, Set.of(), why);
+        return new TransactionOutcome(Kind.UNKNOWN, null, Set.of(), why, TransactionStateLog.VERSION_UNKNOWN);
     }
 }

@@ -54,13 +54,25 @@ public final class TransactionStateLog {
         }
     }
 
-    /** One record of the log: a transactional id's state after one transition. */
+    /** The transaction version of a record that does not carry one (value version 0). */
+    public static final int VERSION_UNKNOWN = -1;
+
+    /**
+     * One record of the log: a transactional id's state after one transition.
+     *
+     * @param transactionVersion the client's transaction version the coordinator recorded
+     *                           ({@code ClientTransactionVersion}, a tagged field from value version 1 on),
+     *                           or {@link #VERSION_UNKNOWN} when the record does not carry it
+     */
     public record Transition(String transactionalId, TopicPartition logPartition, long offset, Instant writtenAt,
-                             State state, long producerId, short producerEpoch, Set<TopicPartition> partitions) {
+                             State state, long producerId, short producerEpoch, Set<TopicPartition> partitions,
+                             int transactionVersion) {
         @Override
         public String toString() {
             return logPartition + "@" + offset + " " + state + " (producer " + producerId + ", epoch " + producerEpoch
-                    + (partitions.isEmpty() ? "" : ", partitions " + partitions) + ", written " + writtenAt + ")";
+                    + (partitions.isEmpty() ? "" : ", partitions " + partitions)
+                    + ", transaction version " + (transactionVersion == VERSION_UNKNOWN ? "unknown" : transactionVersion)
+                    + ", written " + writtenAt + ")";
         }
     }
 
@@ -125,9 +137,11 @@ public final class TransactionStateLog {
                 }
             }
         }
+        // Value version 0 has no tagged fields: the field then reads as its default, which says nothing.
+        int transactionVersion = valueVersion >= 1 ? value.clientTransactionVersion() : VERSION_UNKNOWN;
         return new Transition(transactionalId, new TopicPartition(record.topic(), record.partition()), record.offset(),
                 Instant.ofEpochMilli(value.transactionLastUpdateTimestampMs()), State.of(value.transactionStatus()),
-                value.producerId(), value.producerEpoch(), Set.copyOf(partitions));
+                value.producerId(), value.producerEpoch(), Set.copyOf(partitions), transactionVersion);
     }
 
     /**
@@ -139,7 +153,9 @@ public final class TransactionStateLog {
      * or nothing after it, means the log cannot tell: {@link TransactionOutcome.Kind#UNKNOWN}.
      * Neither can it when several transactions ran at that producer and epoch (transaction version
      * below 2 keeps the epoch from one transaction to the next): which of them left the partition
-     * open is not in the log, so that is UNKNOWN too.
+     * open is not in the log, so that is UNKNOWN too. The outcome's transaction version is the one
+     * both the Ongoing record and the deciding one carry ({@link #VERSION_UNKNOWN} if they differ or
+     * do not say).
      */
     public static TransactionOutcome outcome(List<Transition> transitions, long producerId, short producerEpoch) {
         int ongoing = -1;
@@ -174,13 +190,15 @@ public final class TransactionStateLog {
                 continue;
             }
             String evidence = started + " then " + next;
+            int version = started.transactionVersion() == next.transactionVersion() ? next.transactionVersion()
+                    : VERSION_UNKNOWN;
             if (next.state().committing()) {
                 return new TransactionOutcome(TransactionOutcome.Kind.COMMITTED, started.transactionalId(),
-                        started.partitions(), evidence);
+                        started.partitions(), evidence, version);
             }
             if (next.state().aborting()) {
                 return new TransactionOutcome(TransactionOutcome.Kind.ABORTED, started.transactionalId(),
-                        started.partitions(), evidence);
+                        started.partitions(), evidence, version);
             }
             return TransactionOutcome.unknown(evidence + ": neither a commit nor an abort follows the Ongoing record");
         }

@@ -42,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * left twice (README: Failures), made on purpose by {@link HangingTransactionMaker}: a transaction
  * that aborted everywhere else is aborted on the stuck partition too, and the partition reads on;
  * one that committed everywhere else is refused, stays visible in readiness with the remedy, and is
- * never aborted on a guess; a transaction still in progress is left alone.
+ * never aborted on a guess; another application's is named and left open; a transaction still in
+ * progress is left alone.
  */
 class HangingTransactionIT {
     @RegisterExtension
@@ -60,6 +61,11 @@ class HangingTransactionIT {
         admin.close();
     }
 
+    /** A transactional id of the issuer's own Kafka Streams producers. */
+    private static String ours() {
+        return HangingTransactionMaker.streamsTransactionalId(KAFKA.settings().get(Setting.COUPON_APPLICATION_ID));
+    }
+
     private static HangingTransactionGuard guard(SimpleMeterRegistry registry) {
         Settings settings = KAFKA.settings().with(Setting.COUPON_HANGING_TXN_CHECK_MS, 300)
                 .with(Setting.COUPON_HANGING_TXN_REPAIR, "auto");
@@ -69,7 +75,7 @@ class HangingTransactionIT {
     @Test
     void aTransactionAbortedElsewhereIsAbortedOnTheStuckPartitionAndItReadsOn() throws Exception {
         TopicPartition stuck = new TopicPartition(Topics.ISSUED.name(), 1);
-        HangingTransactionMaker.Made made = HangingTransactionMaker.make(KAFKA.bootstrapServers(), admin,
+        HangingTransactionMaker.Made made = HangingTransactionMaker.make(KAFKA.bootstrapServers(), admin, ours(),
                 new TopicPartition(Topics.REJECTED.name(), 1), stuck, false);
         assertThat(lastStableOffset(stuck)).as("the partition is stuck at the open transaction").isEqualTo(made.startOffset());
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -100,7 +106,7 @@ class HangingTransactionIT {
     void aTransactionCommittedElsewhereIsRefusedAndReportedWithTheRemedy() throws Exception {
         // On the issuer's input: it stops the issuer, so its readiness says so.
         TopicPartition stuck = new TopicPartition(Topics.APPLY_REQUESTS.name(), 2);
-        HangingTransactionMaker.Made made = HangingTransactionMaker.make(KAFKA.bootstrapServers(), admin,
+        HangingTransactionMaker.Made made = HangingTransactionMaker.make(KAFKA.bootstrapServers(), admin, ours(),
                 new TopicPartition(Topics.REJECTED.name(), 2), stuck, true);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (HangingTransactionGuard guard = guard(registry)) {
@@ -140,6 +146,67 @@ class HangingTransactionIT {
         assertLagReportsIt(stuck, made);
     }
 
+    /**
+     * An integrator's producer on the issuer's input, and one of the issuer's own, each left a
+     * transaction hanging on the same partition, both aborted everywhere else: the guard aborts its
+     * own there (a marker ends only its own producer's transaction) and leaves the integrator's
+     * open, named with the remedy, however many rounds it looks.
+     */
+    @Test
+    void anotherApplicationsHangingTransactionIsReportedAndLeftOpen() throws Exception {
+        TopicPartition stuck = new TopicPartition(Topics.APPLY_REQUESTS.name(), 1);
+        TopicPartition tracked = new TopicPartition(Topics.REJECTED.name(), 0);
+        String foreignId = "integrator-" + UUID.randomUUID();
+        HangingTransactionMaker.Made own = HangingTransactionMaker.make(KAFKA.bootstrapServers(), admin, ours(), tracked,
+                stuck, false);
+        HangingTransactionMaker.Made foreign = HangingTransactionMaker.make(KAFKA.bootstrapServers(), admin, foreignId,
+                tracked, stuck, false);
+        assertThat(foreign.startOffset()).isGreaterThan(own.startOffset());
+        assertThat(lastStableOffset(stuck)).isEqualTo(own.startOffset());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (HangingTransactionGuard guard = guard(registry)) {
+            for (int round = 0; round < 5; round++) {
+                guard.scan();
+                Thread.sleep(400);
+            }
+            assertThat(registry.counter("coupon.hanging.transaction.repairs", "result", "aborted").count())
+                    .as("ours only").isEqualTo(1.0);
+            assertThat(registry.counter("coupon.hanging.transaction.repairs", "result", "not_ours").count())
+                    .as("named once, not at every round").isEqualTo(1.0);
+            assertThat(guard.latest()).singleElement().satisfies(h -> {
+                assertThat(h.producerId()).isEqualTo(foreign.producerId());
+                assertThat(h.startOffset()).isEqualTo(foreign.startOffset());
+                assertThat(h.outcome().kind()).as("the log says aborted: only ownership keeps the guard off it")
+                        .isEqualTo(TransactionOutcome.Kind.ABORTED);
+                assertThat(h.ownership().kind()).isEqualTo(TransactionOwnership.Kind.FOREIGN);
+                assertThat(h.safeToAbort()).isFalse();
+            });
+            HealthCheck.Status health = guard.health().check();
+            assertThat(health.ready()).as("it still stops the issuer's input").isFalse();
+            assertThat(health.reason()).contains(stuck + " from offset " + foreign.startOffset(),
+                    "not repaired: transactional id " + foreignId + " is not this application's",
+                    "after checking with its owner", "kafka-transactions.sh --bootstrap-server " + KAFKA.bootstrapServers()
+                            + " abort --topic " + stuck.topic() + " --partition " + stuck.partition() + " --start-offset "
+                            + foreign.startOffset());
+            assertThat(lastStableOffset(stuck)).as("ours is aborted, the foreign one still open")
+                    .isEqualTo(foreign.startOffset());
+            assertThat(admin.describeProducers(List.of(stuck)).partitionResult(stuck).get().activeProducers())
+                    .filteredOn(p -> p.currentTransactionStartOffset().isPresent())
+                    .singleElement().satisfies(p -> {
+                        assertThat(p.producerId()).isEqualTo(foreign.producerId());
+                        assertThat(p.currentTransactionStartOffset().getAsLong()).isEqualTo(foreign.startOffset());
+                    });
+            JsonNode reported = lagReport().get("hangingTransactions");
+            assertThat(reported).as(reported.toString()).hasSize(1);
+            assertThat(reported.get(0).get("owner").asText()).isEqualTo("FOREIGN");
+            assertThat(reported.get(0).get("outcome").asText()).isEqualTo("ABORTED");
+            assertThat(reported.get(0).get("detail").asText()).contains("is not this application's", "kafka-transactions.sh");
+        } finally {
+            admin.abortTransaction(new AbortTransactionSpec(stuck, foreign.producerId(), foreign.producerEpoch(), 0)).all().get();
+        }
+        assertThat(lastStableOffset(stuck)).isEqualTo(logEnd(stuck));
+    }
+
     @Test
     void aTransactionInProgressIsNotHanging() throws Exception {
         TopicPartition partition = new TopicPartition(Topics.ISSUED.name(), 0);
@@ -162,20 +229,16 @@ class HangingTransactionIT {
 
     /** `lag` names the hanging transaction, marks the issuer's group (which reads the apply topic) HANGING and exits 1. */
     private static void assertLagReportsIt(TopicPartition stuck, HangingTransactionMaker.Made made) throws Exception {
-        StringWriter out = new StringWriter();
-        CommandLine command = new CommandLine(new LagCommand(KAFKA.settings(), Clock.systemUTC()));
-        command.setOut(new PrintWriter(out));
-        int exit = command.execute("--json", "--window", "1s", "--interval", "500ms");
-        assertThat(exit).as(out.toString()).isEqualTo(1);
-        JsonNode report = Json.MAPPER.readTree(out.toString());
+        JsonNode report = lagReport();
         JsonNode hanging = report.get("hangingTransactions");
-        assertThat(hanging).as(out.toString()).hasSize(1);
+        assertThat(hanging).as(report.toString()).hasSize(1);
         assertThat(hanging.get(0).get("topic").asText()).isEqualTo(stuck.topic());
         assertThat(hanging.get(0).get("partition").asInt()).isEqualTo(stuck.partition());
         assertThat(hanging.get(0).get("producerId").asLong()).isEqualTo(made.producerId());
         assertThat(hanging.get(0).get("startOffset").asLong()).isEqualTo(made.startOffset());
         assertThat(hanging.get(0).get("confirmed").asBoolean()).isTrue();
         assertThat(hanging.get(0).get("outcome").asText()).isEqualTo("COMMITTED");
+        assertThat(hanging.get(0).get("owner").asText()).isEqualTo("OURS");
         String issuerGroup = KAFKA.settings().get(Setting.COUPON_APPLICATION_ID);
         assertThat(hanging.get(0).get("groups").toString()).contains(issuerGroup);
         for (JsonNode group : report.get("groups")) {
@@ -188,7 +251,17 @@ class HangingTransactionIT {
         }
     }
 
-    private static long lastStableOffset(TopicPartition partition) throws Exception {
+    /** `lag --json`, which exits 1 while a confirmed hanging transaction stops a group. */
+    private static JsonNode lagReport() throws Exception {
+        StringWriter out = new StringWriter();
+        CommandLine command = new CommandLine(new LagCommand(KAFKA.settings(), Clock.systemUTC()));
+        command.setOut(new PrintWriter(out));
+        int exit = command.execute("--json", "--window", "1s", "--interval", "500ms");
+        assertThat(exit).as(out.toString()).isEqualTo(1);
+        return Json.MAPPER.readTree(out.toString());
+    }
+
+        private static long lastStableOffset(TopicPartition partition) throws Exception {
         return admin.listOffsets(Map.of(partition, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
                 .partitionResult(partition).get().offset();
     }

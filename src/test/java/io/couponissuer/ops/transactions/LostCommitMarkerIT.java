@@ -4,6 +4,7 @@ import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.dev.EmbeddedKafkaBroker;
 import io.couponissuer.kafka.Topics;
+import io.couponissuer.testing.HangingTransactionMaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -92,7 +93,8 @@ class LostCommitMarkerIT {
     void anOutputPartitionWithoutLeaderAtCommitIsLeftHangingAndTheGuardCommitsIt() throws Exception {
         TopicPartition stays = new TopicPartition(Topics.REJECTED.name(), 0);
         TopicPartition loses = new TopicPartition(Topics.ISSUED.name(), 0);
-        String transactionalId = "lost-output-marker-" + UUID.randomUUID();
+        // The issuer's own producer's id: the guard repairs only those.
+        String transactionalId = HangingTransactionMaker.streamsTransactionalId(first.get(Setting.COUPON_APPLICATION_ID));
         try (KafkaProducer<String, String> producer = producer(transactionalId)) {
             producer.initTransactions();
             producer.beginTransaction();
@@ -118,7 +120,7 @@ class LostCommitMarkerIT {
         TopicPartition input = new TopicPartition(Topics.APPLY_REQUESTS.name(), 0);
         String group = groupWhoseOffsetsLiveOnNode2();
         TopicPartition offsets = new TopicPartition("__consumer_offsets", offsetsPartition(group));
-        String transactionalId = "lost-offsets-marker-" + UUID.randomUUID();
+        String transactionalId = HangingTransactionMaker.streamsTransactionalId(group); // the group is the application.id
         try (KafkaProducer<String, String> producer = producer(transactionalId)) {
             producer.initTransactions();
             producer.beginTransaction();

@@ -22,7 +22,13 @@ class TransactionStateLogTest {
     private final List<Transition> log = new ArrayList<>();
 
     private TransactionStateLogTest add(String id, State state, long producerId, int epoch, TopicPartition... partitions) {
-        log.add(new Transition(id, LOG, log.size(), Instant.EPOCH, state, producerId, (short) epoch, Set.of(partitions)));
+        return add(2, id, state, producerId, epoch, partitions);
+    }
+
+    private TransactionStateLogTest add(int version, String id, State state, long producerId, int epoch,
+                                        TopicPartition... partitions) {
+        log.add(new Transition(id, LOG, log.size(), Instant.EPOCH, state, producerId, (short) epoch, Set.of(partitions),
+                version));
         return this;
     }
 
@@ -43,6 +49,23 @@ class TransactionStateLogTest {
     void transactionVersion1CommitKeepsItsEpoch() {
         add("t", State.ONGOING, 7, 3, OUTPUT).add("t", State.PREPARE_COMMIT, 7, 3, OUTPUT).add("t", State.COMPLETE_COMMIT, 7, 3);
         assertThat(TransactionStateLog.outcome(log, 7, (short) 3).kind()).isEqualTo(TransactionOutcome.Kind.COMMITTED);
+    }
+
+    @Test
+    void theOutcomeCarriesTheTransactionVersionItsRecordsAgreeOn() {
+        add(2, "t", State.ONGOING, 2, 10, OUTPUT).add(2, "t", State.PREPARE_ABORT, 2, 11, OUTPUT)
+                .add(1, "t", State.ONGOING, 2, 12, OUTPUT).add(1, "t", State.PREPARE_COMMIT, 2, 12, OUTPUT)
+                .add(TransactionStateLog.VERSION_UNKNOWN, "t", State.ONGOING, 2, 13, OUTPUT)
+                .add(TransactionStateLog.VERSION_UNKNOWN, "t", State.PREPARE_COMMIT, 2, 13, OUTPUT)
+                .add(1, "t", State.ONGOING, 2, 14, OUTPUT).add(2, "t", State.PREPARE_COMMIT, 2, 15, OUTPUT);
+        assertThat(TransactionStateLog.outcome(log, 2, (short) 10).transactionVersion()).isEqualTo(2);
+        assertThat(TransactionStateLog.outcome(log, 2, (short) 12).transactionVersion()).isEqualTo(1);
+        assertThat(TransactionStateLog.outcome(log, 2, (short) 13).transactionVersion())
+                .as("value version 0 records do not say").isEqualTo(TransactionStateLog.VERSION_UNKNOWN);
+        assertThat(TransactionStateLog.outcome(log, 2, (short) 14).transactionVersion())
+                .as("records that disagree do not say either").isEqualTo(TransactionStateLog.VERSION_UNKNOWN);
+        assertThat(TransactionStateLog.outcome(log, 2, (short) 99).transactionVersion())
+                .as("no record of it").isEqualTo(TransactionStateLog.VERSION_UNKNOWN);
     }
 
     @Test
