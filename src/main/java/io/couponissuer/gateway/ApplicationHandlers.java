@@ -25,9 +25,12 @@ final class ApplicationHandlers {
     private final BrokerFailures brokerFailures;
     private final Clock clock;
     private final ApplicationTimers timers;
+    private final CallerIdentity identity;
 
     ApplicationHandlers(CommandPublisher publisher, DecisionWaiter waiter, IssuerQueries queries,
-                        SpreadEvents spreadEvents, BrokerFailures brokerFailures, Clock clock, ApplicationTimers timers) {
+                        SpreadEvents spreadEvents, BrokerFailures brokerFailures, Clock clock, ApplicationTimers timers,
+                        CallerIdentity identity) {
+        this.identity = identity;
         this.spreadEvents = spreadEvents;
         this.timers = timers;
         this.publisher = publisher;
@@ -42,17 +45,18 @@ final class ApplicationHandlers {
      * N ms for the decision (200 ISSUED or REJECTED), else still 202 PENDING.
      */
     void apply(Context ctx) {
+        Caller caller = identity.caller(ctx); // who it is comes first: a stranger learns nothing else
         String eventId = RequestBodies.id(ctx, "eventId");
         int waitMs = waitMs(ctx);
-        RequestBodies.ApplicationBody body = RequestBodies.read(ctx, RequestBodies.ApplicationBody.class);
+        String userId = caller.applicant(RequestBodies.read(ctx, RequestBodies.ApplicationBody.class).userId());
         String requestId = UUID.randomUUID().toString();
-        ApplyRequest request = new ApplyRequest(requestId, eventId, body.userId(), clock.instant());
-        DecisionView pending = DecisionView.pending(requestId, eventId, body.userId());
+        ApplyRequest request = new ApplyRequest(requestId, eventId, userId, clock.instant());
+        DecisionView pending = DecisionView.pending(requestId, eventId, userId);
         // A spread event's application goes straight to its user's stage-1 partition.
         boolean spread = spreadEvents.isSpread(eventId);
         String key = spread ? request.spreadKey() : eventId;
         CompletableFuture<DecisionView> decision = waitMs > 0
-                ? firstAnswer(eventId, spread ? body.userId() : null, requestId, waitMs) : null;
+                ? firstAnswer(eventId, spread ? userId : null, requestId, waitMs) : null;
         long startNanos = System.nanoTime();
 
         ctx.future(() -> publisher.publish(key, request, decision == null ? null : waiter.id())
@@ -104,15 +108,17 @@ final class ApplicationHandlers {
     }
 
     /**
-     * The user's coupon; else SOLD_OUT once the event is sold out (a sold-out applicant is not
+     * The user's coupon (in jwt identity mode, the caller's own only); else SOLD_OUT once the event is sold out (a sold-out applicant is not
      * recorded, so this is what any application of theirs would be told); else 404. A holder costs one
      * question to the issuer. For the rest the decision is asked again after the event was seen sold
      * out: sold out stays sold out (unless the cap is raised), so a coupon missing from that second
      * answer was not issued in between.
      */
     void status(Context ctx) {
+        Caller caller = identity.caller(ctx);
         String eventId = RequestBodies.id(ctx, "eventId");
         String userId = RequestBodies.id(ctx, "userId");
+        caller.requireMayRead(userId);
         queries.decision(eventId, userId).map(DecisionView::of)
                 .or(() -> queries.event(eventId).filter(EventStatus::soldOut)
                         .map(soldOut -> queries.decision(eventId, userId).map(DecisionView::of)

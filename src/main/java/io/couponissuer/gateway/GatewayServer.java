@@ -38,6 +38,7 @@ public final class GatewayServer implements AutoCloseable {
     private final int port;
     private final int managementPort;
     private final SpreadEvents spreadEvents;
+    private final CallerIdentity identity;
 
     /**
      * @param ledger   the coupon table, for the winners of an event
@@ -52,13 +53,14 @@ public final class GatewayServer implements AutoCloseable {
         String managementSetting = settings.get(Setting.COUPON_MANAGEMENT_PORT);
         this.managementPort = managementSetting.isBlank() ? port : Integer.parseInt(managementSetting.trim());
         boolean ownManagementPort = managementPort != port;
+        this.identity = CallerIdentity.from(settings); // fails here, before any listener, on a bad jwt setup
         BrokerFailures brokerFailures = new BrokerFailures(registry);
         AdminAuth auth = new AdminAuth(settings.get(Setting.COUPON_ADMIN_TOKEN));
         EventHandlers events = new EventHandlers(auth, publisher, queries, brokerFailures, clock);
         CouponListHandlers coupons = new CouponListHandlers(auth, queries, ledger);
         this.spreadEvents = new SpreadEvents(queries);
         ApplicationHandlers applications = new ApplicationHandlers(publisher, waiter, queries, spreadEvents,
-                brokerFailures, clock, new ApplicationTimers(registry));
+                brokerFailures, clock, new ApplicationTimers(registry), identity);
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.http.maxRequestSize = RequestBodies.MAX_BODY_BYTES;
@@ -188,5 +190,6 @@ public final class GatewayServer implements AutoCloseable {
             management.stop();
         }
         spreadEvents.close();
+        identity.close();
     }
 }
