@@ -47,6 +47,7 @@ public final class TestTokenIssuer implements AutoCloseable {
     public final ECKey ec = ecKey("ec-1");
     private final HttpServer server;
     private final AtomicInteger fetches = new AtomicInteger();
+    private volatile boolean failing;
     private volatile JWKSet published = new JWKSet(List.of(rsa.toPublicJWK(), ec.toPublicJWK()));
 
     public TestTokenIssuer() {
@@ -57,6 +58,11 @@ public final class TestTokenIssuer implements AutoCloseable {
         }
         server.createContext("/jwks.json", exchange -> {
             fetches.incrementAndGet();
+            if (failing) {
+                exchange.sendResponseHeaders(500, -1);
+                exchange.close();
+                return;
+            }
             byte[] body = published.toString().getBytes(StandardCharsets.UTF_8); // public keys only
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
@@ -99,6 +105,11 @@ public final class TestTokenIssuer implements AutoCloseable {
     /** From now on the JWKS holds these keys' public parts, and no others. */
     public void publish(JWK... keys) {
         published = new JWKSet(List.of(keys)).toPublicJWKSet();
+    }
+
+    /** From now on the JWKS endpoint answers 500 (true), or the keys again (false). */
+    public void failing(boolean failing) {
+        this.failing = failing;
     }
 
     /** The settings of a gateway that takes users from this issuer's tokens. */

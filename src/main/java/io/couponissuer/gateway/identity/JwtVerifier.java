@@ -4,7 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
-import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
@@ -17,7 +16,6 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.couponissuer.message.Ids;
 
 import java.io.Closeable;
-import java.io.IOException;
 import java.text.ParseException;
 import java.util.Set;
 
@@ -37,14 +35,14 @@ public final class JwtVerifier implements Closeable {
     private static final String BEARER = "Bearer ";
 
     private final DefaultJWTProcessor<SecurityContext> processor;
-    private final JWKSource<SecurityContext> keys;
+    private final VerificationKeys keys;
     private final String userClaim;
 
     public JwtVerifier(JwtSettings settings) {
         this(settings, VerificationKeys.of(settings));
     }
 
-    JwtVerifier(JwtSettings settings, JWKSource<SecurityContext> keys) {
+    JwtVerifier(JwtSettings settings, VerificationKeys keys) {
         this.keys = keys;
         this.userClaim = settings.userClaim();
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
@@ -57,7 +55,7 @@ public final class JwtVerifier implements Closeable {
         // Plain "JWT" or none, and OAuth access tokens (RFC 9068 "at+jwt").
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT,
                 new JOSEObjectType("at+jwt"), null));
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALLOWED_ALGORITHMS, keys));
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALLOWED_ALGORITHMS, keys.source()));
         processor.setJWTClaimsSetVerifier(claims);
     }
 
@@ -84,8 +82,12 @@ public final class JwtVerifier implements Closeable {
         } catch (ParseException e) {
             throw new TokenRejectedException(INVALID, "the token is not a JWT: " + e.getMessage());
         } catch (RateLimitReachedException e) {
-            // Its kid was not in the keys, and they were fetched just now: most likely a made-up kid.
-            throw new TokenRejectedException(INVALID, "the token is signed by an unknown key");
+            // A fetch refused by the rate limit: with current keys in hand the kid is not among them
+            // (most likely made up); without, the gateway has no keys, which is not the caller's fault.
+            if (keys.current()) {
+                throw new TokenRejectedException(INVALID, "the token is signed by an unknown key");
+            }
+            throw new TokenRejectedException(KEYS_UNAVAILABLE, "the token issuer's keys cannot be fetched now");
         } catch (KeySourceException e) {
             throw new TokenRejectedException(KEYS_UNAVAILABLE, "the token issuer's keys cannot be fetched now");
         } catch (BadJOSEException e) {
@@ -95,15 +97,8 @@ public final class JwtVerifier implements Closeable {
         }
     }
 
-    /** Stops the remote key source's refresh threads. */
     @Override
     public void close() {
-        if (keys instanceof Closeable closeable) {
-            try {
-                closeable.close();
-            } catch (IOException e) {
-                // nothing left to release
-            }
-        }
+        keys.close();
     }
 }

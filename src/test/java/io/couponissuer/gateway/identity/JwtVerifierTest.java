@@ -55,6 +55,7 @@ class JwtVerifierTest {
     void closeVerifiers() {
         verifiers.forEach(JwtVerifier::close);
         issuer.publish(issuer.rsa, issuer.ec); // undo a rotation
+        issuer.failing(false);
     }
 
     JwtVerifier verifier(Settings settings) {
@@ -244,6 +245,20 @@ class JwtVerifierTest {
                 .with(Setting.COUPON_JWT_JWKS_URL, "http://127.0.0.1:" + FreePort.next() + "/jwks.json"));
         assertThat(rejection(verifier, bearer(token(issuer.rsa, "u-1"))).reason())
                 .isEqualTo(TokenRejectedException.Reason.KEYS_UNAVAILABLE);
+    }
+
+    @Test
+    void aFailingJwksIsA503EvenOnceTheRateLimitRefusesFetches() {
+        JwtVerifier verifier = verifier();
+        issuer.failing(true);
+        try {
+            for (int i = 0; i < 5; i++) { // the first two fetch and fail, the rest are refused by the rate limit
+                assertThat(rejection(verifier, bearer(token(issuer.rsa, "u-1"))).reason()).as("attempt %d", i)
+                        .isEqualTo(TokenRejectedException.Reason.KEYS_UNAVAILABLE);
+            }
+        } finally {
+            issuer.failing(false);
+        }
     }
 
     @Test
