@@ -16,6 +16,16 @@ public enum Setting {
             + "empty: served on COUPON_HTTP_PORT too"),
     COUPON_ADMIN_TOKEN("", "bearer token for POST /api/events; `dev` generates and prints one when empty, "
             + "the gateway refuses to start without one"),
+    COUPON_IDENTITY_MODE("trusted-upstream", "who names the user of an application: trusted-upstream: the body's userId, "
+            + "vouched for by an authenticating proxy the gateway cannot be reached around; jwt: the verified bearer token's "
+            + "user claim (README: Identity)"),
+    COUPON_JWT_JWKS_URL("", "jwt: the token issuer's JWKS URL (keys cached 5 min, fetched again for an unknown kid, "
+            + "at most twice per 30 s); this or COUPON_JWT_JWKS_FILE"),
+    COUPON_JWT_JWKS_FILE("", "jwt: a JWKS JSON file with the token issuer's public keys, read at start-up; this or COUPON_JWT_JWKS_URL"),
+    COUPON_JWT_ISSUER("", "jwt: the iss every token must carry (required in jwt mode)"),
+    COUPON_JWT_AUDIENCE("", "jwt: the aud every token must name (required in jwt mode)"),
+    COUPON_JWT_USER_CLAIM("sub", "jwt: the claim holding the userId; it must be a valid id"),
+    COUPON_JWT_CLOCK_SKEW_S("30", "jwt: seconds of clock difference allowed on exp and nbf (0 to 300)"),
     COUPON_GATEWAY_SEND_TIMEOUT_MS("3000", "how long the gateway waits for the broker to take a record before it answers 503"),
     COUPON_GATEWAY_DEFINE_TIMEOUT_MS("10000", "how long POST /api/events waits for an issuer to take a definition before it answers 503 definition_pending (it still takes effect)"),
     COUPON_GATEWAY_LINGER_MS("1", "gateway producer linger.ms: batching against per-request latency"),

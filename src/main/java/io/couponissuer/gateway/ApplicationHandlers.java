@@ -32,11 +32,13 @@ final class ApplicationHandlers {
     private final BrokerFailures brokerFailures;
     private final Clock clock;
     private final ApplicationTimers timers;
+    private final CallerIdentity identity;
 
     ApplicationHandlers(CommandPublisher publisher, DecisionWaiter waiter, IssuerQueries queries,
                         CommittedDefinitions definitions, BrokerFailures brokerFailures, Clock clock,
-                        ApplicationTimers timers) {
+                        ApplicationTimers timers, CallerIdentity identity) {
         this.definitions = definitions;
+        this.identity = identity;
         this.timers = timers;
         this.publisher = publisher;
         this.waiter = waiter;
@@ -51,15 +53,16 @@ final class ApplicationHandlers {
      * provably has no definition: nothing is sent then.
      */
     void apply(Context ctx) {
+        Caller caller = identity.caller(ctx); // who it is comes first: a stranger learns nothing else
         String eventId = RequestBodies.id(ctx, "eventId");
         int waitMs = waitMs(ctx);
-        RequestBodies.ApplicationBody body = RequestBodies.read(ctx, RequestBodies.ApplicationBody.class);
+        String userId = caller.applicant(RequestBodies.read(ctx, RequestBodies.ApplicationBody.class).userId());
         ctx.future(() -> lookUp(eventId).thenCompose(lookup -> {
             if (lookup == Lookup.ABSENT) {
                 ctx.status(404).json(unknownEvent(eventId));
                 return CompletableFuture.completedFuture(null);
             }
-            return send(ctx, eventId, body.userId(), waitMs, lookup == Lookup.SPREAD);
+            return send(ctx, eventId, userId, waitMs, lookup == Lookup.SPREAD);
         }));
     }
 
@@ -144,15 +147,17 @@ final class ApplicationHandlers {
     }
 
     /**
-     * The user's coupon; else SOLD_OUT once the event is sold out (a sold-out applicant is not
+     * The user's coupon (in jwt identity mode, the caller's own only); else SOLD_OUT once the event is sold out (a sold-out applicant is not
      * recorded, so this is what any application of theirs would be told); else 404. A holder costs one
      * question to the issuer. For the rest the decision is asked again after the event was seen sold
      * out: sold out stays sold out (unless the cap is raised), so a coupon missing from that second
      * answer was not issued in between.
      */
     void status(Context ctx) {
+        Caller caller = identity.caller(ctx);
         String eventId = RequestBodies.id(ctx, "eventId");
         String userId = RequestBodies.id(ctx, "userId");
+        caller.requireMayRead(userId);
         queries.decision(eventId, userId).map(DecisionView::of)
                 .or(() -> queries.event(eventId).filter(EventStatus::soldOut)
                         .map(soldOut -> queries.decision(eventId, userId).map(DecisionView::of)

@@ -38,6 +38,7 @@ public final class GatewayServer implements AutoCloseable {
     private final String host;
     private final int port;
     private final int managementPort;
+    private final CallerIdentity identity;
 
     /**
      * @param definitions the definitions in effect, read committed: which events exist, which are spread
@@ -54,13 +55,14 @@ public final class GatewayServer implements AutoCloseable {
         String managementSetting = settings.get(Setting.COUPON_MANAGEMENT_PORT);
         this.managementPort = managementSetting.isBlank() ? port : Integer.parseInt(managementSetting.trim());
         boolean ownManagementPort = managementPort != port;
+        this.identity = CallerIdentity.from(settings); // fails here, before any listener, on a bad jwt setup
         BrokerFailures brokerFailures = new BrokerFailures(registry);
         AdminAuth auth = new AdminAuth(settings.get(Setting.COUPON_ADMIN_TOKEN));
         EventHandlers events = new EventHandlers(auth, publisher, definitions,
                 settings.getInt(Setting.COUPON_GATEWAY_DEFINE_TIMEOUT_MS), queries, brokerFailures, clock);
         CouponListHandlers coupons = new CouponListHandlers(auth, queries, ledger);
         ApplicationHandlers applications = new ApplicationHandlers(publisher, waiter, queries, definitions,
-                brokerFailures, clock, new ApplicationTimers(registry));
+                brokerFailures, clock, new ApplicationTimers(registry), identity);
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.http.maxRequestSize = RequestBodies.MAX_BODY_BYTES;
@@ -189,5 +191,6 @@ public final class GatewayServer implements AutoCloseable {
         if (management != null) {
             management.stop();
         }
+        identity.close();
     }
 }

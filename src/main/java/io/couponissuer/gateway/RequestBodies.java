@@ -16,10 +16,15 @@ final class RequestBodies {
     private RequestBodies() {
     }
 
-    /** The body of POST .../applications. */
+    /**
+     * The body of POST .../applications. The userId may be absent here: in jwt identity mode the
+     * token names the user; whether it is required is the {@link Caller}'s to say.
+     */
     record ApplicationBody(String userId) {
         ApplicationBody {
-            Ids.require("userId", userId);
+            if (userId != null) {
+                Ids.require("userId", userId);
+            }
         }
     }
 
