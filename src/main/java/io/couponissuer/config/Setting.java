@@ -18,6 +18,10 @@ public enum Setting {
             + "the gateway refuses to start without one"),
     COUPON_GATEWAY_SEND_TIMEOUT_MS("3000", "how long the gateway waits for the broker to take a record before it answers 503"),
     COUPON_GATEWAY_LINGER_MS("1", "gateway producer linger.ms: batching against per-request latency"),
+    COUPON_INSTANCE_SECRET("", "secret gateways and issuers send each other on the issuers' /internal routes (header "
+            + "X-Coupon-Instance-Secret); `dev` and `all` generate one when empty, a separate gateway or issuer refuses to start without one"),
+    COUPON_ISSUER_HTTP_HOST("127.0.0.1", "address the issuer's store port (COUPON_ISSUER_HTTP_PORT) listens on; 0.0.0.0 only "
+            + "where gateways and other issuers reach it over a private network"),
 
     COUPON_APPLICATION_ID("coupon-issuer", "Kafka Streams application.id (consumer group and changelog prefix)"),
     COUPON_STATE_DIR("data/streams", "directory of the issuer's RocksDB stores"),

@@ -44,7 +44,8 @@ class HostileHttpInputIT {
     @BeforeAll
     static void start() {
         gateway = CouponSystem.start(KAFKA.settings().with(Setting.COUPON_HTTP_PORT, 0)
-                .with(Setting.COUPON_ADMIN_TOKEN, TOKEN), EnumSet.of(CouponSystem.Role.GATEWAY));
+                .with(Setting.COUPON_ADMIN_TOKEN, TOKEN)
+                .with(Setting.COUPON_INSTANCE_SECRET, "hostile-instance-secret"), EnumSet.of(CouponSystem.Role.GATEWAY));
     }
 
     @AfterAll
