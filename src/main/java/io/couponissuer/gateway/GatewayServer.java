@@ -60,7 +60,11 @@ public final class GatewayServer implements AutoCloseable {
         CouponListHandlers coupons = new CouponListHandlers(auth, queries, ledger);
         this.spreadEvents = new SpreadEvents(queries);
         ApplicationHandlers applications = new ApplicationHandlers(publisher, waiter, queries, spreadEvents,
-                brokerFailures, clock, new ApplicationTimers(registry));
+                brokerFailures, clock, new ApplicationTimers(registry),
+                new WaitSlots(settings.getInt(Setting.COUPON_GATEWAY_MAX_WAITS), registry));
+        // Until the identity mode names the client by its token's subject, a client is its source address.
+        ClientRateLimit rates = ClientRateLimit.from(settings,
+                ClientKey.sourceAddress(ClientKey.proxies(settings.get(Setting.COUPON_GATEWAY_TRUSTED_PROXIES))), registry);
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.http.maxRequestSize = RequestBodies.MAX_BODY_BYTES;
@@ -73,7 +77,7 @@ public final class GatewayServer implements AutoCloseable {
                     .tag("status", String.valueOf(ctx.statusCode()))
                     .publishPercentileHistogram()
                     .register(registry).record(Duration.ofNanos((long) (ms * 1_000_000))));
-            routes(cfg, events, applications, coupons);
+            routes(cfg, events, applications, coupons, rates);
             // Readiness details name hosts, URLs and remedies: an operators' port serves them, else the admin.
             HealthAndMetricsRoutes.registerPublicHealth(cfg, readiness, ownManagementPort ? null : auth::require);
             if (!ownManagementPort) {
@@ -118,14 +122,15 @@ public final class GatewayServer implements AutoCloseable {
         return connector;
     }
 
+    /** The admin's routes are not rate-limited (the token is the limit); the public application routes are. */
     private static void routes(JavalinConfig cfg, EventHandlers events, ApplicationHandlers applications,
-                               CouponListHandlers coupons) {
+                               CouponListHandlers coupons, ClientRateLimit rates) {
         cfg.routes.post("/api/events", events::create);
         cfg.routes.get("/api/events", events::list);
         cfg.routes.get("/api/events/{eventId}/coupons", coupons::list);
-        cfg.routes.get("/api/events/{eventId}", events::get);
-        cfg.routes.post("/api/events/{eventId}/applications", applications::apply);
-        cfg.routes.get("/api/events/{eventId}/applications/{userId}", applications::status);
+        cfg.routes.get("/api/events/{eventId}", rates.limited(events::get));
+        cfg.routes.post("/api/events/{eventId}/applications", rates.limited(applications::apply));
+        cfg.routes.get("/api/events/{eventId}/applications/{userId}", rates.limited(applications::status));
         cfg.routes.get(OpenApiDocument.PATH, OpenApiDocument::serve);
     }
 

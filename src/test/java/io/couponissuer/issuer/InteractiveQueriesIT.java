@@ -45,6 +45,7 @@ class InteractiveQueriesIT {
         CouponSystem gateway = CouponSystem.start(KAFKA.settings().with(Setting.COUPON_HTTP_PORT, 0)
                 .with(Setting.COUPON_ADMIN_TOKEN, TOKEN)
                 .with(Setting.COUPON_INSTANCE_SECRET, SECRET)
+                .with(Setting.COUPON_GATEWAY_CLIENT_RATE, 0) // the test is one address asking for many users
                 .with(Setting.COUPON_ISSUER_URL, "http://127.0.0.1:" + portA), EnumSet.of(CouponSystem.Role.GATEWAY));
         SYSTEMS.add(gateway);
         gatewayPort = gateway.gatewayPort();

@@ -75,6 +75,8 @@ public final class CouponCluster implements AutoCloseable {
                 "COUPON_TOPIC_PARTITIONS", String.valueOf(partitions),
                 "COUPON_ADMIN_TOKEN", ADMIN_TOKEN,
                 "COUPON_INSTANCE_SECRET", INSTANCE_SECRET,
+                // The tests' bursts come from one address and stand for many users: no per-client rate.
+                "COUPON_GATEWAY_CLIENT_RATE", "0",
                 "COUPON_SESSION_TIMEOUT_MS", String.valueOf(sessionTimeoutMs),
                 // Kafka's own INFO lines (rebalances, restores, fencing) are the evidence when a test fails.
                 "COUPON_KAFKA_LOG_LEVEL", "INFO");
