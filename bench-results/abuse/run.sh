@@ -14,7 +14,7 @@ for rate in ${rates[@]}; do
   COUPON_BROKER_DIR=$work/kafka COUPON_STATE_DIR=$work/streams COUPON_BROKER_PORT=19192 COUPON_BROKER_CONTROLLER_PORT=19193 \
   COUPON_HTTP_PORT=18180 COUPON_ISSUER_HTTP_PORT=18181 COUPON_WRITER_HTTP_PORT=18182 \
   COUPON_GATEWAY_TRUSTED_PROXIES=127.0.0.1 COUPON_GATEWAY_CLIENT_RATE=$rate COUPON_ADMIN_TOKEN=abuse-bench \
-    java -Xmx1g -jar "$jar" dev --fresh >"$work/dev.log" 2>&1 &
+    COUPON_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/edge_bench java -Xmx1g -jar "$jar" dev >"$work/dev.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 240); do grep -q 'coupon-issuer dev is running' "$work/dev.log" && break; sleep 0.5; done
   grep -q 'coupon-issuer dev is running' "$work/dev.log" || { tail -30 "$work/dev.log"; kill $pid; exit 1; }
