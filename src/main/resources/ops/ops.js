@@ -54,10 +54,26 @@
     return 'spread: stage 1 on every partition';
   }
 
-  // The winners of one event (/ops?winners=<eventId>), from the coupon table through the admin route
-  // GET /api/events/{id}/coupons: the page asks for the admin token once and keeps it for the tab
+  // The admin token: the winners' route always needs it, and the summary does when the page shares the
+  // API's port (no COUPON_MANAGEMENT_PORT). The page asks for it once and keeps it for the tab
   // (sessionStorage; also taken from a #token=... fragment, which never reaches a server).
   const TOKEN_KEY = 'couponAdminToken';
+
+  function withToken(options) {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    const headers = token ? { 'Authorization': 'Bearer ' + token } : {};
+    return Object.assign({ cache: 'no-store', headers: headers }, options || {});
+  }
+
+  // A 401: the token is missing or wrong; forget it and ask.
+  function askForToken(why) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    document.getElementById('token-why').textContent = why;
+    document.getElementById('token-form').hidden = false;
+  }
+
+  // The winners of one event (/ops?winners=<eventId>), from the coupon table through the admin route
+  // GET /api/events/{id}/coupons.
 
   function takeTokenFromFragment() {
     if (location.hash.startsWith('#token=')) {
@@ -70,16 +86,15 @@
     const section = document.getElementById('winners-section');
     section.hidden = false;
     document.getElementById('winners-event').textContent = eventId;
-    const form = document.getElementById('token-form');
     const error = document.getElementById('winners-error');
-    const token = sessionStorage.getItem(TOKEN_KEY);
-    form.hidden = !!token;
-    if (!token) return;
-    const response = await fetch('/api/events/' + encodeURIComponent(eventId) + '/coupons?limit=1000',
-      { headers: { 'Authorization': 'Bearer ' + token }, cache: 'no-store' });
+    if (!sessionStorage.getItem(TOKEN_KEY)) {
+      askForToken('admin token (for the winners)');
+      return;
+    }
+    const response = await fetch('/api/events/' + encodeURIComponent(eventId) + '/coupons?limit=1000', withToken());
     const body = await response.json();
     if (!response.ok) {
-      if (response.status === 401) { sessionStorage.removeItem(TOKEN_KEY); form.hidden = false; }
+      if (response.status === 401) askForToken('admin token (for the winners)');
       error.hidden = false;
       error.textContent = body.message || ('HTTP ' + response.status);
       return;
@@ -200,26 +215,35 @@
   }
 
   function refresh() {
-    fetch('/api/ops/summary', { cache: 'no-store' })
-      .then(response => response.json())
+    fetch('/api/ops/summary', withToken())
+      .then(response => {
+        if (response.status === 401) {
+          askForToken('admin token (this port serves the public API too)');
+          throw new Error('the admin token is needed');
+        }
+        return response.json();
+      })
       .then(draw)
       .catch(error => { document.getElementById('updated').textContent = 'refresh failed: ' + error; })
       .finally(() => setTimeout(refresh, REFRESH_MS));
   }
 
-  takeTokenFromFragment();
-  const winnersOf = new URLSearchParams(location.search).get('winners');
-  if (winnersOf) {
-    document.getElementById('token-form').addEventListener('submit', event => {
-      event.preventDefault();
-      sessionStorage.setItem(TOKEN_KEY, document.getElementById('token-input').value);
-      loadWinners(winnersOf);
-    });
-    loadWinners(winnersOf).catch(error => {
+  function showWinners(eventId) {
+    loadWinners(eventId).catch(error => {
       const box = document.getElementById('winners-error');
       box.hidden = false;
       box.textContent = 'winners could not be loaded: ' + error;
     });
   }
+
+  takeTokenFromFragment();
+  const winnersOf = new URLSearchParams(location.search).get('winners');
+  document.getElementById('token-form').addEventListener('submit', event => {
+    event.preventDefault();
+    sessionStorage.setItem(TOKEN_KEY, document.getElementById('token-input').value);
+    document.getElementById('token-form').hidden = true;
+    if (winnersOf) showWinners(winnersOf);
+  });
+  if (winnersOf) showWinners(winnersOf);
   refresh();
 }());

@@ -25,6 +25,7 @@ import io.couponissuer.ops.lag.SpreadEventPartitions;
 import io.couponissuer.ops.transactions.HangingTransactionFinder;
 import io.couponissuer.ops.transactions.HangingTransactionGuard;
 import io.couponissuer.query.FailoverIssuerQueries;
+import io.couponissuer.query.InstanceSecret;
 import io.couponissuer.query.IssuerQueries;
 import io.couponissuer.query.IssuerStoreRoutes;
 import io.couponissuer.db.CouponDataSource;
@@ -93,7 +94,8 @@ public final class CouponSystem implements AutoCloseable {
         }
     }
 
-    private void startRoles(Settings settings, EnumSet<Role> roles) {
+    private void startRoles(Settings given, EnumSet<Role> roles) {
+        Settings settings = withInstanceSecret(given, roles);
         new TopicSetup(settings).createAll();
         KafkaConnectivity kafka = new KafkaConnectivity(settings).start();
         running.push(kafka);
@@ -104,7 +106,8 @@ public final class CouponSystem implements AutoCloseable {
             startWriter(settings, kafka);
             if (!roles.contains(Role.GATEWAY)) {
                 // Without the gateway nothing else serves the writer's health and metrics.
-                startOpsServer(settings, settings.getInt(Setting.COUPON_WRITER_HTTP_PORT), Readiness.of(writerChecks),
+                startOpsServer(settings.get(Setting.COUPON_HTTP_HOST), settings.getInt(Setting.COUPON_WRITER_HTTP_PORT),
+                        Readiness.of(writerChecks),
                         cfg -> { }, "Writer health and metrics");
             }
         }
@@ -113,21 +116,42 @@ public final class CouponSystem implements AutoCloseable {
         }
     }
 
+    /**
+     * Gateways and issuers show each other COUPON_INSTANCE_SECRET. A process running both (dev, all)
+     * may make one up, since its gateway asks its own issuer in-process and only the issuer's forwarding
+     * to other instances would need it; a gateway or an issuer on its own cannot guess the others'.
+     */
+    private static Settings withInstanceSecret(Settings settings, EnumSet<Role> roles) {
+        if (!settings.get(Setting.COUPON_INSTANCE_SECRET).isBlank()
+                || !(roles.contains(Role.ISSUER) || roles.contains(Role.GATEWAY))) {
+            return settings;
+        }
+        if (roles.contains(Role.ISSUER) && roles.contains(Role.GATEWAY)) {
+            LOG.info("COUPON_INSTANCE_SECRET is empty: using a random one (set it to run more issuer instances "
+                    + "beside this one)");
+            return settings.with(Setting.COUPON_INSTANCE_SECRET, InstanceSecret.random());
+        }
+        throw new IllegalArgumentException("COUPON_INSTANCE_SECRET must be set for a separate "
+                + (roles.contains(Role.ISSUER) ? "issuer" : "gateway")
+                + ": the same value on every gateway and issuer (the issuers' /internal routes refuse anyone without it)");
+    }
+
     private void startIssuer(Settings settings, KafkaConnectivity kafka) {
         // Before the issuer: a hanging transaction left by a crash blocks its restore, and is found meanwhile.
         transactions = new HangingTransactionGuard(settings, registry, Clock.systemUTC()).start();
         running.push(transactions);
-        issuer = new CouponIssuer(settings, registry);
+        InstanceSecret secret = InstanceSecret.of(settings.get(Setting.COUPON_INSTANCE_SECRET));
+        issuer = new CouponIssuer(settings, registry, secret);
         running.push(issuer);
-        IssuerStoreRoutes storeRoutes = new IssuerStoreRoutes(issuer.queries(), issuer.queries().localOnly());
+        IssuerStoreRoutes storeRoutes = new IssuerStoreRoutes(issuer.queries(), issuer.queries().localOnly(), secret);
         issuerChecks = new RoleChecks("issuer", List.of(kafka, issuer.health(), transactions.health()));
-        startOpsServer(settings, settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT), Readiness.of(issuerChecks),
-                storeRoutes::register, "Issuer stores, health and metrics");
+        startOpsServer(settings.get(Setting.COUPON_ISSUER_HTTP_HOST), settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT),
+                Readiness.of(issuerChecks), storeRoutes::register, "Issuer stores, health and metrics");
         issuer.start();
     }
 
     /** An HTTP server with health and metrics (and the given routes), stopped with the system. */
-    private void startOpsServer(Settings settings, int port, Readiness readiness, Consumer<JavalinConfig> routes,
+    private void startOpsServer(String host, int port, Readiness readiness, Consumer<JavalinConfig> routes,
                                 String what) {
         Javalin server = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
@@ -135,7 +159,7 @@ public final class CouponSystem implements AutoCloseable {
             routes.accept(cfg);
             HealthAndMetricsRoutes.register(cfg, readiness, registry);
         });
-        server.start(settings.get(Setting.COUPON_HTTP_HOST), port);
+        server.start(host, port);
         running.push(server::stop);
         LOG.info("{} on port {}", what, server.port());
     }
@@ -156,7 +180,8 @@ public final class CouponSystem implements AutoCloseable {
         Readiness readiness = new Readiness(new RoleChecks("gateway", List.of(kafka)),
                 Stream.of(issuerChecks, writerChecks).filter(Objects::nonNull).toList());
         IssuerQueries queries = issuer != null ? issuer.queries()
-                : FailoverIssuerQueries.overHttp(settings.get(Setting.COUPON_ISSUER_URL));
+                : FailoverIssuerQueries.overHttp(settings.get(Setting.COUPON_ISSUER_URL),
+                        InstanceSecret.of(settings.get(Setting.COUPON_INSTANCE_SECRET)));
         CommandPublisher publisher = new CommandPublisher(settings);
         running.push(publisher);
         DecisionWaiter waiter = new DecisionWaiter(settings);

@@ -57,7 +57,7 @@ class EndToEndIT {
                 .with(Setting.COUPON_JDBC_URL, database.jdbcUrl())
                 .with(Setting.COUPON_ADMIN_TOKEN, TOKEN));
         // Every role, not just the API: the status endpoint must agree with the table from the start.
-        EveryCheckReady.await(base() + "/health/ready", Duration.ofSeconds(60));
+        EveryCheckReady.await(base() + "/health/ready", TOKEN, Duration.ofSeconds(60));
     }
 
     @AfterAll

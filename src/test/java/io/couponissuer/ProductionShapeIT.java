@@ -63,7 +63,8 @@ class ProductionShapeIT {
     static void startCluster() {
         long start = System.nanoTime();
         Path dir = Path.of("target", "production-shape", UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
-        List<LocalPlan.Node> plan = ClusterCommand.plan(Path.of("docker-compose.yml"), Map.of("COUPON_ADMIN_TOKEN", TOKEN)::get,
+        List<LocalPlan.Node> plan = ClusterCommand.plan(Path.of("docker-compose.yml"), Map.of("COUPON_ADMIN_TOKEN", TOKEN,
+                        "COUPON_INSTANCE_SECRET", "production-shape-instance-secret")::get,
                 dir, 0, RoleProcess.SMALL_JVM, overrides());
         cluster = new LocalCluster(plan, BuildOutput.classpath(), dir.resolve("logs"), Duration.ofMinutes(3));
         try {
@@ -85,7 +86,9 @@ class ProductionShapeIT {
         Map<String, String> kafkaInfo = Map.of("COUPON_KAFKA_LOG_LEVEL", "INFO");
         return Map.of("writer", Map.of("COUPON_JDBC_URL", database.jdbcUrl(), "COUPON_KAFKA_LOG_LEVEL", "INFO"),
                 "kafka-1", kafkaInfo, "kafka-2", kafkaInfo, "kafka-3", kafkaInfo,
-                "issuer-1", kafkaInfo, "issuer-2", kafkaInfo, "gateway", kafkaInfo);
+                "issuer-1", kafkaInfo, "issuer-2", kafkaInfo,
+                // The burst's clients share one address and stand for many users: no per-client rate.
+                "gateway", Map.of("COUPON_KAFKA_LOG_LEVEL", "INFO", "COUPON_GATEWAY_CLIENT_RATE", "0"));
     }
 
     @AfterAll

@@ -100,7 +100,7 @@ class SpreadIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String counterPartition = null;
         while (counterPartition == null && System.nanoTime() < deadline) {
-            JsonNode summary = Json.MAPPER.readTree(TestHttp.get(cluster.gatewayUrl() + "/api/ops/summary").body());
+            JsonNode summary = Json.MAPPER.readTree(TestHttp.getAsAdmin(cluster.gatewayUrl() + "/api/ops/summary", CouponCluster.ADMIN_TOKEN).body());
             for (JsonNode group : summary.path("lag").path("groups")) {
                 for (JsonNode partition : group.path("partitions")) {
                     for (JsonNode counterOf : partition.path("counterOf")) {
@@ -114,7 +114,7 @@ class SpreadIT {
         }
         assertThat(counterPartition).as("the lag report names the counter's partition")
                 .isEqualTo(Topics.APPLY_REQUESTS.name() + "-" + home);
-        assertThat(TestHttp.get(cluster.gatewayUrl() + "/metrics").body())
+        assertThat(TestHttp.getAsAdmin(cluster.gatewayUrl() + "/metrics", CouponCluster.ADMIN_TOKEN).body())
                 .containsPattern("(?m)^coupon_spread_counter_lag\\{event=\"" + eventId + "\",group=\"coupon-issuer\",partition=\""
                         + home + "\"} \\d+");
         say("%s: lag and /metrics name its counter on %s", eventId, counterPartition);

@@ -57,7 +57,7 @@ class WholeMachineCrashIT {
         cluster = new CouponCluster("crash", database, List.of("dev"), 6000);
         long start = System.nanoTime();
         cluster.startDev();
-        Duration firstReady = EveryCheckReady.await(cluster.gatewayUrl() + "/health/ready", Duration.ofSeconds(120),
+        Duration firstReady = EveryCheckReady.await(cluster.gatewayUrl() + "/health/ready", CouponCluster.ADMIN_TOKEN, Duration.ofSeconds(120),
                 cluster.dev()::isAlive);
         say("dev up and ready in %d ms (seed %d, %d rounds); logs in %s", millis(start), seed, rounds, cluster.dir());
         List<String> lines = new ArrayList<>();
@@ -98,7 +98,7 @@ class WholeMachineCrashIT {
             probe.close();
             long logBefore = Files.size(cluster.dev().log());
             cluster.startDev();
-            EveryCheckReady.await(cluster.gatewayUrl() + "/health/ready", Duration.ofSeconds(120), cluster.dev()::isAlive);
+            EveryCheckReady.await(cluster.gatewayUrl() + "/health/ready", CouponCluster.ADMIN_TOKEN, Duration.ofSeconds(120), cluster.dev()::isAlive);
             long readyMs = millis(killedAt);
             String newLog = Files.readString(cluster.dev().log()).substring((int) logBefore);
             String repairs = repairs(newLog);

@@ -29,6 +29,19 @@ public enum Setting {
     COUPON_GATEWAY_SEND_TIMEOUT_MS("3000", "how long the gateway waits for the broker to take a record before it answers 503"),
     COUPON_GATEWAY_DEFINE_TIMEOUT_MS("10000", "how long POST /api/events waits for an issuer to take a definition before it answers 503 definition_pending (it still takes effect)"),
     COUPON_GATEWAY_LINGER_MS("1", "gateway producer linger.ms: batching against per-request latency"),
+    COUPON_INSTANCE_SECRET("", "secret gateways and issuers send each other on the issuers' /internal routes (header "
+            + "X-Coupon-Instance-Secret); `dev` and `all` generate one when empty, a separate gateway or issuer refuses to start without one"),
+    COUPON_ISSUER_HTTP_HOST("127.0.0.1", "address the issuer's store port (COUPON_ISSUER_HTTP_PORT) listens on; 0.0.0.0 only "
+            + "where gateways and other issuers reach it over a private network"),
+    COUPON_GATEWAY_CLIENT_RATE("20", "requests per second each client may make, sustained, on the public application routes "
+            + "(apply, a user's status, an event); over it 429 with Retry-After; 0: no limit"),
+    COUPON_GATEWAY_CLIENT_BURST("40", "requests a client may make at once before COUPON_GATEWAY_CLIENT_RATE applies (its bucket's size)"),
+    COUPON_GATEWAY_CLIENTS_TRACKED("100000", "most clients whose rate the gateway keeps track of (the least recently seen are "
+            + "forgotten first, and a client idle long enough to have a full bucket again)"),
+    COUPON_GATEWAY_TRUSTED_PROXIES("", "comma-separated addresses of proxies whose X-Forwarded-For names the client; "
+            + "empty: the client is the connection's source address"),
+    COUPON_GATEWAY_MAX_WAITS("2000", "most ?waitMs waits a gateway holds at once; an application beyond it is answered "
+            + "202 PENDING at once, without waiting"),
 
     COUPON_APPLICATION_ID("coupon-issuer", "Kafka Streams application.id (consumer group and changelog prefix)"),
     COUPON_STATE_DIR("data/streams", "directory of the issuer's RocksDB stores"),

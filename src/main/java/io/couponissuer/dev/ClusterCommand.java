@@ -2,6 +2,7 @@ package io.couponissuer.dev;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
+import io.couponissuer.query.InstanceSecret;
 import io.couponissuer.dev.cluster.ComposeFile;
 import io.couponissuer.dev.cluster.Dockerfile;
 import io.couponissuer.dev.cluster.LocalCluster;
@@ -60,6 +61,8 @@ public final class ClusterCommand implements Callable<Integer> {
             token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
             variables.put(Setting.COUPON_ADMIN_TOKEN.name(), token);
         }
+        // The processes run here and now only: a secret nobody else needs to know.
+        variables.putIfAbsent(Setting.COUPON_INSTANCE_SECRET.name(), InstanceSecret.random());
         Path dir = settings.getPath(Setting.COUPON_CLUSTER_DIR).toAbsolutePath().normalize();
         // Parsed once: the plan and --fresh's volumes come from the same file as read and interpolated.
         ComposeFile compose = parse(composeFile, variables::get);

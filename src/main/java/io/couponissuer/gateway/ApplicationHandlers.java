@@ -9,6 +9,8 @@ import io.couponissuer.query.IssuerQueries;
 import io.javalin.http.Context;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -33,12 +35,14 @@ final class ApplicationHandlers {
     private final Clock clock;
     private final ApplicationTimers timers;
     private final CallerIdentity identity;
+    private final WaitSlots waitSlots;
 
     ApplicationHandlers(CommandPublisher publisher, DecisionWaiter waiter, IssuerQueries queries,
                         CommittedDefinitions definitions, BrokerFailures brokerFailures, Clock clock,
-                        ApplicationTimers timers, CallerIdentity identity) {
+                        ApplicationTimers timers, CallerIdentity identity, WaitSlots waitSlots) {
         this.definitions = definitions;
         this.identity = identity;
+        this.waitSlots = waitSlots;
         this.timers = timers;
         this.publisher = publisher;
         this.waiter = waiter;
@@ -49,8 +53,9 @@ final class ApplicationHandlers {
 
     /**
      * 202 PENDING once the broker has the application; with {@code ?waitMs=N} the answer waits up to
-     * N ms for the decision (200 ISSUED or REJECTED), else still 202 PENDING. 404 for an event that
-     * provably has no definition: nothing is sent then.
+     * N ms for the decision (200 ISSUED or REJECTED), else still 202 PENDING; also at once when the
+     * gateway holds its most waits already ({@link WaitSlots}). 404 for an event that provably has no
+     * definition: nothing is sent then.
      */
     void apply(Context ctx) {
         Caller caller = identity.caller(ctx); // who it is comes first: a stranger learns nothing else
@@ -85,10 +90,11 @@ final class ApplicationHandlers {
     }
 
     static ApiException.ApiError unknownEvent(String eventId) {
-        return new ApiException.ApiError("unknown_event", "no event '" + eventId + "' is defined", "eventId");
+        return new ApiException.ApiError("unknown_event", "no event '" + eventId + "' is defined", "eventId", null);
     }
 
-    private CompletableFuture<Void> send(Context ctx, String eventId, String userId, int waitMs, boolean spread) {
+    private CompletableFuture<Void> send(Context ctx, String eventId, String userId, int askedWaitMs, boolean spread) {
+        int waitMs = askedWaitMs > 0 && waitSlots.tryTake() ? askedWaitMs : 0;
         String requestId = UUID.randomUUID().toString();
         ApplyRequest request = new ApplyRequest(requestId, eventId, userId, clock.instant());
         DecisionView pending = DecisionView.pending(requestId, eventId, userId);
@@ -96,6 +102,9 @@ final class ApplicationHandlers {
         String key = spread ? request.spreadKey() : eventId;
         CompletableFuture<DecisionView> decision = waitMs > 0
                 ? firstAnswer(eventId, spread ? userId : null, requestId, waitMs) : null;
+        if (decision != null) {
+            decision.whenComplete((answer, error) -> waitSlots.release()); // answered, ran out, or cancelled
+        }
         long startNanos = System.nanoTime();
 
         return publisher.publish(key, request, decision == null ? null : waiter.id())
@@ -104,7 +113,9 @@ final class ApplicationHandlers {
                     long ackedNanos = System.nanoTime();
                     timers.published(startNanos, ackedNanos, error == null);
                     if (error != null) {
-                        waiter.forget(requestId);
+                        if (decision != null) {
+                            decision.cancel(true); // nothing to wait for: stops the ledger waiter and the long polls
+                        }
                         brokerFailures.answer(ctx, error);
                         return CompletableFuture.completedFuture(null);
                     }
@@ -114,7 +125,6 @@ final class ApplicationHandlers {
                     }
                     return decision.completeOnTimeout(pending, waitMs, TimeUnit.MILLISECONDS).thenAccept(answer -> {
                         timers.waited(ackedNanos, System.nanoTime(), answer != pending);
-                        waiter.forget(requestId);
                         ctx.status(answer == pending ? 202 : 200).json(answer);
                     });
                 });
@@ -124,6 +134,9 @@ final class ApplicationHandlers {
      * Whichever comes first: the answer as the owning issuer decides it (IssuerQueries#answer, before
      * its commit; README: Answers before the commit) or the committed answer on the ledger
      * ({@link DecisionWaiter}). Both are asked before the application is sent, so no answer slips past.
+     * Once it completes (an answer, the wait ran out, or cancelled) the rest are stopped: the long polls
+     * to the issuers are aborted and the ledger waiter is forgotten, so none holds a connection or an
+     * entry for the rest of the wait.
      */
     private CompletableFuture<DecisionView> firstAnswer(String eventId, String spreadUserId, String requestId,
                                                         int waitMs) {
@@ -138,11 +151,17 @@ final class ApplicationHandlers {
                 timers.answered(true);
             }
         });
-        queries.answer(eventId, spreadUserId, requestId, waitMs).thenAccept(fromIssuer);
+        List<CompletableFuture<Optional<Answer>>> polls = new ArrayList<>(2);
+        polls.add(queries.answer(eventId, spreadUserId, requestId, waitMs));
         if (spreadUserId != null) {
             // Stage 1 answers on the user's partition; a claim is decided on the event's: ask both owners.
-            queries.answer(eventId, null, requestId, waitMs).thenAccept(fromIssuer);
+            polls.add(queries.answer(eventId, null, requestId, waitMs));
         }
+        polls.forEach(poll -> poll.thenAccept(fromIssuer));
+        first.whenComplete((answer, error) -> {
+            waiter.forget(requestId);
+            polls.forEach(poll -> poll.cancel(true));
+        });
         return first;
     }
 

@@ -56,8 +56,7 @@ final class CouponListHandlers {
                     more ? shown.get(shown.size() - 1).seq() : null);
         } catch (SQLException e) {
             // 503 with Retry-After (GatewayServer's error mapping), as for the broker and the issuers.
-            throw new ApiException(503, "database_unavailable", "the coupon table cannot be read now: " + e.getMessage(),
-                    null);
+            throw new ApiException(503, "database_unavailable", "the coupon table cannot be read now; try again", null, e);
         }
         if (wantsCsv(ctx)) {
             csv(ctx, page);

@@ -86,9 +86,8 @@ final class EventHandlers {
                     return taken.orTimeout(takeTimeoutMs, TimeUnit.MILLISECONDS).handle((inEffect, notYet) -> {
                         if (notYet != null) {
                             taken.cancel(false);
-                            ctx.status(503).header("Retry-After", "1").json(new ApiException.ApiError(
-                                    "definition_pending", "the broker has the definition, but no issuer took it within "
-                                    + takeTimeoutMs + " ms; it takes effect when one does", null));
+                            ServerErrors.answer(ctx, 503, "definition_pending", "the broker has the definition, but no "
+                                    + "issuer took it within " + takeTimeoutMs + " ms; it takes effect when one does", notYet);
                         } else {
                             ctx.status(201).json(definition);
                         }

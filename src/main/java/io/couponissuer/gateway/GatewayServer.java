@@ -31,6 +31,8 @@ import java.util.function.Consumer;
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     private static final int ACCEPT_QUEUE_SIZE = 4096;
+    /** The operators' routes that carry data: every event's figures, the lag, the metrics. */
+    private static final List<String> OPERATOR_DATA = List.of("/api/ops/summary", "/metrics");
 
     private final Javalin app;
     /** The operators' listener (COUPON_MANAGEMENT_PORT); null when the API port serves their routes too. */
@@ -62,7 +64,11 @@ public final class GatewayServer implements AutoCloseable {
                 settings.getInt(Setting.COUPON_GATEWAY_DEFINE_TIMEOUT_MS), queries, brokerFailures, clock);
         CouponListHandlers coupons = new CouponListHandlers(auth, queries, ledger);
         ApplicationHandlers applications = new ApplicationHandlers(publisher, waiter, queries, definitions,
-                brokerFailures, clock, new ApplicationTimers(registry), identity);
+                brokerFailures, clock, new ApplicationTimers(registry), identity,
+                new WaitSlots(settings.getInt(Setting.COUPON_GATEWAY_MAX_WAITS), registry));
+        // A client is its source address (or the first untrusted X-Forwarded-For hop), in both identity modes.
+        ClientRateLimit rates = ClientRateLimit.from(settings,
+                ClientKey.sourceAddress(ClientKey.proxies(settings.get(Setting.COUPON_GATEWAY_TRUSTED_PROXIES))), registry);
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.http.maxRequestSize = RequestBodies.MAX_BODY_BYTES;
@@ -75,10 +81,16 @@ public final class GatewayServer implements AutoCloseable {
                     .tag("status", String.valueOf(ctx.statusCode()))
                     .publishPercentileHistogram()
                     .register(registry).record(Duration.ofNanos((long) (ms * 1_000_000))));
-            routes(cfg, events, applications, coupons);
-            HealthAndMetricsRoutes.registerHealth(cfg, readiness);
+            routes(cfg, events, applications, coupons, rates);
+            // Readiness details name hosts, URLs and remedies: an operators' port serves them, else the admin.
+            HealthAndMetricsRoutes.registerPublicHealth(cfg, readiness, ownManagementPort ? null : auth::require);
             if (!ownManagementPort) {
+                // Sharing the public port, what operators read needs the admin token. The page and its
+                // script (no data) are served to anyone; the page sends the token with its data calls.
                 operatorRoutes(cfg, opsRoutes, registry);
+                for (String path : OPERATOR_DATA) {
+                    cfg.routes.before(path, auth::require);
+                }
             }
             errors(cfg);
         });
@@ -114,37 +126,39 @@ public final class GatewayServer implements AutoCloseable {
         return connector;
     }
 
+    /** The admin's routes are not rate-limited (the token is the limit); the public application routes are. */
     private static void routes(JavalinConfig cfg, EventHandlers events, ApplicationHandlers applications,
-                               CouponListHandlers coupons) {
+                               CouponListHandlers coupons, ClientRateLimit rates) {
         cfg.routes.post("/api/events", events::create);
         cfg.routes.get("/api/events", events::list);
         cfg.routes.get("/api/events/{eventId}/coupons", coupons::list);
-        cfg.routes.get("/api/events/{eventId}", events::get);
-        cfg.routes.post("/api/events/{eventId}/applications", applications::apply);
-        cfg.routes.get("/api/events/{eventId}/applications/{userId}", applications::status);
+        cfg.routes.get("/api/events/{eventId}", rates.limited(events::get));
+        cfg.routes.post("/api/events/{eventId}/applications", rates.limited(applications::apply));
+        cfg.routes.get("/api/events/{eventId}/applications/{userId}", rates.limited(applications::status));
         cfg.routes.get(OpenApiDocument.PATH, OpenApiDocument::serve);
     }
 
     private static void errors(JavalinConfig cfg) {
         cfg.routes.exception(ApiException.class, (e, ctx) -> {
-            if (e.status() == 503) {
-                ctx.header("Retry-After", "1"); // every 503 of the API is a "try again shortly"
+            if (e.status() >= 500) {
+                ServerErrors.answer(ctx, e.status(), e.code(), e.getMessage(), e.getCause());
+            } else {
+                ctx.status(e.status()).json(e.body());
             }
-            ctx.status(e.status()).json(e.body());
         });
-        cfg.routes.exception(IssuerQueries.UnavailableException.class, (e, ctx) -> ctx.status(503)
-                .header("Retry-After", "1").json(new ApiException.ApiError("issuer_unavailable", e.getMessage(), null)));
+        cfg.routes.exception(IssuerQueries.UnavailableException.class, (e, ctx) -> ServerErrors.answer(ctx, 503,
+                "issuer_unavailable", "the issuer cannot answer now; try again", e));
         cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
             if (e.getStatus() == 413) {
                 ctx.status(413).json(RequestBodies.tooLarge().body());
+            } else if (e.getStatus() >= 500) {
+                ServerErrors.answer(ctx, e.getStatus(), "http_" + e.getStatus(), "the gateway cannot answer now", e);
             } else {
-                ctx.status(e.getStatus()).json(new ApiException.ApiError("http_" + e.getStatus(), e.getMessage(), null));
+                ctx.status(e.getStatus()).json(new ApiException.ApiError("http_" + e.getStatus(), e.getMessage(), null, null));
             }
         });
-        cfg.routes.exception(Exception.class, (e, ctx) -> {
-            LOG.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
-            ctx.status(500).json(new ApiException.ApiError("internal_error", "unexpected error; see the gateway log", null));
-        });
+        cfg.routes.exception(Exception.class, (e, ctx) -> ServerErrors.answer(ctx, 500, "internal_error",
+                "unexpected error; the gateway's log has it under this correlationId", e));
     }
 
     /** The matched route pattern (bounded label values), or "unmatched". */
@@ -179,8 +193,9 @@ public final class GatewayServer implements AutoCloseable {
     public List<String> routes() {
         List<String> routes = new ArrayList<>();
         for (Javalin listener : management == null ? List.of(app) : List.of(app, management)) {
-            listener.unsafe.internalRouter.allHttpHandlers().forEach(parsed ->
-                    routes.add(parsed.endpoint.method.name() + " " + parsed.endpoint.path));
+            listener.unsafe.internalRouter.allHttpHandlers().stream()
+                    .filter(parsed -> parsed.endpoint.method.isHttpMethod()) // not the before-handlers
+                    .forEach(parsed -> routes.add(parsed.endpoint.method.name() + " " + parsed.endpoint.path));
         }
         return routes;
     }

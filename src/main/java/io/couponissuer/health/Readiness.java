@@ -56,6 +56,18 @@ public record Readiness(RoleChecks gating, List<RoleChecks> alongside) {
         public boolean ready() {
             return READY.equals(status);
         }
+
+        /** What a stranger may know: ready or not, and the first gating component that is not. */
+        public Summary summary() {
+            String component = ready() ? null : checks.entrySet().stream()
+                    .filter(check -> check.getValue().gating() && !check.getValue().ready())
+                    .map(Map.Entry::getKey).findFirst().orElse(role);
+            return new Summary(status, component);
+        }
+    }
+
+    /** The public body of {@code /health/ready}: no reasons (they name hosts, URLs and remedies). */
+    public record Summary(String status, String component) {
     }
 
     public record Check(boolean ready, String reason, boolean gating) {

@@ -3,6 +3,7 @@ package io.couponissuer.issuer;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.health.HealthCheck;
+import io.couponissuer.query.InstanceSecret;
 import io.couponissuer.query.RemoteIssuerQueries;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,7 +36,11 @@ public final class CouponIssuer implements AutoCloseable {
     private final RestoreProgress restores = new RestoreProgress(Clock.systemUTC());
     private final DecisionFeed feed = new DecisionFeed();
 
-    public CouponIssuer(Settings settings, MeterRegistry registry) {
+    private final InstanceSecret secret;
+
+    /** @param secret what this instance presents to another instance's store routes when it forwards a question */
+    public CouponIssuer(Settings settings, MeterRegistry registry, InstanceSecret secret) {
+        this.secret = secret;
         this.streams = new KafkaStreams(CouponTopology.build(registry, feed),
                 IssuerStreamsConfig.from(settings));
         this.self = new HostInfo(settings.get(Setting.COUPON_ISSUER_ADVERTISED_HOST),
@@ -56,6 +61,8 @@ public final class CouponIssuer implements AutoCloseable {
         });
         this.metrics = new KafkaStreamsMetrics(streams, Tags.empty(), metricsRefresh, METRICS_REFRESH);
         metrics.bindTo(registry);
+        Gauge.builder("coupon.issuer.answer.waits", feed, DecisionFeed::waiting)
+                .description("gateways' waits for an answer this instance holds open (?waitMs long polls)").register(registry);
         // One series per state, 1 for the current one: alerts can say "not RUNNING for 1 minute".
         for (KafkaStreams.State state : KafkaStreams.State.values()) {
             Gauge.builder("coupon.issuer.streams.state", streams, s -> s.state() == state ? 1 : 0)
@@ -83,7 +90,8 @@ public final class CouponIssuer implements AutoCloseable {
 
     public RoutedIssuerQueries queries() {
         return new RoutedIssuerQueries(streams, self, feed,
-                host -> new RemoteIssuerQueries(http, URI.create("http://" + host.host() + ":" + host.port() + "/"), true));
+                host -> new RemoteIssuerQueries(http, URI.create("http://" + host.host() + ":" + host.port() + "/"), true,
+                        secret));
     }
 
     @Override

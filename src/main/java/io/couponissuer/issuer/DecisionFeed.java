@@ -47,7 +47,12 @@ public final class DecisionFeed implements AutoCloseable {
         return future;
     }
 
-    /** The waiter gave up (its wait ran out, or its application was not sent). */
+    /** Waiters registered now: each an open long poll of a gateway, or one about to be. */
+    public int waiting() {
+        return waiting.size();
+    }
+
+    /** The waiter gave up (its wait ran out, was cancelled, or its application was not sent). */
     public void forget(String requestId) {
         waiting.remove(requestId);
     }

@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Interactive queries routed to the instance that owns the event: answered from this instance's
@@ -73,9 +74,9 @@ public final class RoutedIssuerQueries implements IssuerQueries {
         if (!owner.activeHost().equals(self)) {
             return forwardTo(owner, eventId).decision(eventId, userId);
         }
-        return Optional.ofNullable(
+        return read(IssuerStores.DECISIONS, () -> Optional.ofNullable(
                         this.<Decision>store(IssuerStores.DECISIONS, owner.partition()).get(DecisionKey.of(eventId, userId)))
-                .filter(Decision::stands);
+                .filter(Decision::stands));
     }
 
     @Override
@@ -84,7 +85,7 @@ public final class RoutedIssuerQueries implements IssuerQueries {
         if (!owner.activeHost().equals(self)) {
             return forwardTo(owner, eventId).event(eventId);
         }
-        return localEvent(eventId, owner.partition());
+        return read(IssuerStores.EVENT_DEFINITIONS, () -> localEvent(eventId, owner.partition()));
     }
 
     @Override
@@ -107,15 +108,16 @@ public final class RoutedIssuerQueries implements IssuerQueries {
         return localAnswer(requestId, waitMs);
     }
 
-    /** Waits on this instance's feed; forgets the waiter when the wait runs out. */
+    /** Waits on this instance's feed; forgets the waiter when the wait runs out or is cancelled. */
     private CompletableFuture<Optional<Answer>> localAnswer(String requestId, int waitMs) {
-        return feed.await(requestId).thenApply(Optional::of)
-                .completeOnTimeout(Optional.empty(), waitMs, TimeUnit.MILLISECONDS)
-                .whenComplete((answer, error) -> {
-                    if (answer == null || answer.isEmpty()) {
-                        feed.forget(requestId);
-                    }
-                });
+        CompletableFuture<Optional<Answer>> answer = feed.await(requestId).thenApply(Optional::of)
+                .completeOnTimeout(Optional.empty(), waitMs, TimeUnit.MILLISECONDS);
+        answer.whenComplete((found, error) -> {
+            if (found == null || found.isEmpty()) {
+                feed.forget(requestId);
+            }
+        });
+        return answer;
     }
 
     /**
@@ -151,18 +153,18 @@ public final class RoutedIssuerQueries implements IssuerQueries {
 
     /** Every event in the partitions this instance owns (its active tasks' stores). */
     private List<EventStatus> localEvents() {
-        List<EventStatus> events = new ArrayList<>();
-        ReadOnlyKeyValueStore<String, Long> counts = allLocal(IssuerStores.ISSUED_COUNTS);
-        try (KeyValueIterator<String, EventDefinition> definitions =
-                     this.<EventDefinition>allLocal(IssuerStores.EVENT_DEFINITIONS).all()) {
-            definitions.forEachRemaining(entry -> {
-                Long issued = counts.get(entry.key);
-                events.add(EventStatus.of(entry.value, issued == null ? 0 : issued));
-            });
-        } catch (InvalidStateStoreException e) {
-            throw new UnavailableException("stores are not queryable now: " + e.getMessage(), e);
-        }
-        return events;
+        return read(IssuerStores.EVENT_DEFINITIONS, () -> {
+            List<EventStatus> events = new ArrayList<>();
+            ReadOnlyKeyValueStore<String, Long> counts = allLocal(IssuerStores.ISSUED_COUNTS);
+            try (KeyValueIterator<String, EventDefinition> definitions =
+                         this.<EventDefinition>allLocal(IssuerStores.EVENT_DEFINITIONS).all()) {
+                definitions.forEachRemaining(entry -> {
+                    Long issued = counts.get(entry.key);
+                    events.add(EventStatus.of(entry.value, issued == null ? 0 : issued));
+                });
+            }
+            return events;
+        });
     }
 
     private Optional<EventStatus> localEvent(String eventId, int partition) {
@@ -187,21 +189,28 @@ public final class RoutedIssuerQueries implements IssuerQueries {
         return metadata;
     }
 
-    private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
+    /**
+     * Every read of the stores goes through here. Kafka Streams refuses a store in any state the system
+     * passes through on its own (starting, PARTITIONS_ASSIGNED, rebalancing, restoring, a store that
+     * migrated): the handle throws when taken, and also later, on get or all. Each of them is an
+     * InvalidStateStoreException, and each means "try again shortly", never an error of the caller.
+     */
+    private static <T> T read(String store, Supplier<T> reading) {
         try {
-            return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
-                    .withPartition(partition));
+            return reading.get();
         } catch (InvalidStateStoreException e) {
-            throw new UnavailableException("store " + name + " is not queryable now: " + e.getMessage(), e);
+            throw new UnavailableException("store " + store + " is not queryable now: " + e.getMessage(), e);
         }
     }
 
-    /** The store over all partitions this instance owns. */
+    /** Only inside {@link #read}: the handle's reads can fail as its taking can. */
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
+                .withPartition(partition));
+    }
+
+    /** The store over all partitions this instance owns; only inside {@link #read}. */
     private <V> ReadOnlyKeyValueStore<String, V> allLocal(String name) {
-        try {
-            return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
-        } catch (InvalidStateStoreException e) {
-            throw new UnavailableException("store " + name + " is not queryable now: " + e.getMessage(), e);
-        }
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
     }
 }

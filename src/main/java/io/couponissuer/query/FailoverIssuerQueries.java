@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /** Asks issuer instances in order until one answers: a gateway keeps answering while one issuer is down. */
@@ -24,11 +25,12 @@ public final class FailoverIssuerQueries implements IssuerQueries {
     }
 
     /** Issuer instances at these comma-separated base URLs (COUPON_ISSUER_URL), asked in order. */
-    public static FailoverIssuerQueries overHttp(String commaSeparatedUrls) {
+    public static FailoverIssuerQueries overHttp(String commaSeparatedUrls, InstanceSecret secret) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         return new FailoverIssuerQueries(Arrays.stream(commaSeparatedUrls.split(","))
                 .map(String::trim).filter(url -> !url.isEmpty())
-                .map(url -> (IssuerQueries) new RemoteIssuerQueries(http, URI.create(url.endsWith("/") ? url : url + "/"), false))
+                .map(url -> (IssuerQueries) new RemoteIssuerQueries(http, URI.create(url.endsWith("/") ? url : url + "/"), false,
+                        secret))
                 .toList());
     }
 
@@ -47,21 +49,48 @@ public final class FailoverIssuerQueries implements IssuerQueries {
         return firstAnswer(IssuerQueries::events);
     }
 
-    /** Asks the first instance; if it cannot be reached, the next, within the same wait. */
+    /**
+     * Asks the first instance; if it cannot be reached, the next, within the same wait. Cancelling the
+     * returned future cancels the instance's wait in flight and asks no further instance.
+     */
     @Override
     public CompletableFuture<Optional<Answer>> answer(String eventId, String userId, String requestId, int waitMs) {
-        return answerFrom(0, eventId, userId, requestId, waitMs, System.nanoTime() + waitMs * 1_000_000L);
+        CompletableFuture<Optional<Answer>> result = new CompletableFuture<>();
+        AtomicReference<CompletableFuture<Optional<Answer>>> inFlight = new AtomicReference<>();
+        result.whenComplete((answer, error) -> {
+            CompletableFuture<Optional<Answer>> asking = inFlight.get();
+            if (result.isCancelled() && asking != null) {
+                asking.cancel(true);
+            }
+        });
+        answerFrom(0, eventId, userId, requestId, waitMs, System.nanoTime() + waitMs * 1_000_000L, result, inFlight);
+        return result;
     }
 
-    private CompletableFuture<Optional<Answer>> answerFrom(int index, String eventId, String userId, String requestId,
-                                                           int waitMs, long deadlineNanos) {
-        if (index >= instances.size()) {
-            return CompletableFuture.completedFuture(Optional.empty());
+    private void answerFrom(int index, String eventId, String userId, String requestId, int waitMs, long deadlineNanos,
+                            CompletableFuture<Optional<Answer>> result,
+                            AtomicReference<CompletableFuture<Optional<Answer>>> inFlight) {
+        if (index >= instances.size() || result.isDone()) {
+            result.complete(Optional.empty());
+            return;
         }
-        return instances.get(index).answer(eventId, userId, requestId, waitMs).exceptionallyCompose(error -> {
+        CompletableFuture<Optional<Answer>> asking = instances.get(index).answer(eventId, userId, requestId, waitMs);
+        inFlight.set(asking);
+        if (result.isCancelled()) {
+            asking.cancel(true); // cancelled while this instance was being asked
+            return;
+        }
+        asking.whenComplete((answer, error) -> {
+            if (error == null) {
+                result.complete(answer);
+                return;
+            }
             int left = (int) ((deadlineNanos - System.nanoTime()) / 1_000_000L);
-            return left <= 0 ? CompletableFuture.completedFuture(Optional.empty())
-                    : answerFrom(index + 1, eventId, userId, requestId, left, deadlineNanos);
+            if (left <= 0) {
+                result.complete(Optional.empty());
+            } else {
+                answerFrom(index + 1, eventId, userId, requestId, left, deadlineNanos, result, inFlight);
+            }
         });
     }
 

@@ -13,19 +13,23 @@ import java.util.Map;
 public final class IssuerStoreRoutes {
     private final IssuerQueries queries;
     private final IssuerQueries localOnly;
+    private final InstanceSecret secret;
     /** A gateway waits at most 10 s (?waitMs); the margin covers the hop. */
     static final int MAX_ANSWER_WAIT_MS = 15_000;
 
     /**
      * @param queries   answered by the owner of the event, this instance or another
      * @param localOnly answered from this instance's stores only (for a question another instance forwarded)
+     * @param secret    what gateways and other issuers must present: the port may be reachable by others
      */
-    public IssuerStoreRoutes(IssuerQueries queries, IssuerQueries localOnly) {
+    public IssuerStoreRoutes(IssuerQueries queries, IssuerQueries localOnly, InstanceSecret secret) {
         this.queries = queries;
         this.localOnly = localOnly;
+        this.secret = secret;
     }
 
     public void register(JavalinConfig config) {
+        config.routes.before("/internal/*", this::requireSecret);
         config.routes.get("/internal/events", ctx -> ctx.json(target(ctx).events()));
         config.routes.get("/internal/events/{eventId}", this::event);
         config.routes.get("/internal/events/{eventId}/decisions/{userId}", this::decision);
@@ -34,6 +38,13 @@ public final class IssuerStoreRoutes {
                 ctx.status(503).header("Retry-After", "1").json(Map.of("error", "unavailable", "message", e.getMessage())));
         config.routes.exception(IllegalArgumentException.class, (e, ctx) ->
                 ctx.status(400).json(Map.of("error", "bad_request", "message", e.getMessage())));
+    }
+
+    private void requireSecret(Context ctx) {
+        if (!secret.admits(ctx.header(InstanceSecret.HEADER))) {
+            ctx.skipRemainingHandlers();
+            ctx.status(401).json(Map.of("error", "unauthorized", "message", "the instance secret is required"));
+        }
     }
 
     private IssuerQueries target(Context ctx) {

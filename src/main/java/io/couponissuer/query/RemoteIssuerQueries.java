@@ -28,11 +28,13 @@ public final class RemoteIssuerQueries implements IssuerQueries {
     private final HttpClient http;
     private final URI base;
     private final boolean localOnly;
+    private final InstanceSecret secret;
 
-    public RemoteIssuerQueries(HttpClient http, URI base, boolean localOnly) {
+    public RemoteIssuerQueries(HttpClient http, URI base, boolean localOnly, InstanceSecret secret) {
         this.http = http;
         this.base = base;
         this.localOnly = localOnly;
+        this.secret = secret;
     }
 
     @Override
@@ -55,14 +57,16 @@ public final class RemoteIssuerQueries implements IssuerQueries {
     /**
      * A long poll: the owning instance holds the request until the answer is decided or the wait
      * runs out (204). Fails (so the caller can ask another instance) when this one cannot be reached
-     * or cannot answer now.
+     * or cannot answer now. Cancelling the returned future aborts the request, so a wait that is no
+     * longer needed (the ledger answered first) holds no connection.
      */
     @Override
     public CompletableFuture<Optional<Answer>> answer(String eventId, String userId, String requestId, int waitMs) {
         URI uri = base.resolve("/internal/events/" + encode(eventId) + "/answers/" + encode(requestId) + "?waitMs=" + waitMs
                 + (userId != null ? "&userId=" + encode(userId) : "") + (localOnly ? "&local=true" : ""));
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(waitMs + TIMEOUT.toMillis())).GET().build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((response, error) -> {
+        HttpRequest request = request(uri).timeout(Duration.ofMillis(waitMs + TIMEOUT.toMillis())).GET().build();
+        CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        CompletableFuture<Optional<Answer>> answer = sent.handle((response, error) -> {
             if (error != null) {
                 // A dead or unreachable owner (kill -9): unavailable, so the caller asks another instance or the ledger.
                 Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
@@ -81,6 +85,17 @@ public final class RemoteIssuerQueries implements IssuerQueries {
                 throw new UnavailableException("issuer at " + base + " sent an unreadable answer: " + e.getMessage(), e);
             }
         });
+        // A dependent stage does not pass its cancellation back; the HttpClient's own future aborts the exchange.
+        answer.whenComplete((result, error) -> {
+            if (answer.isCancelled()) {
+                sent.cancel(true);
+            }
+        });
+        return answer;
+    }
+
+    private HttpRequest.Builder request(URI uri) {
+        return HttpRequest.newBuilder(uri).header(InstanceSecret.HEADER, secret.value());
     }
 
     private <T> Optional<T> get(String path, Class<T> type) {
@@ -89,7 +104,7 @@ public final class RemoteIssuerQueries implements IssuerQueries {
 
     private <T> Optional<T> get(String path, JavaType javaType) {
         URI uri = base.resolve(path + (localOnly ? "?local=true" : ""));
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
+        HttpRequest request = request(uri).timeout(TIMEOUT).GET().build();
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() == 404) {

@@ -86,4 +86,22 @@ class DockerComposeTest {
         assertThat((String) env("gateway").get("COUPON_ISSUER_URL")).contains("issuer-1:8081");
         assertThat(env("writer").get("COUPON_JDBC_URL")).isEqualTo("jdbc:postgresql://postgres:5432/postgres");
     }
+
+    /**
+     * The gateway reaches the issuers' store ports over the network, so they listen on every interface
+     * (the port is not published), and the gateway and the issuers share one secret from the environment,
+     * never a value written in the file; the writer asks no issuer and gets none.
+     */
+    @Test
+    void gatewayAndIssuersShareTheInstanceSecretFromTheEnvironment() {
+        for (String service : List.of("gateway", "issuer-1", "issuer-2")) {
+            assertThat((String) env(service).get("COUPON_INSTANCE_SECRET")).as(service)
+                    .startsWith("${COUPON_INSTANCE_SECRET:?");
+        }
+        assertThat(env("writer")).doesNotContainKey("COUPON_INSTANCE_SECRET");
+        for (String issuer : servicesRunning("issuer")) {
+            assertThat(env(issuer).get("COUPON_ISSUER_HTTP_HOST")).as(issuer).isEqualTo("0.0.0.0");
+            assertThat(services.get(issuer)).as("%s publishes no port", issuer).doesNotContainKey("ports");
+        }
+    }
 }

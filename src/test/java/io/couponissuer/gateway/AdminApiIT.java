@@ -48,7 +48,7 @@ class AdminApiIT {
                 .with(Setting.COUPON_JDBC_URL, database.jdbcUrl())
                 .with(Setting.COUPON_ADMIN_TOKEN, TOKEN)
                 .with(Setting.COUPON_MANAGEMENT_PORT, MANAGEMENT_PORT));
-        EveryCheckReady.await(system.gatewayUrl() + "/health/ready", Duration.ofSeconds(60));
+        EveryCheckReady.await("http://127.0.0.1:" + MANAGEMENT_PORT + "/health/ready", null, Duration.ofSeconds(60));
         Instant now = Instant.now();
         define("{\"eventId\":\"adm-open\",\"cap\":5}");
         define("{\"eventId\":\"adm-sold\",\"cap\":2,\"spread\":true}");
@@ -231,5 +231,8 @@ class AdminApiIT {
             assertThat(TestHttp.get(system.gatewayUrl() + path).statusCode()).as("public %s", path).isEqualTo(200);
         }
         assertThat(TestHttp.get(management + "/metrics").body()).contains("coupon_gateway_answers_total");
+        // Readiness details go to the management port only: the public one gives them to nobody, not even the admin.
+        assertThat(json(TestHttp.get(management + "/health/ready")).has("checks")).isTrue();
+        assertThat(json(TestHttp.getAsAdmin(system.gatewayUrl() + "/health/ready?detail", TOKEN)).has("checks")).isFalse();
     }
 }

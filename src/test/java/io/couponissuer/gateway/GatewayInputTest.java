@@ -117,6 +117,13 @@ class GatewayInputTest {
         return response;
     }
 
+    static HttpResponse<String> getAsAdmin(String path) throws Exception {
+        HttpResponse<String> response = TestHttp.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gateway.port() + path)).header("Authorization", "Bearer " + TOKEN).GET());
+        CONTRACT.checkAnswer("GET", path, response);
+        return response;
+    }
+
     static final io.couponissuer.testing.OpenApiContract CONTRACT = io.couponissuer.testing.OpenApiContract.load();
 
     static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
@@ -128,7 +135,10 @@ class GatewayInputTest {
         long tookMs = (System.nanoTime() - start) / 1_000_000;
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue("Retry-After")).contains("1");
-        assertThat(Json.MAPPER.readTree(response.body()).path("error").asText()).isEqualTo("broker_unavailable");
+        JsonNode error = Json.MAPPER.readTree(response.body());
+        assertThat(error.path("error").asText()).isEqualTo("broker_unavailable");
+        assertThat(java.util.UUID.fromString(error.path("correlationId").asText())).as("the log line's id").isNotNull();
+        assertThat(response.body()).as("nothing of the inside").doesNotContain("Exception").doesNotContain("127.0.0.1");
         assertThat(tookMs).as("bounded by the send timeout (1.5 s) plus margin").isLessThan(5_000);
     }
 
@@ -147,11 +157,29 @@ class GatewayInputTest {
         assertThat(get("/health/live").statusCode()).isEqualTo(200);
         HttpResponse<String> ready = get("/health/ready");
         assertThat(ready.statusCode()).isEqualTo(503);
-        JsonNode kafkaCheck = Json.MAPPER.readTree(ready.body()).path("checks").path("kafka");
+        assertThat(Json.MAPPER.readTree(ready.body())).as("the public learns the component, not its reason")
+                .isEqualTo(Json.MAPPER.readTree("{\"status\":\"NOT_READY\",\"component\":\"kafka\"}"));
+        assertThat(get("/health/ready?detail").statusCode()).as("details without the token").isEqualTo(401);
+
+        HttpResponse<String> detailed = getAsAdmin("/health/ready?detail");
+        assertThat(detailed.statusCode()).isEqualTo(503);
+        JsonNode kafkaCheck = Json.MAPPER.readTree(detailed.body()).path("checks").path("kafka");
         assertThat(kafkaCheck.path("ready").asBoolean(true)).isFalse();
         assertThat(kafkaCheck.path("reason").asText()).contains("127.0.0.1:");
-        HttpResponse<String> metrics = get("/metrics");
+
+        assertThat(get("/metrics").statusCode()).as("on the API port, metrics need the token").isEqualTo(401);
+        HttpResponse<String> metrics = getAsAdmin("/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("coupon_gateway_requests_seconds");
+    }
+
+    @Test
+    void theOpsPageShellIsPublicButItsDataNeedTheTokenOnTheApiPort() throws Exception {
+        assertThat(get("/ops").statusCode()).isEqualTo(200);
+        assertThat(get("/ops/ops.js").statusCode()).isEqualTo(200);
+        HttpResponse<String> summary = get("/api/ops/summary");
+        assertThat(summary.statusCode()).isEqualTo(401);
+        assertThat(summary.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+        assertThat(getAsAdmin("/api/ops/summary").statusCode()).isEqualTo(200);
     }
 }

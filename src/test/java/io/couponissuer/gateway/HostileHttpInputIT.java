@@ -44,7 +44,10 @@ class HostileHttpInputIT {
     @BeforeAll
     static void start() {
         gateway = CouponSystem.start(KAFKA.settings().with(Setting.COUPON_HTTP_PORT, 0)
-                .with(Setting.COUPON_ADMIN_TOKEN, TOKEN), EnumSet.of(CouponSystem.Role.GATEWAY));
+                .with(Setting.COUPON_ADMIN_TOKEN, TOKEN)
+                .with(Setting.COUPON_INSTANCE_SECRET, "hostile-instance-secret")
+                // The table's requests come from one address, faster than one client's rate (AbuseLimitsIT checks that).
+                .with(Setting.COUPON_GATEWAY_CLIENT_RATE, 0), EnumSet.of(CouponSystem.Role.GATEWAY));
     }
 
     @AfterAll

@@ -59,7 +59,7 @@ class UndefinedEventFloodIT {
         system = InProcessSystem.start(KAFKA.settings()
                 .with(Setting.COUPON_JDBC_URL, database.jdbcUrl())
                 .with(Setting.COUPON_ADMIN_TOKEN, TOKEN));
-        EveryCheckReady.await(system.gatewayUrl() + "/health/ready", Duration.ofSeconds(60));
+        EveryCheckReady.await(system.gatewayUrl() + "/health/ready", TOKEN, Duration.ofSeconds(60));
     }
 
     @AfterAll

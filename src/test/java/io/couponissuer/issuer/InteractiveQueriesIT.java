@@ -3,6 +3,7 @@ package io.couponissuer.issuer;
 import io.couponissuer.testing.TestHttp;
 import io.couponissuer.CouponSystem;
 import io.couponissuer.config.Setting;
+import io.couponissuer.query.InstanceSecret;
 import io.couponissuer.config.Settings;
 import io.couponissuer.dev.cluster.FreePort;
 import io.couponissuer.json.Json;
@@ -29,6 +30,7 @@ class InteractiveQueriesIT {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(4);
     static final String TOKEN = "iq-token";
+    static final String SECRET = "iq-instance-secret";
     static final List<CouponSystem> SYSTEMS = new ArrayList<>();
     static int portA;
     static int portB;
@@ -42,6 +44,8 @@ class InteractiveQueriesIT {
         SYSTEMS.add(CouponSystem.start(issuer(portB, "b"), EnumSet.of(CouponSystem.Role.ISSUER)));
         CouponSystem gateway = CouponSystem.start(KAFKA.settings().with(Setting.COUPON_HTTP_PORT, 0)
                 .with(Setting.COUPON_ADMIN_TOKEN, TOKEN)
+                .with(Setting.COUPON_INSTANCE_SECRET, SECRET)
+                .with(Setting.COUPON_GATEWAY_CLIENT_RATE, 0) // the test is one address asking for many users
                 .with(Setting.COUPON_ISSUER_URL, "http://127.0.0.1:" + portA), EnumSet.of(CouponSystem.Role.GATEWAY));
         SYSTEMS.add(gateway);
         gatewayPort = gateway.gatewayPort();
@@ -56,12 +60,19 @@ class InteractiveQueriesIT {
 
     static Settings issuer(int port, String name) {
         return KAFKA.settings().with(Setting.COUPON_ISSUER_HTTP_PORT, port)
+                .with(Setting.COUPON_INSTANCE_SECRET, SECRET)
                 .with(Setting.COUPON_STATE_DIR, "target/it-streams/iq-" + name + "-" + System.nanoTime());
     }
 
 
     static HttpResponse<String> get(int port, String path) throws Exception {
         return TestHttp.get("http://127.0.0.1:" + port + path);
+    }
+
+    /** An issuer's store route, as a gateway or another issuer asks it: with the instance secret. */
+    static HttpResponse<String> internal(int port, String path) throws Exception {
+        return TestHttp.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+                .header(InstanceSecret.HEADER, SECRET).GET());
     }
 
     static HttpResponse<String> post(String path, String body, boolean admin) throws Exception {
@@ -93,8 +104,8 @@ class InteractiveQueriesIT {
         List<String> ownedByB = new ArrayList<>();
         List<String> ownedByA = new ArrayList<>();
         for (String eventId : events) {
-            boolean onA = get(portA, "/internal/events/" + eventId + "?local=true").statusCode() == 200;
-            boolean onB = get(portB, "/internal/events/" + eventId + "?local=true").statusCode() == 200;
+            boolean onA = internal(portA, "/internal/events/" + eventId + "?local=true").statusCode() == 200;
+            boolean onB = internal(portB, "/internal/events/" + eventId + "?local=true").statusCode() == 200;
             assertThat(onA ^ onB).as("exactly one owner of %s", eventId).isTrue();
             (onB ? ownedByB : ownedByA).add(eventId);
         }
@@ -116,6 +127,18 @@ class InteractiveQueriesIT {
             assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
             assertThat(Json.MAPPER.readTree(other.body()).path("reason").asText()).isEqualTo("SOLD_OUT");
         }
+        // The store routes answer nobody without the instance secret (the issuer's port may be reachable by others).
+        for (String path : List.of("/internal/events", "/internal/events/" + events.get(0),
+                "/internal/events/" + events.get(0) + "/decisions/u-1",
+                "/internal/events/" + events.get(0) + "/answers/r-1?waitMs=0")) {
+            HttpResponse<String> refused = get(portA, path);
+            assertThat(refused.statusCode()).as(path).isEqualTo(401);
+            assertThat(refused.body()).doesNotContain("u-1").doesNotContain("\"cap\"");
+            HttpResponse<String> wrong = TestHttp.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + portA + path)).header(InstanceSecret.HEADER, SECRET + "x").GET());
+            assertThat(wrong.statusCode()).as("a wrong secret on %s", path).isEqualTo(401);
+        }
+        assertThat(internal(portA, "/internal/events").statusCode()).isEqualTo(200);
         System.out.printf("InteractiveQueriesIT: %d events on the first issuer, %d forwarded to the second%n",
                 ownedByA.size(), ownedByB.size());
     }

@@ -90,7 +90,11 @@ class OpsPageIT {
     @Test
     void theOpsPageShowsTheEventAndTheGroupsInAHeadlessBrowser() throws Exception {
         requireChromium();
-        String dom = chromium("--dump-dom", "--virtual-time-budget=8000", base + "/ops");
+        // No COUPON_MANAGEMENT_PORT: the page shares the API's port, so its data need the admin token.
+        String withoutToken = chromium("--dump-dom", "--virtual-time-budget=5000", base + "/ops");
+        assertThat(withoutToken).as("no token: the page asks for it and shows no figure")
+                .doesNotContain("data-loaded").doesNotContain("data-event=").containsPattern("<form id=\"token-form\">");
+        String dom = chromium("--dump-dom", "--virtual-time-budget=8000", base + "/ops#token=" + TOKEN);
         assertThat(dom).contains("data-loaded=\"true\"");
         assertThat(dom).containsPattern("<tr data-event=\"" + EVENT + "\"><td class=\"event-id\"><a class=\"winners-link\""
                 + " href=\"/ops\\?winners=" + EVENT + "\">" + EVENT + "</a></td><td class=\"issued\">5 / 5</td>.*?"
@@ -101,7 +105,8 @@ class OpsPageIT {
 
         Path screenshot = Path.of("target", "ops-page.png").toAbsolutePath();
         Files.deleteIfExists(screenshot);
-        chromium("--screenshot=" + screenshot, "--window-size=1200,900", "--virtual-time-budget=8000", base + "/ops");
+        chromium("--screenshot=" + screenshot, "--window-size=1200,900", "--virtual-time-budget=8000",
+                base + "/ops#token=" + TOKEN);
         assertThat(screenshot).exists();
         assertThat(Files.size(screenshot)).isGreaterThan(10_000);
     }
@@ -144,7 +149,7 @@ class OpsPageIT {
     void metricsCarryLagEventCountsRejectionsStreamsStateAndTheWriter() throws Exception {
         // Processor-node metrics appear when the binder next looks for new metrics (every 10 s).
         String metrics = await("end-to-end latency in /metrics",
-                () -> send(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET()).body(),
+                () -> send(asAdmin(base + "/metrics")).body(),
                 body -> body.contains("kafka_stream_processor_node_record_e2e_latency_avg{"));
         Files.writeString(Path.of("target", "ops-metrics.txt"), metrics);
         assertThat(metrics)
@@ -201,7 +206,7 @@ class OpsPageIT {
                 assertThat(hanging.get("outcome").asText()).isEqualTo("COMMITTED");
                 assertThat(hanging.get("detail").asText()).contains("kafka-transactions.sh");
                 String metrics = await("the issuer's guard has refused it (it looks every 500 ms, confirms on the next look)",
-                        () -> send(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET()).body(),
+                        () -> send(asAdmin(base + "/metrics")).body(),
                         body -> body.contains("coupon_hanging_transaction_repairs_total{result=\"refused\"} 1.0"));
                 assertThat(metrics).containsPattern(
                         "(?m)^coupon_hanging_transaction_age_seconds\\{outcome=\"COMMITTED\",owner=\"OURS\",partition=\"2\",producer_id=\""
@@ -214,9 +219,11 @@ class OpsPageIT {
                 HttpResponse<String> issuerReady = send(HttpRequest.newBuilder(URI.create(system.issuerUrl() + "/health/ready")).GET());
                 assertThat(issuerReady.statusCode()).as(issuerReady.body()).isEqualTo(200);
                 assertThat(issuerReady.body()).contains(named);
-                assertThat(send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).GET()).body()).contains(named);
+                assertThat(send(asAdmin(base + "/health/ready?detail")).body()).contains(named);
+                assertThat(send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).GET()).body())
+                        .as("the public readiness names no partition or remedy").doesNotContain("coupon.issued");
                 if (chromiumInstalled()) {
-                    String dom = chromium("--dump-dom", "--virtual-time-budget=8000", base + "/ops");
+                    String dom = chromium("--dump-dom", "--virtual-time-budget=8000", base + "/ops#token=" + TOKEN);
                     assertThat(dom).containsPattern("<li class=\"status-HANGING\" data-partition=\"coupon.issued-2\">"
                             + "<div class=\"hanging-head\">coupon.issued-2 · producer " + made.producerId());
                 }
@@ -227,7 +234,12 @@ class OpsPageIT {
     }
 
     private static JsonNode summary() throws Exception {
-        return Json.MAPPER.readTree(send(HttpRequest.newBuilder(URI.create(base + "/api/ops/summary")).GET()).body());
+        return Json.MAPPER.readTree(send(asAdmin(base + "/api/ops/summary")).body());
+    }
+
+    /** The gateway's operators' routes share the API port here: they need the admin token. */
+    private static HttpRequest.Builder asAdmin(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN).GET();
     }
 
     /**

@@ -26,6 +26,8 @@ import java.util.stream.Stream;
  */
 public final class CouponCluster implements AutoCloseable {
     public static final String ADMIN_TOKEN = "fault-test-token";
+    /** COUPON_INSTANCE_SECRET of the gateway and the issuers (a separate one refuses to start without it). */
+    public static final String INSTANCE_SECRET = "fault-test-instance-secret";
     /** Partitions of every topic, unless a test asks for more. */
     public static final int PARTITIONS = 3;
     /** Generous: a dynamic member that rejoins waits out a dead member's session (45 s by Kafka's default). */
@@ -72,6 +74,9 @@ public final class CouponCluster implements AutoCloseable {
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers(),
                 "COUPON_TOPIC_PARTITIONS", String.valueOf(partitions),
                 "COUPON_ADMIN_TOKEN", ADMIN_TOKEN,
+                "COUPON_INSTANCE_SECRET", INSTANCE_SECRET,
+                // The tests' bursts come from one address and stand for many users: no per-client rate.
+                "COUPON_GATEWAY_CLIENT_RATE", "0",
                 "COUPON_SESSION_TIMEOUT_MS", String.valueOf(sessionTimeoutMs),
                 // Kafka's own INFO lines (rebalances, restores, fencing) are the evidence when a test fails.
                 "COUPON_KAFKA_LOG_LEVEL", "INFO");
@@ -223,7 +228,7 @@ public final class CouponCluster implements AutoCloseable {
      * the commit (coupon_gateway_answers_total{source="issuer"} in its /metrics).
      */
     public double answersByIssuer() throws IOException, InterruptedException {
-        String metrics = TestHttp.get(gatewayUrl() + "/metrics").body();
+        String metrics = TestHttp.getAsAdmin(gatewayUrl() + "/metrics", ADMIN_TOKEN).body();
         return metrics.lines().filter(l -> l.startsWith("coupon_gateway_answers_total{source=\"issuer\"}"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }

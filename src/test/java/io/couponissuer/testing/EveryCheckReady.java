@@ -20,13 +20,18 @@ public final class EveryCheckReady {
     private EveryCheckReady() {
     }
 
-    /** Returns the wait; fails with the last answer after {@code timeout}. */
-    public static Duration await(String readyUrl, Duration timeout) {
-        return await(readyUrl, timeout, () -> true);
+    /**
+     * Returns the wait; fails with the last answer after {@code timeout}.
+     *
+     * @param adminToken for a gateway's API port, which lists the checks only to the admin
+     *                   ({@code ?detail}); null for a port that lists them to anyone (management, issuer)
+     */
+    public static Duration await(String readyUrl, String adminToken, Duration timeout) {
+        return await(readyUrl, adminToken, timeout, () -> true);
     }
 
-    /** As {@link #await(String, Duration)}, failing at once when {@code running} turns false (the process died). */
-    public static Duration await(String readyUrl, Duration timeout, BooleanSupplier running) {
+    /** As {@link #await(String, String, Duration)}, failing at once when {@code running} turns false (the process died). */
+    public static Duration await(String readyUrl, String adminToken, Duration timeout, BooleanSupplier running) {
         long start = System.nanoTime();
         String last = "no answer";
         try {
@@ -35,8 +40,12 @@ public final class EveryCheckReady {
                     throw new AssertionError(readyUrl + ": the process stopped while waiting (last: " + last + ")");
                 }
                 try {
-                    HttpResponse<String> response = TestHttp.send(HttpRequest.newBuilder(URI.create(readyUrl))
-                            .timeout(Duration.ofSeconds(2)).GET());
+                    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(
+                            adminToken == null ? readyUrl : readyUrl + "?detail")).timeout(Duration.ofSeconds(2)).GET();
+                    if (adminToken != null) {
+                        request.header("Authorization", "Bearer " + adminToken);
+                    }
+                    HttpResponse<String> response = TestHttp.send(request);
                     if (response.statusCode() == 200 && everyCheckReady(Json.MAPPER.readTree(response.body()))) {
                         return Duration.ofNanos(System.nanoTime() - start);
                     }

@@ -31,6 +31,8 @@ public final class InProcessSystem implements AutoCloseable {
     public static InProcessSystem start(Settings settings) {
         Settings own = settings
                 .with(Setting.COUPON_HTTP_PORT, 0)
+                // The tests' load comes from one address and stands for many users: no per-client rate.
+                .with(Setting.COUPON_GATEWAY_CLIENT_RATE, 0)
                 .with(Setting.COUPON_ISSUER_HTTP_PORT, FreePort.next())
                 .with(Setting.COUPON_STATE_DIR, Path.of("target", "it-streams", UUID.randomUUID().toString()).toAbsolutePath());
         return new InProcessSystem(own, CouponSystem.start(own, EnumSet.allOf(CouponSystem.Role.class)));

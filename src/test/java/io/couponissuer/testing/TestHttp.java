@@ -18,6 +18,11 @@ public final class TestHttp {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
     }
 
+    /** GET with {@code Authorization: Bearer <adminToken>} (the admin's routes, and operators' ones on the API port). */
+    public static HttpResponse<String> getAsAdmin(String url, String adminToken) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + adminToken).GET());
+    }
+
     /** POST of a JSON body; {@code adminToken} (or null) goes in the Authorization header. */
     public static HttpResponse<String> post(String url, String json, String adminToken)
             throws IOException, InterruptedException {

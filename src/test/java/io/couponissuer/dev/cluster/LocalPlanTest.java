@@ -17,7 +17,7 @@ class LocalPlanTest {
     private static final Path DIR = Path.of("/tmp/coupon-cluster-plan-test");
 
     private static List<Node> plan(String compose) throws Exception {
-        return LocalPlan.of(ComposeFile.parse(compose, Map.of("COUPON_ADMIN_TOKEN", "t")::get),
+        return LocalPlan.of(ComposeFile.parse(compose, Map.of("COUPON_ADMIN_TOKEN", "t", "COUPON_INSTANCE_SECRET", "s")::get),
                 Dockerfile.parse(Files.readString(Path.of("Dockerfile"))), DIR, 29100, List.of("-Xmx256m"), Map.of());
     }
 
@@ -50,6 +50,8 @@ class LocalPlanTest {
             assertThat(node.environment()).containsEntry("COUPON_STANDBY_REPLICAS", "1").containsEntry("COUPON_INSTANCE_ID", issuer)
                     .containsEntry("COUPON_ISSUER_ADVERTISED_HOST", "127.0.0.1")
                     .containsEntry("COUPON_HTTP_HOST", "127.0.0.1")
+                    .containsEntry("COUPON_ISSUER_HTTP_HOST", "127.0.0.1")
+                    .containsEntry("COUPON_INSTANCE_SECRET", "s")
                     .containsEntry("COUPON_STATE_DIR", DIR.resolve("volumes/" + issuer + "/streams").toString())
                     .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:29100,127.0.0.1:29102,127.0.0.1:29104")
                     .containsEntry("COUPON_REPLICATION_FACTOR", "3").containsEntry("COUPON_MIN_INSYNC_REPLICAS", "2");
@@ -62,7 +64,7 @@ class LocalPlanTest {
         Node gateway = node(plan, "gateway");
         assertThat(gateway.environment()).containsEntry("COUPON_HTTP_PORT", "8080")
                 .containsEntry("COUPON_ISSUER_URL", "http://127.0.0.1:" + issuer1 + ",http://127.0.0.1:" + issuer2)
-                .containsEntry("COUPON_ADMIN_TOKEN", "t");
+                .containsEntry("COUPON_ADMIN_TOKEN", "t").containsEntry("COUPON_INSTANCE_SECRET", "s");
         assertThat(gateway.readyUrl()).isEqualTo("http://127.0.0.1:8080/health/ready");
         assertThat(node(plan, "writer").environment())
                 .containsEntry("COUPON_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");

@@ -1,0 +1,254 @@
+package io.couponissuer.gateway;
+
+import io.couponissuer.CouponSystem;
+import io.couponissuer.config.Setting;
+import io.couponissuer.config.Settings;
+import io.couponissuer.dev.cluster.FreePort;
+import io.couponissuer.json.Json;
+import io.couponissuer.query.InstanceSecret;
+import io.couponissuer.testing.KafkaBrokerExtension;
+import io.couponissuer.testing.OpenApiContract;
+import io.couponissuer.testing.TestHttp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The gateway's limits against abuse, on a real broker: a client over its rate is answered 429 with
+ * Retry-After while another is served; a wait past the gateway's bound does not wait; a long poll to
+ * the issuers is aborted once the ledger answered. The gateway's COUPON_ISSUER_URL points at a stub
+ * issuer that never answers a long poll and notes when its caller hangs up; a real issuer (its own
+ * system in this JVM, whose store port the gateway does not know) decides, so the committed ledger
+ * is what answers.
+ */
+class AbuseLimitsIT {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(3);
+    static final String TOKEN = "abuse-token";
+    static final String SECRET = "abuse-instance-secret";
+    static final OpenApiContract CONTRACT = OpenApiContract.load();
+    static StubIssuer stub;
+    static CouponSystem issuer;
+    static CouponSystem gateway;
+    static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stub = new StubIssuer();
+        Settings common = KAFKA.settings().with(Setting.COUPON_ADMIN_TOKEN, TOKEN).with(Setting.COUPON_INSTANCE_SECRET, SECRET);
+        int issuerPort = FreePort.next();
+        issuer = CouponSystem.start(common.with(Setting.COUPON_ISSUER_HTTP_PORT, issuerPort)
+                .with(Setting.COUPON_STATE_DIR, Path.of("target", "it-streams", "abuse-" + UUID.randomUUID()).toAbsolutePath()),
+                EnumSet.of(CouponSystem.Role.ISSUER));
+        gateway = CouponSystem.start(common.with(Setting.COUPON_HTTP_PORT, 0)
+                .with(Setting.COUPON_ISSUER_URL, "http://127.0.0.1:" + stub.port())
+                .with(Setting.COUPON_GATEWAY_CLIENT_RATE, 2)
+                .with(Setting.COUPON_GATEWAY_CLIENT_BURST, 5)
+                .with(Setting.COUPON_GATEWAY_TRUSTED_PROXIES, "127.0.0.1")
+                .with(Setting.COUPON_GATEWAY_MAX_WAITS, 1), EnumSet.of(CouponSystem.Role.GATEWAY));
+        base = "http://127.0.0.1:" + gateway.gatewayPort();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (TestHttp.get("http://127.0.0.1:" + issuerPort + "/health/ready").statusCode() != 200) {
+            assertThat(System.nanoTime()).as("issuer running").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        HttpResponse<String> created = TestHttp.post(base + "/api/events", "{\"eventId\":\"abuse\",\"cap\":100}", TOKEN);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        for (AutoCloseable part : new AutoCloseable[]{gateway, issuer, stub}) {
+            try {
+                if (part != null) {
+                    part.close();
+                }
+            } catch (Exception e) {
+                System.err.println("closing: " + e);
+            }
+        }
+    }
+
+    /** A request from {@code client}, as a trusted proxy in front of the gateway reports it. */
+    static HttpResponse<String> apply(String client, String userId, int waitMs) throws Exception {
+        String path = "/api/events/abuse/applications" + (waitMs > 0 ? "?waitMs=" + waitMs : "");
+        HttpResponse<String> response = TestHttp.send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json").header("X-Forwarded-For", "198.51.100.9, " + client)
+                .timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + userId + "\"}")));
+        CONTRACT.checkAnswer("POST", path, response);
+        return response;
+    }
+
+    @Test
+    void aClientOverItsRateGets429WithRetryAfterWhileAnotherIsServed() throws Exception {
+        List<Integer> flood = new ArrayList<>();
+        HttpResponse<String> refused = null;
+        for (int i = 0; i < 12; i++) {
+            HttpResponse<String> response = apply("203.0.113.1", "flood-" + i, 0);
+            flood.add(response.statusCode());
+            if (response.statusCode() == 429) {
+                refused = response;
+            }
+        }
+        assertThat(flood).as("burst of 5, then 2 per second").contains(202).contains(429);
+        assertThat(flood.stream().filter(s -> s == 202).count()).isLessThanOrEqualTo(8);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
+        assertThat(Json.MAPPER.readTree(refused.body()).path("error").asText()).isEqualTo("too_many_requests");
+
+        assertThat(apply("203.0.113.2", "calm-1", 0).statusCode()).as("another client, same moment").isEqualTo(202);
+        // The left part of X-Forwarded-For is the client's own word: a flooder cannot pick a fresh identity with it.
+        assertThat(apply("203.0.113.1", "flood-x", 0).statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void aWaitPastTheGatewaysBoundIsAnsweredAtOnceAndALongPollEndsWithTheLedgersAnswer() throws Exception {
+        int abortedBefore = stub.aborted.get();
+        // The one wait slot: the ledger answers it (the real issuer decides and commits), well before 8 s.
+        CompletableFuture<HttpResponse<String>> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return apply("203.0.113.3", "waiter-1", 8000);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (stub.open.isEmpty()) {
+            assertThat(System.nanoTime()).as("the gateway's long poll reached the stub issuer").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        long start = System.nanoTime();
+        HttpResponse<String> second = apply("203.0.113.4", "waiter-2", 8000);
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(202);
+        assertThat(Json.MAPPER.readTree(second.body()).path("status").asText()).isEqualTo("PENDING");
+        assertThat(tookMs).as("no wait past the bound of 1").isLessThan(3000);
+
+        HttpResponse<String> first = waiting.get();
+        long answeredAt = System.nanoTime();
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(first.body()).path("status").asText()).isEqualTo("ISSUED");
+        assertThat(stub.secrets).as("the gateway shows the instance secret").containsOnly(SECRET);
+        deadline = answeredAt + Duration.ofSeconds(2).toNanos();
+        while (stub.aborted.get() == abortedBefore) {
+            assertThat(System.nanoTime()).as("the long poll aborted once the ledger answered, not at the end of 8 s")
+                    .isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        assertThat(stub.open).as("no long poll left open at the stub").isEmpty();
+        // The slot is back: the next wait waits (and is answered) again.
+        HttpResponse<String> third = apply("203.0.113.5", "waiter-3", 8000);
+        assertThat(third.statusCode()).as(third.body()).isEqualTo(200);
+    }
+
+    /**
+     * An issuer store port that answers every question 404 (no event known, no decision), holds every
+     * long poll for an answer without answering, and counts those whose caller hung up.
+     */
+    static final class StubIssuer implements AutoCloseable {
+        final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        final Map<Socket, String> open = new ConcurrentHashMap<>();
+        final AtomicInteger aborted = new AtomicInteger();
+        final java.util.Set<String> secrets = ConcurrentHashMap.newKeySet();
+
+        StubIssuer() throws IOException {
+            Thread acceptor = new Thread(this::accept, "stub-issuer");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        private void accept() {
+            while (!server.isClosed()) {
+                try {
+                    Socket socket = server.accept();
+                    Thread connection = new Thread(() -> serve(socket), "stub-issuer-connection");
+                    connection.setDaemon(true);
+                    connection.start();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }
+
+        private void serve(Socket socket) {
+            try (socket; InputStream in = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
+                while (true) {
+                    String head = readHead(in);
+                    if (head == null) {
+                        return;
+                    }
+                    String requestLine = head.lines().findFirst().orElse("");
+                    head.lines().filter(l -> l.regionMatches(true, 0, InstanceSecret.HEADER + ":", 0, InstanceSecret.HEADER.length() + 1))
+                            .forEach(l -> secrets.add(l.substring(l.indexOf(':') + 1).trim()));
+                    if (requestLine.contains("/answers/")) {
+                        open.put(socket, requestLine);
+                        try {
+                            while (in.read() != -1) {
+                                // a caller sends nothing more on a held request; it can only hang up
+                            }
+                        } catch (IOException hungUp) {
+                            // reset: hung up as well
+                        }
+                        open.remove(socket);
+                        aborted.incrementAndGet();
+                        return;
+                    }
+                    out.write("HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 22\r\n\r\n{\"status\":\"UNKNOWN\"}\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // the caller went away between requests
+            }
+        }
+
+        /** The request line and headers (no body: the gateway sends GETs only), or null at the end of the stream. */
+        private static String readHead(InputStream in) throws IOException {
+            StringBuilder head = new StringBuilder();
+            int c;
+            while ((c = in.read()) != -1) {
+                head.append((char) c);
+                if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                    return head.toString();
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket socket : open.keySet()) {
+                socket.close();
+            }
+        }
+    }
+}
