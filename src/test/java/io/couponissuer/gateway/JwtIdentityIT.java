@@ -42,10 +42,20 @@ class JwtIdentityIT {
     static CouponSystem gateway;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
+        // No issuer runs here: the event's definition is put where an issuer commits the ones it takes,
+        // so the gateway knows the event (it answers 404 unknown_event otherwise).
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                io.couponissuer.kafka.ClientConfigs.producer(KAFKA.settings(), "jwt-it-definitions"),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                io.couponissuer.kafka.Topics.EVENTS.valueSerde().serializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(io.couponissuer.kafka.Topics.EVENTS.name(),
+                    EVENT, new io.couponissuer.message.EventDefinition(EVENT, 100, null, null))).get();
+        }
         issuer = new TestTokenIssuer();
         gateway = CouponSystem.start(issuer.jwtMode(KAFKA.settings().with(Setting.COUPON_HTTP_PORT, 0)
-                .with(Setting.COUPON_ADMIN_TOKEN, "jwt-it-admin")), EnumSet.of(CouponSystem.Role.GATEWAY));
+                .with(Setting.COUPON_ADMIN_TOKEN, "jwt-it-admin")
+                .with(Setting.COUPON_INSTANCE_SECRET, "jwt-it-instance-secret")), EnumSet.of(CouponSystem.Role.GATEWAY));
     }
 
     @AfterAll
