@@ -36,28 +36,38 @@ final class AnswerOut {
     /** @param first for DUPLICATE: the user's coupon; null otherwise */
     void rejected(ProcessorContext<String, Object> context, Record<String, ?> record, ApplyRequest request,
                   RejectReason reason, Decision first) {
-        Rejection rejection = rejection(record, request, reason, first);
+        Rejection rejection = rejection(request, reason, first);
+        tellWaiter(record, rejection);
+        rejections.count(request.eventId(), reason);
         context.forward(record.withKey(request.eventId()).withValue(rejection), CouponTopology.REJECTED_SINK);
     }
 
-    /**
-     * A rejection that goes onto the ledger later, with the others of its batch
-     * ({@link #rejectedTogether}); the waiting client and the counter hear of it now.
-     */
-    Rejection rejection(Record<String, ?> record, ApplyRequest request, RejectReason reason, Decision first) {
-        Rejection rejection = new Rejection(request.requestId(), request.eventId(), request.userId(), reason,
+    /** A rejection made, not yet sent or told to anyone ({@link #decidedTogether}). */
+    static Rejection rejection(ApplyRequest request, RejectReason reason, Decision first) {
+        return new Rejection(request.requestId(), request.eventId(), request.userId(), reason,
                 request.requestedAt(), first);
-        tellWaiter(record, rejection);
-        rejections.count(request.eventId(), reason);
-        return rejection;
     }
 
-    /** The rejections of one input batch, as one record (empty: none). */
-    void rejectedTogether(ProcessorContext<String, Object> context, Record<String, ?> record, String eventId,
-                          List<Rejection> together) {
+    /**
+     * The answers of one input batch, decided whole: each coupon onto coupon.issued, the rejections in
+     * one record (none if empty); only once all of that is sent do the waiting clients and the counter
+     * hear of them, so a send that fails has told nobody anything.
+     */
+    void decidedTogether(ProcessorContext<String, Object> context, Record<String, ?> record, String eventId,
+                         List<CouponIssued> coupons, List<Rejection> together) {
+        for (CouponIssued coupon : coupons) {
+            context.forward(record.withKey(coupon.eventId()).withValue(coupon), CouponTopology.ISSUED_SINK);
+        }
         if (!together.isEmpty()) {
             context.forward(record.withKey(eventId).withValue(new RejectionBatch(eventId, together)),
                     CouponTopology.REJECTION_BATCHES_SINK);
+        }
+        for (CouponIssued coupon : coupons) {
+            tellWaiter(record, coupon);
+        }
+        for (Rejection rejection : together) {
+            tellWaiter(record, rejection);
+            rejections.count(eventId, rejection.reason());
         }
     }
 

@@ -7,21 +7,25 @@ import io.couponissuer.message.Claim;
 import io.couponissuer.message.ClaimDecided;
 import io.couponissuer.message.CouponIssued;
 import io.couponissuer.message.Decision;
+import io.couponissuer.message.DecisionKey;
 import io.couponissuer.message.EventDefinition;
 import io.couponissuer.message.EventSoldOut;
 import io.couponissuer.message.IssuerCommand;
 import io.couponissuer.message.RejectReason;
-import io.couponissuer.message.Rejection;
 import io.couponissuer.message.WindowOpened;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.errors.TaskCorruptedException;
+import org.apache.kafka.streams.errors.TaskMigratedException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Decides every application of the events in its partition, first come first served.
@@ -40,6 +44,7 @@ import java.util.List;
 final class CouponDecider implements Processor<String, IssuerCommand, String, Object> {
     /** Events whose definition and count stay parsed in memory; a task decides a handful at a time. */
     private static final int RECENT_EVENTS = 1_000;
+    private static final Logger LOG = LoggerFactory.getLogger(CouponDecider.class);
 
     private final AnswerOut answers;
     private final SpreadMetrics spreadMetrics;
@@ -52,14 +57,14 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
     private final RecentEvents<Long> recentCounts;
     private final CouponHolders holders;
     private ProcessorContext<String, Object> context;
-    /** While an ApplyBatch is decided: its rejections so far, to go out in one record; null otherwise. */
-    private List<Rejection> batchRejections;
+    /** While an ApplyBatch is decided: its decisions so far, written only once all are made; null otherwise. */
+    private StagedBatch batch;
     private KeyValueStore<String, EventDefinition> definitions;
     private KeyValueStore<String, Long> issuedCounts;
     private KeyValueStore<String, Decision> decisions;
 
-    CouponDecider(AnswerOut answers, SpreadMetrics spreadMetrics) {
-        this(answers, spreadMetrics, RECENT_EVENTS, new CouponHolders());
+    CouponDecider(AnswerOut answers, SpreadMetrics spreadMetrics, CouponHolders holders) {
+        this(answers, spreadMetrics, RECENT_EVENTS, holders);
     }
 
     CouponDecider(AnswerOut answers, SpreadMetrics spreadMetrics, int recentEvents, CouponHolders holders) {
@@ -102,20 +107,66 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
      * One after the other, in list order, each as if it had come in a record of its own; the
      * rejections then leave in one record, since a record each would cost the hop's per-record work
      * the batch saved on the way in.
+     *
+     * <p>All or nothing: every application is decided against a {@link StagedBatch} before anything is
+     * written, so an exception while deciding leaves no trace of the batch, and the dead-letter handler
+     * sends the batch record whole to coupon.failed.
      */
-    private void decideBatch(Record<String, IssuerCommand> record, ApplyBatch batch) {
+    private void decideBatch(Record<String, IssuerCommand> record, ApplyBatch applications) {
         // The batch's type header is not its answers' type.
         Headers headers = new RecordHeaders(record.headers().toArray());
         headers.remove(IssuerCommandSerde.TYPE_HEADER);
         Record<String, IssuerCommand> each = record.withHeaders(headers);
-        batchRejections = new ArrayList<>(batch.applications().size());
+        StagedBatch staged = new StagedBatch(applications.eventId(), issuedCount(applications.eventId()),
+                applications.applications().size());
+        batch = staged;
         try {
-            for (ApplyRequest application : batch.applications()) {
+            for (ApplyRequest application : applications.applications()) {
                 apply(each.withValue(application), application);
             }
-            answers.rejectedTogether(context, each, batch.eventId(), batchRejections);
         } finally {
-            batchRejections = null;
+            batch = null;
+        }
+        write(each, staged);
+    }
+
+    /**
+     * Writes out a batch decided whole: stores and caches, then its outputs, then the waiting clients.
+     *
+     * <p>What can still throw here is not the batch's content (its ids are plain ASCII and its values
+     * the decider's own, so they serialize), but a store that cannot write or a send the producer
+     * refuses. By then part of the batch may be in the open transaction, and the dead-letter handler
+     * would commit that part; so such a failure is raised as a corrupted task instead, which Kafka
+     * Streams answers by aborting the transaction and replaying from the last commit, as it does
+     * itself for a timeout in the middle of a record under exactly_once_v2. The replay decides the
+     * same, so anything already told to a waiting client stays true.
+     */
+    private void write(Record<String, IssuerCommand> each, StagedBatch staged) {
+        String eventId = staged.eventId();
+        try {
+            for (Map.Entry<String, Decision> coupon : staged.coupons().entrySet()) {
+                decisions.put(DecisionKey.of(eventId, coupon.getKey()), coupon.getValue());
+                holders.issued(eventId, coupon.getKey(), coupon.getValue());
+            }
+            if (staged.issuedAny()) {
+                issuedCounts.put(eventId, staged.issued());
+                recentCounts.put(eventId, staged.issued());
+            }
+            for (ApplyRequest application : staged.rerouted()) {
+                context.forward(each.withKey(application.spreadKey()).withValue(application), CouponTopology.REROUTE_SINK);
+            }
+            for (IssuerCommand notice : staged.notices()) {
+                tellEveryPartition(each, notice);
+            }
+            answers.decidedTogether(context, each, eventId, staged.issuedCoupons(), staged.rejections());
+            for (ApplyRequest application : staged.rerouted()) {
+                spreadMetrics.rerouted(application.eventId());
+            }
+        } catch (TaskMigratedException | TaskCorruptedException alreadyAborting) {
+            throw alreadyAborting;
+        } catch (RuntimeException e) {
+            LOG.error("Writing the decided batch of event {} failed partway; aborting the transaction to replay it", eventId, e);
+            throw new TaskCorruptedException(Set.of(context.taskId()));
         }
     }
 
@@ -123,6 +174,10 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
     private void apply(Record<String, IssuerCommand> record, ApplyRequest request) {
         EventDefinition definition = definition(request.eventId());
         if (definition != null && definition.isSpread()) {
+            if (batch != null) {
+                batch.reroute(request);
+                return;
+            }
             context.forward(record.withKey(request.spreadKey()).withValue(request), CouponTopology.REROUTE_SINK);
             spreadMetrics.rerouted(request.eventId());
         } else {
@@ -154,17 +209,27 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
     }
 
     private void tellEveryPartition(Record<String, IssuerCommand> record, IssuerCommand notice) {
+        if (batch != null) {
+            batch.notice(notice);
+            return;
+        }
         context.forward(record.withValue(notice), CouponTopology.NOTICES_SINK);
     }
 
-    /** Decides and answers; returns the user's coupon if it holds one now, else null. */
-    /** @param definition the event's current definition (looked up once by the caller), null if unknown */
+    /**
+     * Decides and answers; returns the user's coupon if it holds one now, else null.
+     *
+     * @param definition the event's current definition (looked up once by the caller), null if unknown
+     */
     private Decision decide(Record<String, IssuerCommand> record, ApplyRequest request, EventDefinition definition) {
         if (definition == null) {
             reject(record, request, RejectReason.EVENT_UNKNOWN, null);
             return null;
         }
-        Decision first = holders.coupon(decisions, request.eventId(), request.userId(), issuedCount(request.eventId()));
+        Decision first = holders.coupon(decisions, request.eventId(), request.userId(), issuedNow(request.eventId()));
+        if (first == null && batch != null) { // the batch's own coupons are not in the store yet
+            first = batch.coupon(request.userId());
+        }
         if (first != null) {
             reject(record, request, RejectReason.DUPLICATE, first);
             return first;
@@ -174,7 +239,7 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
             reject(record, request, window, null);
             return null;
         }
-        long issued = issuedCount(request.eventId());
+        long issued = issuedNow(request.eventId());
         if (issued >= definition.cap()) {
             // Nothing is stored: only a coupon is remembered, so the store (and its changelog) grows by
             // the cap, not by the number of applicants.
@@ -190,8 +255,8 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
 
     /** @param first for DUPLICATE: the user's coupon; null otherwise */
     private void reject(Record<String, IssuerCommand> record, ApplyRequest request, RejectReason reason, Decision first) {
-        if (batchRejections != null) {
-            batchRejections.add(answers.rejection(record, request, reason, first));
+        if (batch != null) {
+            batch.reject(AnswerOut.rejection(request, reason, first));
         } else {
             answers.rejected(context, record, request, reason, first);
         }
@@ -206,6 +271,11 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
             }
         }
         return definition;
+    }
+
+    /** The event's count with the coupons of the batch being decided, if any (all of its event). */
+    private long issuedNow(String eventId) {
+        return batch != null ? batch.issued() : issuedCount(eventId);
     }
 
     private long issuedCount(String eventId) {
@@ -223,6 +293,10 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
         CouponIssued coupon = new CouponIssued(CouponIssued.couponIdOf(request.eventId(), seq), request.eventId(),
                 request.userId(), request.requestId(), seq, request.requestedAt());
         Decision decision = Decision.issued(coupon);
+        if (batch != null) {
+            batch.issue(coupon, decision);
+            return decision;
+        }
         issuedCounts.put(request.eventId(), seq);
         recentCounts.put(request.eventId(), seq);
         decisions.put(request.decisionKey(), decision);

@@ -22,8 +22,10 @@ import java.util.Map;
  *
  * <p>Complete or absent, never partial: every coupon the decider issues goes in, and {@link #clear()}
  * (from the decider's init(), after which the stores are what the last commit left) empties it.
+ *
+ * <p>Not final: a test stands in one whose store read fails, to see what a failure mid-decision leaves.
  */
-final class CouponHolders {
+class CouponHolders {
     /** An event with more coupons than this is always asked of the store. */
     static final int MAX_HOLDERS = 1_000;
     static final int EVENTS = 32;

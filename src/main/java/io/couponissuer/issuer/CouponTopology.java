@@ -10,6 +10,7 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
 
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -65,13 +66,18 @@ public final class CouponTopology {
      * @param feed     where answers to awaited applications go as they are decided (see DecisionFeed)
      */
     public static Topology build(MeterRegistry registry, DecisionFeed feed) {
+        return build(registry, feed, CouponHolders::new);
+    }
+
+    /** @param holders each decider's memory of who holds a coupon (a test's can fail on purpose) */
+    static Topology build(MeterRegistry registry, DecisionFeed feed, Supplier<CouponHolders> holders) {
         AnswerOut answers = new AnswerOut(new RejectionCounter(registry), feed);
         SpreadMetrics spreadMetrics = new SpreadMetrics(registry);
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 Topics.APPLY_REQUESTS.name());
         topology.addProcessor(PARSER, CommandParser::new, SOURCE);
-        topology.addProcessor(DECIDER, () -> new CouponDecider(answers, spreadMetrics), PARSER);
+        topology.addProcessor(DECIDER, () -> new CouponDecider(answers, spreadMetrics, holders.get()), PARSER);
         topology.addStateStore(IssuerStores.eventDefinitions(), DECIDER);
         topology.addStateStore(IssuerStores.issuedCounts(), DECIDER);
         topology.addStateStore(IssuerStores.decisions(), DECIDER);

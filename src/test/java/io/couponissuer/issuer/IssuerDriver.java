@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** The real topology and the real issuer configuration on a TopologyTestDriver, with helpers to drive it. */
 final class IssuerDriver implements AutoCloseable {
@@ -50,8 +51,13 @@ final class IssuerDriver implements AutoCloseable {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     IssuerDriver(Path stateDir) {
+        this(stateDir, CouponHolders::new);
+    }
+
+    /** @param holders each decider's CouponHolders, for a test that makes a decision fail on purpose */
+    IssuerDriver(Path stateDir, Supplier<CouponHolders> holders) {
         Settings settings = Settings.from(Map.of(Setting.COUPON_STATE_DIR.name(), stateDir.toString()));
-        driver = new TopologyTestDriver(CouponTopology.build(registry, feed), IssuerStreamsConfig.from(settings));
+        driver = new TopologyTestDriver(CouponTopology.build(registry, feed, holders), IssuerStreamsConfig.from(settings));
         commands = driver.createInputTopic(Topics.APPLY_REQUESTS.name(), new StringSerializer(),
                 Topics.APPLY_REQUESTS.valueSerde().serializer());
         raw = driver.createInputTopic(Topics.APPLY_REQUESTS.name(), new ByteArraySerializer(), new ByteArraySerializer());
