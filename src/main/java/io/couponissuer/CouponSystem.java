@@ -5,6 +5,7 @@ import io.couponissuer.config.Settings;
 import io.couponissuer.gateway.CommandPublisher;
 import io.couponissuer.gateway.DecisionWaiter;
 import io.couponissuer.kafka.CommittedDefinitions;
+import io.couponissuer.kafka.RecordKeyFile;
 import io.couponissuer.gateway.GatewayServer;
 import io.couponissuer.health.HealthAndMetricsRoutes;
 import io.couponissuer.health.KafkaConnectivity;
@@ -95,7 +96,7 @@ public final class CouponSystem implements AutoCloseable {
     }
 
     private void startRoles(Settings given, EnumSet<Role> roles) {
-        Settings settings = withInstanceSecret(given, roles);
+        Settings settings = withRecordKeys(withInstanceSecret(given, roles), roles);
         new TopicSetup(settings).createAll();
         KafkaConnectivity kafka = new KafkaConnectivity(settings).start();
         running.push(kafka);
@@ -134,6 +135,25 @@ public final class CouponSystem implements AutoCloseable {
         throw new IllegalArgumentException("COUPON_INSTANCE_SECRET must be set for a separate "
                 + (roles.contains(Role.ISSUER) ? "issuer" : "gateway")
                 + ": the same value on every gateway and issuer (the issuers' /internal routes refuse anyone without it)");
+    }
+
+    /**
+     * Gateways and issuers authenticate the records only they may write with COUPON_RECORD_KEYS. A process
+     * running both keeps its own key in its state directory: a key made up anew at every start would
+     * refuse the records an earlier run signed and left uncommitted, which a restart replays.
+     */
+    private static Settings withRecordKeys(Settings settings, EnumSet<Role> roles) {
+        if (!settings.get(Setting.COUPON_RECORD_KEYS).isBlank()
+                || !(roles.contains(Role.ISSUER) || roles.contains(Role.GATEWAY))) {
+            return settings;
+        }
+        if (roles.contains(Role.ISSUER) && roles.contains(Role.GATEWAY)) {
+            return settings.with(Setting.COUPON_RECORD_KEYS,
+                    RecordKeyFile.loadOrCreate(settings.getPath(Setting.COUPON_STATE_DIR).resolve(RecordKeyFile.NAME)));
+        }
+        throw new IllegalArgumentException("COUPON_RECORD_KEYS must be set for a separate "
+                + (roles.contains(Role.ISSUER) ? "issuer" : "gateway")
+                + ": the same keys on every gateway and issuer (the issuer refuses definitions, claims and notices without them)");
     }
 
     private void startIssuer(Settings settings, KafkaConnectivity kafka) {

@@ -64,7 +64,8 @@ class ProductionShapeIT {
         long start = System.nanoTime();
         Path dir = Path.of("target", "production-shape", UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
         List<LocalPlan.Node> plan = ClusterCommand.plan(Path.of("docker-compose.yml"), Map.of("COUPON_ADMIN_TOKEN", TOKEN,
-                        "COUPON_INSTANCE_SECRET", "production-shape-instance-secret")::get,
+                        "COUPON_INSTANCE_SECRET", "production-shape-instance-secret",
+                        "COUPON_RECORD_KEYS", "ps=" + "production-shape-record-key".repeat(2))::get,
                 dir, 0, RoleProcess.SMALL_JVM, overrides());
         cluster = new LocalCluster(plan, BuildOutput.classpath(), dir.resolve("logs"), Duration.ofMinutes(3));
         try {

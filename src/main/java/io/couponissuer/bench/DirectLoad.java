@@ -1,5 +1,8 @@
 package io.couponissuer.bench;
 
+import io.couponissuer.config.Setting;
+import io.couponissuer.kafka.IssuerCommandSerde;
+import io.couponissuer.kafka.RecordAuthenticator;
 import io.couponissuer.config.Settings;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.ApplyBatch;
@@ -38,12 +41,18 @@ final class DirectLoad implements ApplicationLoad {
 
     @Override
     public List<SentRequest> run(RunPlan plan) throws Exception {
-        try (KafkaProducer<String, IssuerCommand> producer = new KafkaProducer<>(
+        // Its definitions are an admin's, so they carry the authenticator; its applications are a direct
+        // producer's, unsigned, taken as made when the broker appended them.
+        RecordAuthenticator admin = RecordAuthenticator.parse(settings.get(Setting.COUPON_RECORD_KEYS));
+        try (KafkaProducer<String, IssuerCommand> definer = new KafkaProducer<>(
+                BenchProducers.config(settings, "coupon-bench-definitions"), Topics.APPLY_REQUESTS.keySerde().serializer(),
+                new IssuerCommandSerde(admin));
+             KafkaProducer<String, IssuerCommand> producer = new KafkaProducer<>(
                 BenchProducers.config(settings, "coupon-bench-direct"), Topics.APPLY_REQUESTS.keySerde().serializer(),
                 Topics.APPLY_REQUESTS.valueSerde().serializer());
              DefinitionsInEffect definitions = new DefinitionsInEffect(settings)) {
             for (String eventId : plan.eventIds()) {
-                producer.send(new ProducerRecord<>(Topics.APPLY_REQUESTS.name(), eventId,
+                definer.send(new ProducerRecord<>(Topics.APPLY_REQUESTS.name(), eventId,
                         new EventDefinition(eventId, plan.cap(), null, null, plan.spread()))).get();
             }
             definitions.await(plan.eventIds(), Duration.ofSeconds(60));

@@ -27,6 +27,8 @@ public enum Setting {
     COUPON_JWT_USER_CLAIM("sub", "jwt: the claim holding the userId; it must be a valid id"),
     COUPON_JWT_CLOCK_SKEW_S("30", "jwt: seconds of clock difference allowed on exp and nbf (0 to 300)"),
     COUPON_GATEWAY_SEND_TIMEOUT_MS("3000", "how long the gateway waits for the broker to take a record before it answers 503"),
+    COUPON_RECORD_KEYS("", "keys of the authenticator on the records only gateways and issuers write (id=secret,...; the first signs, all verify; secrets of 32+ characters); "
+            + "the same on every gateway and issuer; empty: `dev`/`all` keep one in COUPON_STATE_DIR/record-keys, a separate gateway or issuer refuses to start"),
     COUPON_GATEWAY_DEFINE_TIMEOUT_MS("10000", "how long POST /api/events waits for an issuer to take a definition before it answers 503 definition_pending (it still takes effect)"),
     COUPON_GATEWAY_LINGER_MS("1", "gateway producer linger.ms: batching against per-request latency"),
     COUPON_INSTANCE_SECRET("", "secret gateways and issuers send each other on the issuers' /internal routes (header "

@@ -64,6 +64,11 @@ public final class ClusterCommand implements Callable<Integer> {
         // The processes run here and now only: a secret nobody else needs to know.
         variables.putIfAbsent(Setting.COUPON_INSTANCE_SECRET.name(), InstanceSecret.random());
         Path dir = settings.getPath(Setting.COUPON_CLUSTER_DIR).toAbsolutePath().normalize();
+        // Kept with the volumes: a restarted cluster replays records the last run signed.
+        if (variables.getOrDefault(Setting.COUPON_RECORD_KEYS.name(), "").isBlank()) {
+            variables.put(Setting.COUPON_RECORD_KEYS.name(),
+                    io.couponissuer.kafka.RecordKeyFile.loadOrCreate(dir.resolve(io.couponissuer.kafka.RecordKeyFile.NAME)));
+        }
         // Parsed once: the plan and --fresh's volumes come from the same file as read and interpolated.
         ComposeFile compose = parse(composeFile, variables::get);
         List<Node> plan = plan(compose, composeFile, dir, settings.getInt(Setting.COUPON_CLUSTER_BASE_PORT),

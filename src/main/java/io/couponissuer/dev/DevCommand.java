@@ -43,7 +43,8 @@ public final class DevCommand implements Callable<Integer> {
         }
         if (fresh) {
             String applicationId = settings.get(Setting.COUPON_APPLICATION_ID);
-            java.util.Set<String> stateEntries = java.util.Set.of(applicationId, "kafka-streams-process-metadata");
+            java.util.Set<String> stateEntries = java.util.Set.of(applicationId, "kafka-streams-process-metadata",
+                    io.couponissuer.kafka.RecordKeyFile.NAME);
             // Nothing is touched unless every part can be: directories that hold foreign files, then the table
             // (if PostgreSQL is down, --fresh stops before it wipes anything).
             OwnedDirectories.requireOwned(settings.getPath(Setting.COUPON_STATE_DIR), stateEntries, "Kafka Streams of " + applicationId);

@@ -4,6 +4,7 @@ import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.kafka.ClientConfigs;
 import io.couponissuer.kafka.IssuerCommandSerde;
+import io.couponissuer.kafka.RecordAuthenticator;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.IssuerCommand;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -43,8 +44,10 @@ public final class CommandPublisher implements AutoCloseable {
         // broker timed out while another broker was down. So the client gets its 503 at the send timeout,
         // and the record is retried, under its first sequence number, for up to this long.
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
+        // Signed: the issuer takes a definition only with a valid authenticator, and an application's own
+        // requestedAt only from a gateway (else the broker's append time).
         this.producer = new KafkaProducer<>(config, Topics.APPLY_REQUESTS.keySerde().serializer(),
-                Topics.APPLY_REQUESTS.valueSerde().serializer());
+                new IssuerCommandSerde(RecordAuthenticator.parse(settings.get(Setting.COUPON_RECORD_KEYS))));
     }
 
     /** Completes when the broker has the record; fails with the producer's error or after the send timeout. */

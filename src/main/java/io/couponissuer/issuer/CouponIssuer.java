@@ -1,6 +1,7 @@
 package io.couponissuer.issuer;
 
 import io.couponissuer.config.Setting;
+import io.couponissuer.kafka.RecordAuthenticator;
 import io.couponissuer.config.Settings;
 import io.couponissuer.health.HealthCheck;
 import io.couponissuer.query.InstanceSecret;
@@ -41,7 +42,8 @@ public final class CouponIssuer implements AutoCloseable {
     /** @param secret what this instance presents to another instance's store routes when it forwards a question */
     public CouponIssuer(Settings settings, MeterRegistry registry, InstanceSecret secret) {
         this.secret = secret;
-        this.streams = new KafkaStreams(CouponTopology.build(registry, feed),
+        this.streams = new KafkaStreams(CouponTopology.build(registry, feed,
+                        RecordAuthenticator.parse(settings.get(Setting.COUPON_RECORD_KEYS))),
                 IssuerStreamsConfig.from(settings));
         this.self = new HostInfo(settings.get(Setting.COUPON_ISSUER_ADVERTISED_HOST),
                 settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT));

@@ -1,6 +1,9 @@
 package io.couponissuer.issuer;
 
+import io.couponissuer.kafka.IssuerCommandSerde;
+import io.couponissuer.kafka.RecordAuthenticator;
 import io.couponissuer.kafka.Topic;
+import io.couponissuer.message.IssuerCommand;
 import io.couponissuer.kafka.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -58,25 +61,29 @@ public final class CouponTopology {
 
     /** The topology without metrics (its description, test drivers). */
     public static Topology build() {
-        return build(new SimpleMeterRegistry(), new DecisionFeed());
+        return build(new SimpleMeterRegistry(), new DecisionFeed(),
+                RecordAuthenticator.parse(RecordAuthenticator.randomSetting()));
     }
 
     /**
      * @param registry where the issuer's counters go
      * @param feed     where answers to awaited applications go as they are decided (see DecisionFeed)
+     * @param records  checks the records only gateways and issuers may write, and signs the issuer's own
      */
-    public static Topology build(MeterRegistry registry, DecisionFeed feed) {
-        return build(registry, feed, CouponHolders::new);
+    public static Topology build(MeterRegistry registry, DecisionFeed feed, RecordAuthenticator records) {
+        return build(registry, feed, records, CouponHolders::new);
     }
 
     /** @param holders each decider's memory of who holds a coupon (a test's can fail on purpose) */
-    static Topology build(MeterRegistry registry, DecisionFeed feed, Supplier<CouponHolders> holders) {
+    static Topology build(MeterRegistry registry, DecisionFeed feed, RecordAuthenticator records,
+                          Supplier<CouponHolders> holders) {
+        Topic<IssuerCommand> signedCommands = new Topic<>(Topics.APPLY_REQUESTS.name(), new IssuerCommandSerde(records));
         AnswerOut answers = new AnswerOut(new RejectionCounter(registry), feed);
         SpreadMetrics spreadMetrics = new SpreadMetrics(registry);
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 Topics.APPLY_REQUESTS.name());
-        topology.addProcessor(PARSER, CommandParser::new, SOURCE);
+        topology.addProcessor(PARSER, () -> new CommandParser(records), SOURCE);
         topology.addProcessor(DECIDER, () -> new CouponDecider(answers, spreadMetrics, holders.get()), PARSER);
         topology.addStateStore(IssuerStores.eventDefinitions(), DECIDER);
         topology.addStateStore(IssuerStores.issuedCounts(), DECIDER);
@@ -88,10 +95,10 @@ public final class CouponTopology {
         addSink(topology, REJECTED_SINK, Topics.REJECTED, null, DECIDER, SPREAD_GATE);
         addSink(topology, REJECTION_BATCHES_SINK, Topics.REJECTION_BATCHES, null, DECIDER);
         addSink(topology, EVENTS_SINK, Topics.EVENTS, null, DECIDER);
-        addSink(topology, NOTICES_SINK, Topics.APPLY_REQUESTS, new EveryPartition<>(), DECIDER);
-        addSink(topology, REROUTE_SINK, Topics.APPLY_REQUESTS, null, DECIDER);
-        addSink(topology, OUTCOMES_SINK, Topics.APPLY_REQUESTS, null, DECIDER);
-        addSink(topology, CLAIMS_SINK, Topics.APPLY_REQUESTS, null, SPREAD_GATE);
+        addSink(topology, NOTICES_SINK, signedCommands, new EveryPartition<>(), DECIDER);
+        addSink(topology, REROUTE_SINK, signedCommands, null, DECIDER);
+        addSink(topology, OUTCOMES_SINK, signedCommands, null, DECIDER);
+        addSink(topology, CLAIMS_SINK, signedCommands, null, SPREAD_GATE);
         return topology;
     }
 

@@ -19,7 +19,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Serde of {@code coupon.apply-requests}: the header {@value #TYPE_HEADER} says which record the
- * value is; without the header it is an {@link ApplyRequest}, so a plain producer can apply.
+ * value is; without the header it is an {@link ApplyRequest}, so a plain producer can apply. Made with
+ * a {@link RecordAuthenticator}, it signs every record it writes (gateways and issuers); without one it
+ * only reads and writes (tools, tests), and the issuer refuses what needs an authenticator.
  */
 public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serializer<IssuerCommand>,
         Deserializer<IssuerCommand> {
@@ -40,6 +42,8 @@ public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serialize
     public static final String TYPE_EVENT_SOLD_OUT = "EventSoldOut";
 
     private final JsonSerde<IssuerCommand> writer = new JsonSerde<>(IssuerCommand.class);
+    /** Null: records go unsigned. */
+    private final RecordAuthenticator signer;
     private final JsonSerde<ApplyRequest> applications = new JsonSerde<>(ApplicationJson.MAPPER, ApplyRequest.class);
     private final JsonSerde<EventDefinition> definitions = new JsonSerde<>(EventDefinition.class);
     private final JsonSerde<ApplyBatch> batches = new JsonSerde<>(ApplicationJson.MAPPER, ApplyBatch.class);
@@ -47,6 +51,16 @@ public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serialize
     private final JsonSerde<ClaimDecided> claimOutcomes = new JsonSerde<>(ClaimDecided.class);
     private final JsonSerde<WindowOpened> windows = new JsonSerde<>(WindowOpened.class);
     private final JsonSerde<EventSoldOut> soldOuts = new JsonSerde<>(EventSoldOut.class);
+
+    /** Reads, and writes unsigned. */
+    public IssuerCommandSerde() {
+        this(null);
+    }
+
+    /** @param signer signs every record written (null: none) */
+    public IssuerCommandSerde(RecordAuthenticator signer) {
+        this.signer = signer;
+    }
 
     @Override
     public byte[] serialize(String topic, IssuerCommand data) {
@@ -64,7 +78,11 @@ public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serialize
                 headers.add(TYPE_HEADER, typeOf(data).getBytes(StandardCharsets.UTF_8));
             }
         }
-        return serialize(topic, data);
+        byte[] value = serialize(topic, data);
+        if (signer != null && data != null && headers != null) {
+            signer.sign(headers, typeOf(data), value);
+        }
+        return value;
     }
 
     @Override
@@ -97,7 +115,7 @@ public final class IssuerCommandSerde implements Serde<IssuerCommand>, Serialize
     private static final java.util.List<String> TYPES = java.util.List.of(TYPE_APPLY, TYPE_APPLY_BATCH, TYPE_DEFINITION, TYPE_CLAIM,
             TYPE_CLAIM_DECIDED, TYPE_WINDOW_OPENED, TYPE_EVENT_SOLD_OUT);
 
-    static String typeOf(IssuerCommand command) {
+    public static String typeOf(IssuerCommand command) {
         if (command instanceof EventDefinition) {
             return TYPE_DEFINITION;
         } else if (command instanceof ApplyBatch) {

@@ -3,6 +3,9 @@ package io.couponissuer.kafka;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
@@ -65,6 +68,9 @@ public final class TopicSetup {
                     existing.add(topic);
                 }
             }
+            if (existing.stream().anyMatch(topic -> topic.name().equals(Topics.APPLY_REQUESTS.name()))) {
+                appendTimeOnApplyRequests(admin, deadline);
+            }
             Map<String, TopicDescription> descriptions = awaitLeaders(admin, wanted, deadline);
             for (NewTopic topic : existing) {
                 int actual = descriptions.get(topic.name()).partitions().size();
@@ -80,6 +86,21 @@ public final class TopicSetup {
         } finally {
             // Zero: calls still pending after a timeout are abandoned, not waited for.
             admin.close(Duration.ZERO);
+        }
+    }
+
+    /**
+     * A topic made before its timestamps had to be the broker's gets them now: an unsigned application
+     * is taken as made when appended, so a producer must not choose that time.
+     */
+    private void appendTimeOnApplyRequests(Admin admin, long deadline) {
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Topics.APPLY_REQUESTS.name());
+        try {
+            await(admin.incrementalAlterConfigs(Map.of(topic, Topics.APPLY_REQUESTS_CONFIG.entrySet().stream()
+                .map(entry -> new AlterConfigOp(new ConfigEntry(entry.getKey(), entry.getValue()), AlterConfigOp.OpType.SET))
+                .toList())).all(), deadline);
+        } catch (ExecutionException e) {
+            throw failure("cannot set " + topic.name() + "'s configs " + Topics.APPLY_REQUESTS_CONFIG, e.getCause());
         }
     }
 

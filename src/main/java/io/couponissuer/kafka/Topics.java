@@ -57,8 +57,13 @@ public final class Topics {
     public static final List<String> ISSUER_STORES = List.of("event-definitions", "issued-counts", "decisions",
             "spread-gates", "spread-claimants");
 
-    /** Inputs are small JSON documents; a bigger record is refused by the broker, not decided. */
-    static final int INPUT_MAX_MESSAGE_BYTES = 64 * 1024;
+    /**
+     * Inputs are small JSON documents: a bigger record is refused by the broker, not decided. Every
+     * record's timestamp is the broker's append time, which is when an unsigned application was made.
+     */
+    static final Map<String, String> APPLY_REQUESTS_CONFIG = Map.of(
+            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(64 * 1024),
+            TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
     /** A failed record carries the original value plus a stack trace in its headers. */
     static final int FAILED_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
@@ -97,8 +102,7 @@ public final class Topics {
     public static List<NewTopic> all(int partitions, short replication, int minInSyncReplicas) {
         Map<String, String> common = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(minInSyncReplicas));
         return List.of(
-                topic(APPLY_REQUESTS.name(), partitions, replication, common,
-                        Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(INPUT_MAX_MESSAGE_BYTES))),
+                topic(APPLY_REQUESTS.name(), partitions, replication, common, APPLY_REQUESTS_CONFIG),
                 topic(EVENTS.name(), partitions, replication, common,
                         Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
                 topic(ISSUED.name(), partitions, replication, common, Map.of()),

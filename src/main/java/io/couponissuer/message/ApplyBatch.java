@@ -28,4 +28,9 @@ public record ApplyBatch(String eventId, List<ApplyRequest> applications) implem
         }
         applications = List.copyOf(applications);
     }
+
+    /** These applications as made at {@code at}. */
+    public ApplyBatch at(java.time.Instant at) {
+        return new ApplyBatch(eventId, applications.stream().map(application -> application.at(at)).toList());
+    }
 }

@@ -30,6 +30,11 @@ public record ApplyRequest(String requestId, String eventId, String userId, Inst
         return DecisionKey.of(eventId, userId);
     }
 
+    /** This application as made at {@code at}. */
+    public ApplyRequest at(Instant at) {
+        return new ApplyRequest(requestId, eventId, userId, at);
+    }
+
     /** Key of this applicant's decision in the decision store. */
     public String decisionKey() {
         return DecisionKey.of(eventId, userId);

@@ -99,6 +99,9 @@ class DockerComposeTest {
                     .startsWith("${COUPON_INSTANCE_SECRET:?");
         }
         assertThat(env("writer")).doesNotContainKey("COUPON_INSTANCE_SECRET");
+        for (String service : List.of("gateway", "issuer-1", "issuer-2")) {
+            assertThat((String) env(service).get("COUPON_RECORD_KEYS")).as(service).startsWith("${COUPON_RECORD_KEYS:?");
+        }
         for (String issuer : servicesRunning("issuer")) {
             assertThat(env(issuer).get("COUPON_ISSUER_HTTP_HOST")).as(issuer).isEqualTo("0.0.0.0");
             assertThat(services.get(issuer)).as("%s publishes no port", issuer).doesNotContainKey("ports");

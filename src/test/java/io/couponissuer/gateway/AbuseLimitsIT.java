@@ -59,7 +59,7 @@ class AbuseLimitsIT {
     @BeforeAll
     static void start() throws Exception {
         stub = new StubIssuer();
-        Settings common = KAFKA.settings().with(Setting.COUPON_ADMIN_TOKEN, TOKEN).with(Setting.COUPON_INSTANCE_SECRET, SECRET);
+        Settings common = KAFKA.settings().with(Setting.COUPON_ADMIN_TOKEN, TOKEN).with(Setting.COUPON_INSTANCE_SECRET, SECRET).with(Setting.COUPON_RECORD_KEYS, io.couponissuer.testing.CouponCluster.RECORD_KEYS);
         int issuerPort = FreePort.next();
         issuer = CouponSystem.start(common.with(Setting.COUPON_ISSUER_HTTP_PORT, issuerPort)
                 .with(Setting.COUPON_STATE_DIR, Path.of("target", "it-streams", "abuse-" + UUID.randomUUID()).toAbsolutePath()),

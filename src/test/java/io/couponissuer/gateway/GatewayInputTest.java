@@ -70,7 +70,7 @@ class GatewayInputTest {
     @BeforeAll
     static void start() throws Exception {
         int deadPort = FreePort.next(); // nothing listens there
-        Settings settings = Settings.from(Map.of())
+        Settings settings = Settings.from(Map.of()).with(Setting.COUPON_RECORD_KEYS, io.couponissuer.testing.CouponCluster.RECORD_KEYS)
                 .with(Setting.KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:" + deadPort)
                 .with(Setting.COUPON_HTTP_PORT, 0)
                 .with(Setting.COUPON_ADMIN_TOKEN, TOKEN)

@@ -45,7 +45,7 @@ class HostileHttpInputIT {
     static void start() {
         gateway = CouponSystem.start(KAFKA.settings().with(Setting.COUPON_HTTP_PORT, 0)
                 .with(Setting.COUPON_ADMIN_TOKEN, TOKEN)
-                .with(Setting.COUPON_INSTANCE_SECRET, "hostile-instance-secret")
+                .with(Setting.COUPON_INSTANCE_SECRET, "hostile-instance-secret").with(Setting.COUPON_RECORD_KEYS, io.couponissuer.testing.CouponCluster.RECORD_KEYS)
                 // The table's requests come from one address, faster than one client's rate (AbuseLimitsIT checks that).
                 .with(Setting.COUPON_GATEWAY_CLIENT_RATE, 0), EnumSet.of(CouponSystem.Role.GATEWAY));
     }

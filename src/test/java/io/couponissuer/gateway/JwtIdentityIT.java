@@ -55,7 +55,7 @@ class JwtIdentityIT {
         issuer = new TestTokenIssuer();
         gateway = CouponSystem.start(issuer.jwtMode(KAFKA.settings().with(Setting.COUPON_HTTP_PORT, 0)
                 .with(Setting.COUPON_ADMIN_TOKEN, "jwt-it-admin")
-                .with(Setting.COUPON_INSTANCE_SECRET, "jwt-it-instance-secret")), EnumSet.of(CouponSystem.Role.GATEWAY));
+                .with(Setting.COUPON_INSTANCE_SECRET, "jwt-it-instance-secret").with(Setting.COUPON_RECORD_KEYS, io.couponissuer.testing.CouponCluster.RECORD_KEYS)), EnumSet.of(CouponSystem.Role.GATEWAY));
     }
 
     @AfterAll

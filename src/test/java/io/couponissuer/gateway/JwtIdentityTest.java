@@ -38,7 +38,7 @@ class JwtIdentityTest {
     @BeforeAll
     static void start() {
         issuer = new TestTokenIssuer();
-        Settings settings = issuer.jwtMode(Settings.from(Map.of())
+        Settings settings = issuer.jwtMode(Settings.from(Map.of()).with(Setting.COUPON_RECORD_KEYS, io.couponissuer.testing.CouponCluster.RECORD_KEYS)
                 .with(Setting.KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:" + FreePort.next()) // nothing listens there
                 .with(Setting.COUPON_HTTP_PORT, 0)
                 .with(Setting.COUPON_ADMIN_TOKEN, ADMIN_TOKEN)

@@ -32,7 +32,7 @@ class OpenApiContractTest {
 
     @BeforeAll
     static void start() {
-        Settings settings = Settings.from(Map.of())
+        Settings settings = Settings.from(Map.of()).with(Setting.COUPON_RECORD_KEYS, io.couponissuer.testing.CouponCluster.RECORD_KEYS)
                 .with(Setting.KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:" + FreePort.next())
                 .with(Setting.COUPON_HTTP_PORT, 0)
                 .with(Setting.COUPON_ADMIN_TOKEN, "contract-token");

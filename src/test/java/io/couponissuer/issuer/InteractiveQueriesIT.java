@@ -44,7 +44,7 @@ class InteractiveQueriesIT {
         SYSTEMS.add(CouponSystem.start(issuer(portB, "b"), EnumSet.of(CouponSystem.Role.ISSUER)));
         CouponSystem gateway = CouponSystem.start(KAFKA.settings().with(Setting.COUPON_HTTP_PORT, 0)
                 .with(Setting.COUPON_ADMIN_TOKEN, TOKEN)
-                .with(Setting.COUPON_INSTANCE_SECRET, SECRET)
+                .with(Setting.COUPON_INSTANCE_SECRET, SECRET).with(Setting.COUPON_RECORD_KEYS, io.couponissuer.testing.CouponCluster.RECORD_KEYS)
                 .with(Setting.COUPON_GATEWAY_CLIENT_RATE, 0) // the test is one address asking for many users
                 .with(Setting.COUPON_ISSUER_URL, "http://127.0.0.1:" + portA), EnumSet.of(CouponSystem.Role.GATEWAY));
         SYSTEMS.add(gateway);
@@ -60,7 +60,7 @@ class InteractiveQueriesIT {
 
     static Settings issuer(int port, String name) {
         return KAFKA.settings().with(Setting.COUPON_ISSUER_HTTP_PORT, port)
-                .with(Setting.COUPON_INSTANCE_SECRET, SECRET)
+                .with(Setting.COUPON_INSTANCE_SECRET, SECRET).with(Setting.COUPON_RECORD_KEYS, io.couponissuer.testing.CouponCluster.RECORD_KEYS)
                 .with(Setting.COUPON_STATE_DIR, "target/it-streams/iq-" + name + "-" + System.nanoTime());
     }
 

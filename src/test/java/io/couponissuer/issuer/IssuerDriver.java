@@ -11,6 +11,7 @@ import io.couponissuer.message.Decision;
 import io.couponissuer.message.EventDefinition;
 import io.couponissuer.message.IssuerCommand;
 import io.couponissuer.message.Rejection;
+import io.couponissuer.kafka.RecordAuthenticator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -47,6 +48,8 @@ final class IssuerDriver implements AutoCloseable {
 
     /** Where answers to awaited applications go as the decider makes them. */
     final DecisionFeed feed = new DecisionFeed();
+    /** The keys gateways and issuers share; what {@link #pipe} sends is signed with them, as a gateway's is. */
+    static final RecordAuthenticator RECORDS = RecordAuthenticator.parse(io.couponissuer.testing.CouponCluster.RECORD_KEYS);
     /** Where the topology's counters go. */
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
@@ -57,9 +60,9 @@ final class IssuerDriver implements AutoCloseable {
     /** @param holders each decider's CouponHolders, for a test that makes a decision fail on purpose */
     IssuerDriver(Path stateDir, Supplier<CouponHolders> holders) {
         Settings settings = Settings.from(Map.of(Setting.COUPON_STATE_DIR.name(), stateDir.toString()));
-        driver = new TopologyTestDriver(CouponTopology.build(registry, feed, holders), IssuerStreamsConfig.from(settings));
+        driver = new TopologyTestDriver(CouponTopology.build(registry, feed, RECORDS, holders), IssuerStreamsConfig.from(settings));
         commands = driver.createInputTopic(Topics.APPLY_REQUESTS.name(), new StringSerializer(),
-                Topics.APPLY_REQUESTS.valueSerde().serializer());
+                new IssuerCommandSerde(RECORDS));
         raw = driver.createInputTopic(Topics.APPLY_REQUESTS.name(), new ByteArraySerializer(), new ByteArraySerializer());
         issued = driver.createOutputTopic(Topics.ISSUED.name(), new StringDeserializer(),
                 Topics.ISSUED.valueSerde().deserializer());

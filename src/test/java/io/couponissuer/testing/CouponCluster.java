@@ -28,6 +28,8 @@ public final class CouponCluster implements AutoCloseable {
     public static final String ADMIN_TOKEN = "fault-test-token";
     /** COUPON_INSTANCE_SECRET of the gateway and the issuers (a separate one refuses to start without it). */
     public static final String INSTANCE_SECRET = "fault-test-instance-secret";
+    /** COUPON_RECORD_KEYS of the gateway and the issuers. */
+    public static final String RECORD_KEYS = "fault=" + "fault-test-record-key-".repeat(2);
     /** Partitions of every topic, unless a test asks for more. */
     public static final int PARTITIONS = 3;
     /** Generous: a dynamic member that rejoins waits out a dead member's session (45 s by Kafka's default). */
@@ -75,6 +77,7 @@ public final class CouponCluster implements AutoCloseable {
                 "COUPON_TOPIC_PARTITIONS", String.valueOf(partitions),
                 "COUPON_ADMIN_TOKEN", ADMIN_TOKEN,
                 "COUPON_INSTANCE_SECRET", INSTANCE_SECRET,
+                "COUPON_RECORD_KEYS", RECORD_KEYS,
                 // The tests' bursts come from one address and stand for many users: no per-client rate.
                 "COUPON_GATEWAY_CLIENT_RATE", "0",
                 "COUPON_SESSION_TIMEOUT_MS", String.valueOf(sessionTimeoutMs),

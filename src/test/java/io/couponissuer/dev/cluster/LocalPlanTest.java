@@ -17,7 +17,7 @@ class LocalPlanTest {
     private static final Path DIR = Path.of("/tmp/coupon-cluster-plan-test");
 
     private static List<Node> plan(String compose) throws Exception {
-        return LocalPlan.of(ComposeFile.parse(compose, Map.of("COUPON_ADMIN_TOKEN", "t", "COUPON_INSTANCE_SECRET", "s")::get),
+        return LocalPlan.of(ComposeFile.parse(compose, Map.of("COUPON_ADMIN_TOKEN", "t", "COUPON_INSTANCE_SECRET", "s", "COUPON_RECORD_KEYS", "k=" + "x".repeat(32))::get),
                 Dockerfile.parse(Files.readString(Path.of("Dockerfile"))), DIR, 29100, List.of("-Xmx256m"), Map.of());
     }
 
