@@ -14,6 +14,8 @@ import io.javalin.http.Context;
  */
 final class CallerIdentity implements AutoCloseable {
     private static final Caller UPSTREAM = new Caller.VouchedByUpstream();
+    /** The request attribute that holds the caller once its token was verified. */
+    private static final String VERIFIED = "coupon.verified-caller";
     /** null in trusted-upstream mode. */
     private final JwtVerifier verifier;
 
@@ -27,9 +29,31 @@ final class CallerIdentity implements AutoCloseable {
         return new CallerIdentity(mode == IdentityMode.JWT ? new JwtVerifier(JwtSettings.from(settings)) : null);
     }
 
+    /**
+     * The user of a valid bearer token the request carries (jwt mode), else null: a rate limit counts
+     * such a request against that user wherever it comes from. Verified once per request: the route's
+     * {@link #caller} takes the answer from here.
+     */
+    String tokenUser(Context ctx) {
+        if (verifier == null || ctx.header("Authorization") == null) {
+            return null;
+        }
+        try {
+            Caller.TokenUser user = new Caller.TokenUser(verifier.userId(ctx.header("Authorization")));
+            ctx.attribute(VERIFIED, user);
+            return user.userId();
+        } catch (TokenRejectedException e) {
+            return null; // the route answers it, if the route needs a token
+        }
+    }
+
     Caller caller(Context ctx) {
         if (verifier == null) {
             return UPSTREAM;
+        }
+        Caller.TokenUser verified = ctx.attribute(VERIFIED);
+        if (verified != null) {
+            return verified;
         }
         try {
             return new Caller.TokenUser(verifier.userId(ctx.header("Authorization")));

@@ -7,8 +7,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Who a request comes from, as far as its rate is concerned. The seam for a verified identity: with
- * the identity mode on, the token's subject is the client; without one, the source address.
+ * Where a request comes from, as far as its rate is concerned, when it carries no verified identity
+ * (a request with a valid bearer token counts against its user instead: ClientRateLimit).
  */
 @FunctionalInterface
 public interface ClientKey {

@@ -15,22 +15,25 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 final class ClientRateLimit {
     private final ClientKey clients;
+    private final CallerIdentity identity;
     /** null: no limit (COUPON_GATEWAY_CLIENT_RATE=0). */
     private final TokenBuckets buckets;
     private final Counter refused;
 
-    ClientRateLimit(ClientKey clients, TokenBuckets buckets, MeterRegistry registry) {
+    /** @param identity names a client by its token's user when it carries a valid one, else {@code clients} does */
+    ClientRateLimit(ClientKey clients, CallerIdentity identity, TokenBuckets buckets, MeterRegistry registry) {
         this.clients = clients;
+        this.identity = identity;
         this.buckets = buckets;
         this.refused = Counter.builder("coupon.gateway.throttled").description("requests the gateway did not serve in full")
                 .tag("reason", "client_rate").register(registry);
     }
 
-    static ClientRateLimit from(Settings settings, ClientKey clients, MeterRegistry registry) {
+    static ClientRateLimit from(Settings settings, ClientKey clients, CallerIdentity identity, MeterRegistry registry) {
         double rate = Double.parseDouble(settings.get(Setting.COUPON_GATEWAY_CLIENT_RATE));
         TokenBuckets buckets = rate <= 0 ? null : new TokenBuckets(rate, settings.getInt(Setting.COUPON_GATEWAY_CLIENT_BURST),
                 settings.getInt(Setting.COUPON_GATEWAY_CLIENTS_TRACKED), Ticker.systemTicker());
-        return new ClientRateLimit(clients, buckets, registry);
+        return new ClientRateLimit(clients, identity, buckets, registry);
     }
 
     /** {@code route}, served only to a client within its rate. */
@@ -45,7 +48,9 @@ final class ClientRateLimit {
     }
 
     private void admit(Context ctx) {
-        TokenBuckets.Admission admission = buckets.take(clients.of(ctx));
+        String user = identity.tokenUser(ctx);
+        // A user and an address never share a bucket: one is a token's subject, the other a host.
+        TokenBuckets.Admission admission = buckets.take(user != null ? "user:" + user : clients.of(ctx));
         if (!admission.admitted()) {
             refused.increment();
             ctx.header("Retry-After", String.valueOf(admission.retryAfterSeconds()));

@@ -66,9 +66,11 @@ public final class GatewayServer implements AutoCloseable {
         ApplicationHandlers applications = new ApplicationHandlers(publisher, waiter, queries, definitions,
                 brokerFailures, clock, new ApplicationTimers(registry), identity,
                 new WaitSlots(settings.getInt(Setting.COUPON_GATEWAY_MAX_WAITS), registry));
-        // A client is its source address (or the first untrusted X-Forwarded-For hop), in both identity modes.
+        // A client is its token's user (jwt mode, a valid token), else its source address (or the first
+        // untrusted X-Forwarded-For hop).
         ClientRateLimit rates = ClientRateLimit.from(settings,
-                ClientKey.sourceAddress(ClientKey.proxies(settings.get(Setting.COUPON_GATEWAY_TRUSTED_PROXIES))), registry);
+                ClientKey.sourceAddress(ClientKey.proxies(settings.get(Setting.COUPON_GATEWAY_TRUSTED_PROXIES))),
+                identity, registry);
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.http.maxRequestSize = RequestBodies.MAX_BODY_BYTES;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 
 import static io.couponissuer.testing.TestTokenIssuer.token;
@@ -160,5 +161,36 @@ class JwtIdentityTest {
         assertThatThrownBy(() -> GatewayInputTest.gatewayWithoutIssuers(incomplete, publisher,
                 new DecisionWaiter(incomplete), kafka))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("COUPON_JWT_JWKS_URL");
+    }
+
+    /** A valid token's user is the client a rate counts, wherever it comes from; a request without one counts against its address. */
+    @Test
+    void theRateLimitCountsATokensUserAndTokenlessRequestsByAddress() throws Exception {
+        Settings limited = issuer.jwtMode(Settings.from(Map.of())
+                .with(Setting.COUPON_RECORD_KEYS, io.couponissuer.testing.CouponCluster.RECORD_KEYS)
+                .with(Setting.KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:" + FreePort.next())
+                .with(Setting.COUPON_HTTP_PORT, 0).with(Setting.COUPON_ADMIN_TOKEN, ADMIN_TOKEN)
+                .with(Setting.COUPON_GATEWAY_CLIENT_RATE, "0.01").with(Setting.COUPON_GATEWAY_CLIENT_BURST, 2));
+        try (GatewayServer strict = GatewayInputTest.gatewayWithoutIssuers(limited, publisher, new DecisionWaiter(limited),
+                kafka).start()) {
+            java.util.function.BiFunction<String, String, Integer> status = (user, token) -> {
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + strict.port()
+                        + "/api/events/spring-sale/applications/" + user)).GET();
+                if (token != null) {
+                    request.header("Authorization", "Bearer " + token);
+                }
+                try {
+                    return TestHttp.send(request).statusCode();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            String a = token(issuer.rsa, "user-a");
+            assertThat(List.of(status.apply("user-a", a), status.apply("user-a", a), status.apply("user-a", a)))
+                    .containsExactly(404, 404, 429);
+            assertThat(status.apply("user-b", token(issuer.rsa, "user-b"))).as("another user from the same address").isEqualTo(404);
+            assertThat(List.of(status.apply("user-c", null), status.apply("user-c", null), status.apply("user-c", null)))
+                    .as("no token: counted by address").containsExactly(401, 401, 429);
+        }
     }
 }
