@@ -18,7 +18,7 @@ public enum Setting {
             + "the gateway refuses to start without one"),
     COUPON_IDENTITY_MODE("trusted-upstream", "who names the user of an application: trusted-upstream: the body's userId, "
             + "vouched for by an authenticating proxy the gateway cannot be reached around; jwt: the verified bearer token's "
-            + "user claim (README: Identity)"),
+            + "user claim (docs/security.md: Identity)"),
     COUPON_JWT_JWKS_URL("", "jwt: the token issuer's JWKS URL (keys cached 5 min, fetched again for an unknown kid, "
             + "at most twice per 30 s); this or COUPON_JWT_JWKS_FILE"),
     COUPON_JWT_JWKS_FILE("", "jwt: a JWKS JSON file with the token issuer's public keys, read at start-up; this or COUPON_JWT_JWKS_URL"),
