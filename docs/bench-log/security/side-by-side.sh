@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Alternates two checkouts (the commit before issue #21, 6019c51, in /work/wt-before; this one in /work/main)
 # with the same bench shapes; prints one line per run. Run under the machine's CPU lock:
-#   git worktree add /work/wt-before 6019c51 && flock /tmp/mvn.lock bench-results/security/side-by-side.sh
+#   git worktree add /work/wt-before 6019c51 && flock /tmp/mvn.lock docs/bench-log/security/side-by-side.sh
 H='--mode http --http-client jetty --events 1 --requests 20000 --users 6000 --repeats 5 --concurrency 64 --timeout 90 --warmup 1'
 D='--mode direct --requests 200000 --warmup 1'
 for round in 1 2; do

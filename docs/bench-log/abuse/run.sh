@@ -2,10 +2,10 @@
 # Starts `coupon-issuer dev` on its own ports and data (a trusted proxy: 127.0.0.1, so X-Forwarded-For
 # names the client), then for each COUPON_GATEWAY_CLIENT_RATE given (default: 0 and 20) measures the
 # other clients alone, then with one client flooding. Run under the Maven lock:
-#   flock /tmp/mvn.lock bench-results/abuse/run.sh 20 0
+#   flock /tmp/mvn.lock docs/bench-log/abuse/run.sh 20 0
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-here=bench-results/abuse
+cd "$(dirname "$0")/../../.."
+here=docs/bench-log/abuse
 jar=target/coupon-issuer.jar
 [ -f "$jar" ] || mvn -B -q -DskipTests package
 rates=("${@:-20 0}")
