@@ -10,9 +10,9 @@ import picocli.CommandLine.Command;
 
 import java.util.concurrent.Callable;
 
-/** The one command: each role of the system is a subcommand. Settings come from the environment (see README). */
+/** The one command: each role of the system is a subcommand. Settings come from the environment (docs/settings.md). */
 @Command(name = "coupon-issuer", mixinStandardHelpOptions = true,
-        description = "First-come-first-served coupon issuer on Kafka Streams. Settings: environment variables (README).",
+        description = "First-come-first-served coupon issuer on Kafka Streams. Settings: environment variables (docs/settings.md).",
         subcommands = {
                 DevCommand.class,
                 RoleCommands.Gateway.class,

@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole system in one process on a real KRaft broker and the real PostgreSQL, driven over
- * HTTP: invariants 1-4, 6 and 8 of README "Invariants" (judged by {@link CouponInvariants}), the
+ * HTTP: invariants 1-4, 6 and 8 of docs/architecture.md#invariants (judged by {@link CouponInvariants}), the
  * status and event endpoints agreeing with the ledger.
  */
 class EndToEndIT {

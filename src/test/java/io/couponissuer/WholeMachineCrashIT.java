@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and invariants 1-4 must hold for every round's events, every 202 included, and invariant 8:
  * every decision a client was told (the clients wait for it, {@code ?waitMs}, and get it before the
  * issuer commits) agrees with the final ledger, including the answers from transactions the kill
- * cut off (README: Failures, "Answers before the commit").
+ * cut off (docs/operations.md#hanging-transactions, docs/architecture.md#answers-before-the-commit).
  *
  * <p>About one restart in eighteen used to wedge for good: Kafka loses a transaction marker while
  * the restarted node re-registers (KAFKA-20734, {@code LostCommitMarkerIT}). The issuer's

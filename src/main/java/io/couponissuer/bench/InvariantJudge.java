@@ -16,14 +16,14 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * The one judge of the invariants (README "Invariants", by number) for the events of one run: pure, it
+ * The one judge of the invariants (docs/architecture.md#invariants, by number) for the events of one run: pure, it
  * reads nothing itself. The bench and the tests read the topics and the table and give it plain values;
  * it names every broken invariant with examples. What is not given is not judged: no table, no
  * invariant 4; no answers, no invariant 8.
  *
  * <p>The events given with their caps were defined and open for the whole run, with those caps, so the
- * only rejections they may have are {@code SOLD_OUT} and {@code DUPLICATE} (invariant 6 and README's
- * "not final"), and a user who got a coupon cannot have been told {@code SOLD_OUT} (it came before the
+ * only rejections they may have are {@code SOLD_OUT} and {@code DUPLICATE} (invariant 6, and
+ * docs/architecture.md#rules: not final), and a user who got a coupon cannot have been told {@code SOLD_OUT} (it came before the
  * event sold out; every later application of theirs is a {@code DUPLICATE}).
  */
 public final class InvariantJudge {

@@ -25,7 +25,7 @@ import java.util.Map;
  * outcome of each claim sent back to its partition, and the counter's notices (one record per
  * partition each). Read after the run, read_committed, from
  * the end offsets taken before it; records and bytes (key, value and headers as the broker stores
- * them) are the inputs of the per-decision arithmetic in the README.
+ * them) are the inputs of the per-decision arithmetic in docs/spread-events.md#decisions-per-second-on-a-cluster.
  */
 public record StageLoad(Count applications, Count rerouted, Count claims, long countedClaims, Count outcomes,
                         Count notices) {

@@ -2,7 +2,7 @@ package io.couponissuer.config;
 
 /**
  * Every setting of every role: its environment variable, its default and what it is for. The
- * README's settings table is checked against this list by a test.
+ * table in docs/settings.md is checked against this list by a test.
  */
 public enum Setting {
     KAFKA_BOOTSTRAP_SERVERS("127.0.0.1:9092", "Kafka brokers to connect to"),
@@ -18,7 +18,7 @@ public enum Setting {
             + "the gateway refuses to start without one"),
     COUPON_IDENTITY_MODE("trusted-upstream", "who names the user of an application: trusted-upstream: the body's userId, "
             + "vouched for by an authenticating proxy the gateway cannot be reached around; jwt: the verified bearer token's "
-            + "user claim (docs/security.md: Identity)"),
+            + "user claim (docs/security.md#identity)"),
     COUPON_JWT_JWKS_URL("", "jwt: the token issuer's JWKS URL (keys cached 5 min, fetched again for an unknown kid, "
             + "at most twice per 30 s); this or COUPON_JWT_JWKS_FILE"),
     COUPON_JWT_JWKS_FILE("", "jwt: a JWKS JSON file with the token issuer's public keys, read at start-up; this or COUPON_JWT_JWKS_URL"),
@@ -50,13 +50,13 @@ public enum Setting {
     COUPON_STREAM_THREADS("1", "stream threads per issuer instance"),
     COUPON_STANDBY_REPLICAS("0", "standby replicas of each store (1 on a real cluster: fast takeover)"),
     COUPON_COMMIT_INTERVAL_MS("100", "how often the issuer commits its transaction: decisions become visible then"),
-    COUPON_ISSUER_POLL_MS("100", "longest the issuer's stream thread blocks in poll when no record came: a commit waits for it (README: Benchmark)"),
+    COUPON_ISSUER_POLL_MS("100", "longest the issuer's stream thread blocks in poll when no record came: a commit waits for it (docs/benchmarks.md#what-bounds-the-numbers)"),
     COUPON_ISSUER_BATCH_BYTES("1048576", "issuer producer batch.size: bigger batches cost the broker and the issuer less CPU "
             + "per decision; keep it at most the brokers' message.max.bytes; buffer.memory is 64 times it (at least 32 MiB)"),
     COUPON_SESSION_TIMEOUT_MS("10000", "consumer session timeout: how soon a hard-killed instance's partitions move"),
     COUPON_INSTANCE_ID("", "static group membership id of this issuer instance (empty: dynamic membership)"),
     COUPON_HANGING_TXN_CHECK_MS("2000", "how often the issuer looks for hanging transactions on its topics, changelogs and "
-            + "offsets; one counts as hanging when it is still there a look later (README: Failures)"),
+            + "offsets; one counts as hanging when it is still there a look later (docs/operations.md#hanging-transactions)"),
     COUPON_HANGING_TXN_REPAIR("auto", "auto: the issuer writes a hanging transaction's missing marker where __transaction_state "
             + "proves which: ABORT when it aborted, COMMIT when it committed with that partition in it; report: only report it"),
     COUPON_ISSUER_HTTP_PORT("8081", "port on which an issuer serves its state stores to gateways (0: none)"),
@@ -74,7 +74,7 @@ public enum Setting {
     COUPON_JDBC_TIMEOUT_MS("5000", "how long the writer waits for a database connection before it counts the attempt as failed and backs off"),
 
     COUPON_LAG_INTERVAL_MS("2000", "how often the gateway samples consumer lag and event counts for /metrics and /ops"),
-    COUPON_LAG_WINDOW_MS("30000", "sliding window of the lag status rules in the gateway (README: Operations)"),
+    COUPON_LAG_WINDOW_MS("30000", "sliding window of the lag status rules in the gateway (docs/operations.md#lag)"),
     COUPON_EVENT_METRICS_RETENTION_MS("86400000", "how long an ended event (window closed, or sold out) keeps its coupon_event_* series in /metrics"),
 
     COUPON_BROKER_DIR("data/kafka", "data directory of the embedded broker (`dev`, `broker`)"),
@@ -85,7 +85,7 @@ public enum Setting {
     COUPON_CLUSTER_BASE_PORT("29100", "`cluster`: first local port handed to the services' container ports (0: free ports); the gateway keeps the port docker-compose.yml publishes"),
     COUPON_CLUSTER_JVM_OPTS("-Xmx512m", "`cluster`: JVM options of each process, after the Dockerfile's"),
 
-    // Read by log4j2.xml (${env:...}), not by code: listed so that they have a default and a README line too.
+    // Read by log4j2.xml (${env:...}), not by code: listed so that they have a default and a line in docs/settings.md too.
     COUPON_LOG_LEVEL("INFO", "log level of coupon-issuer's own loggers"),
     COUPON_KAFKA_LOG_LEVEL("WARN", "log level of Kafka's client, Streams and broker loggers (INFO shows rebalances, restores, fencing, transaction timeouts)");
 

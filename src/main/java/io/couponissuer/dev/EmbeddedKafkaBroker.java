@@ -224,12 +224,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("transaction.max.timeout.ms", String.valueOf(Duration.ofMinutes(15).toMillis()));
         p.put("message.max.bytes", String.valueOf(MESSAGE_MAX_BYTES));
         // After a crash the restarted node's registration is refused (DUPLICATE_BROKER_REGISTRATION) until the
-        // controller has waited out the dead incarnation's session: 9 s by default, most of a restart (README:
-        // Failures). One node in one JVM heartbeats to itself; 4 s still rides out a long GC pause.
+        // controller has waited out the dead incarnation's session: 9 s by default, most of a restart
+        // (docs/operations.md#restarts). One node in one JVM heartbeats to itself; 4 s still rides out a long GC pause.
         p.put("broker.session.timeout.ms", "4000");
         p.put("broker.heartbeat.interval.ms", "1000");
         // A killed issuer's open transaction must be rolled back (at its timeout) before another instance can read the
-        // killed one's offsets; Kafka looks for timed-out transactions every 10 s by default (README: production shape).
+        // killed one's offsets; Kafka looks for timed-out transactions every 10 s by default (docs/production-shape.md#node-failures).
         p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         // The log cleaner (compacted coupon.events, __consumer_offsets) allocates 128 MiB by default: too much for a test JVM.
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));

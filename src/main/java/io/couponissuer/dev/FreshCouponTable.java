@@ -31,7 +31,7 @@ final class FreshCouponTable {
             }
         } catch (SQLException | RuntimeException e) {
             throw new IllegalStateException("--fresh could not empty the coupon table at " + url + ": " + e.getMessage()
-                    + " (is PostgreSQL running? see README)", e);
+                    + " (is PostgreSQL running? see README.md#requirements)", e);
         }
     }
 }

@@ -132,7 +132,7 @@ final class ApplicationHandlers {
 
     /**
      * Whichever comes first: the answer as the owning issuer decides it (IssuerQueries#answer, before
-     * its commit; README: Answers before the commit) or the committed answer on the ledger
+     * its commit; docs/architecture.md#answers-before-the-commit) or the committed answer on the ledger
      * ({@link DecisionWaiter}). Both are asked before the application is sent, so no answer slips past.
      * Once it completes (an answer, the wait ran out, or cancelled) the rest are stopped: the long polls
      * to the issuers are aborted and the ledger waiter is forgotten, so none holds a connection or an

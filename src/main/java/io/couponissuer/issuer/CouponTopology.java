@@ -37,8 +37,8 @@ import java.util.stream.IntStream;
  * </pre>
  * An event that is not spread takes the first path only, on its one partition, as before. A spread
  * event's applications pass a stage-1 gate on the user's partition, and the claims it lets through
- * come back to the event's partition, where the decider is the event's one counter (README, "One hot
- * event on many partitions"). All of it travels on coupon.apply-requests, so a claim is always behind
+ * come back to the event's partition, where the decider is the event's one counter
+ * (docs/spread-events.md). All of it travels on coupon.apply-requests, so a claim is always behind
  * the definition it follows in its partition's log. Unreadable or invalid records go to coupon.failed
  * through the processing exception handler.
  */

@@ -14,7 +14,7 @@ import java.util.concurrent.Executors;
  * moment the decider makes it, before the issuer's transaction commits. That is safe because a
  * decision is a pure function of the ordered input partition and the committed state: an answer
  * made now and lost with an aborted transaction or a crash is made again, identically, by whichever
- * instance replays the partition (README: "Answers before the commit"). The ledger topics stay the
+ * instance replays the partition (docs/architecture.md#answers-before-the-commit). The ledger topics stay the
  * record; this is only a faster way to tell the client what they will say.
  *
  * <p>Only applications marked {@code coupon.awaited} are handed over; others cost nothing here. A

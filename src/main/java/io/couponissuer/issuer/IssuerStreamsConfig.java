@@ -39,7 +39,7 @@ public final class IssuerStreamsConfig {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 4 * 1024 * 1024);
         // One hot event sends all its decisions and changelog records to a few partitions: with the
         // 16 KB default a batch held ~100 of them, and per-request overhead on both sides of the broker
-        // dominated (see README, Benchmark). The pool holds 64 open batches before a send waits.
+        // dominated (docs/benchmarks.md#what-bounds-the-numbers). The pool holds 64 open batches before a send waits.
         int batchBytes = settings.getInt(Setting.COUPON_ISSUER_BATCH_BYTES);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), batchBytes);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG), Math.max(32L << 20, 64L * batchBytes));

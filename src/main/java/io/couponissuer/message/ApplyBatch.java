@@ -8,7 +8,7 @@ import java.util.List;
  * directly: the issuer decides them in list order, exactly as the same applications one record each;
  * each coupon goes to {@code coupon.issued} on its own, the rejections together in one
  * {@link RejectionBatch}. One record for many applications, both ways, is what the per-record cost of
- * a Kafka Streams hop asks for (README, "One hot event against raw").
+ * a Kafka Streams hop asks for (docs/benchmarks.md#batches-of-applications).
  *
  * @param applications 1 to {@value #MAX_APPLICATIONS} applications, every one of this event
  */

@@ -12,7 +12,7 @@ import java.time.Instant;
  * @param opensAt  optional: applications before this instant are rejected {@code NOT_OPEN}
  * @param closesAt optional: applications at or after this instant are rejected {@code CLOSED}
  * @param spread   optional, false when omitted: decide the event's applications on every partition of
- *                 {@code coupon.apply-requests} (two stages, README "One hot event on many partitions")
+ *                 {@code coupon.apply-requests} (two stages, docs/spread-events.md)
  *                 instead of on the event's one partition. Chosen when the event is first defined: a
  *                 redefinition keeps it, whatever it says (the claim windows count on it)
  */

@@ -6,7 +6,7 @@ import java.time.Instant;
  * A spread event's partition to every partition of coupon.apply-requests: a (re)definition took
  * effect, and {@code window} coupons were left then. A stage-1 partition may send that many first
  * claims of users on as counted; past them the counter would answer SOLD_OUT, so the partition does
- * (README, "The claim window"). Written by the issuer only, in the transaction of the definition.
+ * (docs/spread-events.md#the-claim-window). Written by the issuer only, in the transaction of the definition.
  *
  * @param version  orders the definitions of the event (the definition's offset in its partition)
  * @param cap      the cap of this definition

@@ -241,7 +241,7 @@ public final class CouponCluster implements AutoCloseable {
         createEvent(eventId, cap, false);
     }
 
-    /** @param spread decided on every partition (README, "One hot event on many partitions") */
+    /** @param spread decided on every partition (docs/spread-events.md) */
     public void createEvent(String eventId, int cap, boolean spread) throws IOException, InterruptedException {
         HttpResponse<String> response = TestHttp.post(gatewayUrl() + "/api/events",
                 "{\"eventId\":\"" + eventId + "\",\"cap\":" + cap + ",\"spread\":" + spread + "}", ADMIN_TOKEN);

@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
  * Reads what a downstream reader sees of the events of one test (coupon.apply-requests,
  * coupon.issued, coupon.rejected and coupon.failed read_committed, and the {@code coupon} table),
  * waits until every application is decided and every issued coupon stored, and has
- * {@link InvariantJudge} judge it against README "Invariants" (1-4, 6 and 8): a broken invariant is an
+ * {@link InvariantJudge} judge it against docs/architecture.md#invariants (1-4, 6 and 8): a broken invariant is an
  * AssertionError with the judge's message.
  *
  * <p>"Applicants" are the distinct users on the apply topic, not the 202s: a 503 after a send timeout

@@ -29,7 +29,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Leaves a real broker with the end state of the crash in README "Failures": a partition holding
+ * Leaves a real broker with the end state of the crash in docs/operations.md#hanging-transactions: a partition holding
  * an open transaction that its coordinator no longer tracks.
  *
  * <p>A real transactional producer writes to partition {@code tracked}; its producer id and epoch

@@ -17,7 +17,7 @@ public enum LagStatus {
     ERR,
     /**
      * A partition the group reads or restores from holds a hanging transaction: its last stable
-     * offset cannot move until someone writes the missing marker (README: Failures). Last, so the
+     * offset cannot move until someone writes the missing marker (docs/operations.md#hanging-transactions). Last, so the
      * numbers of the others stay as they were.
      */
     HANGING;

@@ -99,7 +99,7 @@ public record HangingTransaction(String topic, int partition, long producerId, i
                     : "its transaction COMMITTED on other partitions (" + outcome.evidence() + ") but the coordinator"
                     + " never had this partition in it, so neither marker is provably right and nothing is written"
                     + " automatically. An abort (" + abortCommand(bootstrapServers) + ") drops these records: first"
-                    + " check them with kafka-dump-log (README: Failures)";
+                    + " check them with kafka-dump-log (docs/operations.md#hanging-transactions)";
             case UNKNOWN -> "the transaction log cannot tell whether it committed (" + outcome.evidence() + "), so it is"
                     + " not aborted automatically. If it is known to have been aborted, run: "
                     + abortCommand(bootstrapServers);

@@ -26,8 +26,8 @@ import java.util.Map;
 /**
  * Writes one transaction marker onto one partition: the WriteTxnMarkers request a transaction
  * coordinator sends, and {@code Admin#abortTransaction} sends for an ABORT. The Admin API offers
- * only the abort; a COMMIT marker that the coordinator decided and then lost (KAFKA-20734, README
- * "Failures") can only be delivered this way. The request goes to the partition's leader over a
+ * only the abort; a COMMIT marker that the coordinator decided and then lost (KAFKA-20734,
+ * docs/operations.md#hanging-transactions) can only be delivered this way. The request goes to the partition's leader over a
  * client connection built from the admin client's settings (security protocol included), and
  * needs the same permission as {@code kafka-transactions abort} (ClusterAction).
  */

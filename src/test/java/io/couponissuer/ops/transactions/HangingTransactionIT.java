@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The hanging-transaction guard on a real broker, against the end state a whole-machine crash
- * left twice (README: Failures), made on purpose by {@link HangingTransactionMaker}: a transaction
+ * left twice (docs/operations.md#hanging-transactions), made on purpose by {@link HangingTransactionMaker}: a transaction
  * that aborted everywhere else is aborted on the stuck partition too, and the partition reads on;
  * one that committed everywhere else is refused, stays visible in readiness with the remedy, and is
  * never aborted on a guess; another application's is named and left open; a transaction still in

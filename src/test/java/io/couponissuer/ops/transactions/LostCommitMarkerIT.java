@@ -45,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * answers "no such partition" for a leaderless one, {@code TransactionMarkerChannelManager} takes the
  * partition for deleted, drops it from the transaction and writes CompleteCommit. When the partition
  * comes back it holds an open transaction that nobody will ever end. This is the mechanism behind the
- * whole-machine crash in README "Failures" (a one-node cluster's partitions are leaderless for a
+ * whole-machine crash in docs/operations.md#hanging-transactions (a one-node cluster's partitions are leaderless for a
  * moment while the restarted node re-registers), reproduced here deterministically with two brokers:
  * node 1 (controller, transaction coordinator, the partitions that stay) and node 2 (the partition
  * that loses its leader), for both shapes captured on `dev`: an output partition, and the

@@ -10,15 +10,15 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every setting has a line in the README's settings table with its real default. */
-class ReadmeSettingsTest {
+/** Every setting has a line in the settings table of docs/settings.md with its real default and description. */
+class SettingsDocTest {
     @Test
     void everySettingIsDocumentedWithItsDefault() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
+        String doc = Files.readString(Path.of("docs/settings.md"));
         String expected = Arrays.stream(Setting.values())
                 .map(s -> "| `" + s.name() + "` | " + (s.defaultValue().isEmpty() ? "(empty)" : "`" + s.defaultValue() + "`")
                         + " | " + s.description() + " |")
                 .collect(Collectors.joining("\n"));
-        assertThat(readme).as("README settings table; expected rows:%n%s", expected).contains(expected);
+        assertThat(doc).as("docs/settings.md settings table; expected rows:%n%s", expected).contains(expected);
     }
 }
