@@ -1,6 +1,6 @@
 package io.couponissuer.bench;
 
-import io.couponissuer.message.DecisionKey;
+import io.couponissuer.message.EventUserKey;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -380,7 +380,7 @@ public final class InvariantJudge {
         Map<String, Long> issuedOf = new HashMap<>();
         for (Decision d : ours) {
             if (d.issued()) {
-                couponOf.putIfAbsent(DecisionKey.of(d.eventId(), d.userId()), d);
+                couponOf.putIfAbsent(EventUserKey.of(d.eventId(), d.userId()), d);
                 issuedOf.merge(d.eventId(), 1L, Long::sum);
             }
         }
@@ -389,7 +389,7 @@ public final class InvariantJudge {
             if (cap == null) {
                 continue;
             }
-            Decision coupon = couponOf.get(DecisionKey.of(s.eventId(), s.userId()));
+            Decision coupon = couponOf.get(EventUserKey.of(s.eventId(), s.userId()));
             long issued = issuedOf.getOrDefault(s.eventId(), 0L);
             // The user's coupon, or SOLD_OUT for a user without one of an event that sold out.
             boolean agrees = coupon != null

@@ -49,14 +49,14 @@ final class CommandParser implements Processor<byte[], byte[], String, IssuerCom
     public void process(Record<byte[], byte[]> record) {
         String type = IssuerCommandSerde.typeOf(record.headers());
         IssuerCommand command = Topics.APPLY_REQUESTS.read(record.headers(), record.value());
-        RecordAuthenticator.Check check = authenticator.check(record.headers(), type, record.value());
+        RecordAuthenticator.Authenticity check = authenticator.check(record.headers(), type, record.value());
         boolean application = type.equals(IssuerCommandSerde.TYPE_APPLY) || type.equals(IssuerCommandSerde.TYPE_APPLY_BATCH);
-        if (check == RecordAuthenticator.Check.INVALID || (!application && check != RecordAuthenticator.Check.VALID)) {
-            throw new InvalidMessageException(RecordAuthenticator.HEADER, (check == RecordAuthenticator.Check.INVALID
+        if (check == RecordAuthenticator.Authenticity.INVALID || (!application && check != RecordAuthenticator.Authenticity.VALID)) {
+            throw new InvalidMessageException(RecordAuthenticator.HEADER, (check == RecordAuthenticator.Authenticity.INVALID
                     ? "is not valid for this record" : "is missing") + ": only gateways and issuers may write " + type
                     + " records (a producer may write applications, unsigned)");
         }
-        if (check == RecordAuthenticator.Check.MISSING) {
+        if (check == RecordAuthenticator.Authenticity.MISSING) {
             // An application straight from a producer: made when the broker appended it (the topic's
             // timestamps are LogAppendTime), not when it says, so it cannot move itself into a window.
             // The timestamp is in the log, so a replay decides the same.
@@ -71,18 +71,18 @@ final class CommandParser implements Processor<byte[], byte[], String, IssuerCom
                 .withHeaders(passedOn(record.headers()));
         boolean byEvent = isKeyOf(record.key(), command.eventId());
         if (command instanceof ApplyRequest request) {
-            if (byEvent || isKeyOf(record.key(), request.spreadKey())) {
+            if (byEvent || isKeyOf(record.key(), request.eventUserKey())) {
                 context.forward(parsed, byEvent ? CouponTopology.DECIDER : CouponTopology.SPREAD_GATE);
                 return;
             }
-            throw wrongKey(record, "eventId '" + command.eventId() + "' or '" + request.spreadKey() + "'");
+            throw wrongKey(record, "eventId '" + command.eventId() + "' or '" + request.eventUserKey() + "'");
         }
         if (command instanceof ClaimDecided decided) {
-            if (isKeyOf(record.key(), decided.spreadKey())) {
+            if (isKeyOf(record.key(), decided.eventUserKey())) {
                 context.forward(parsed, CouponTopology.SPREAD_GATE);
                 return;
             }
-            throw wrongKey(record, "'" + decided.spreadKey() + "'");
+            throw wrongKey(record, "'" + decided.eventUserKey() + "'");
         }
         if (!byEvent) {
             throw wrongKey(record, "eventId '" + command.eventId() + "'");

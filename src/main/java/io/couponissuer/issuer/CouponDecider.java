@@ -6,8 +6,8 @@ import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.Claim;
 import io.couponissuer.message.ClaimDecided;
 import io.couponissuer.message.CouponIssued;
-import io.couponissuer.message.Decision;
-import io.couponissuer.message.DecisionKey;
+import io.couponissuer.message.StandingDecision;
+import io.couponissuer.message.EventUserKey;
 import io.couponissuer.message.EventDefinition;
 import io.couponissuer.message.EventSoldOut;
 import io.couponissuer.message.IssuerCommand;
@@ -46,32 +46,32 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
     private static final int RECENT_EVENTS = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(CouponDecider.class);
 
-    private final AnswerOut answers;
+    private final DecisionOutput answers;
     private final SpreadMetrics spreadMetrics;
     /*
      * In front of the stores, written through. Emptied in init(): after an aborted transaction Kafka
      * Streams closes the task, restores the stores to the last commit and calls init() again before
      * it replays the input, so nothing from the aborted attempt survives here.
      */
-    private final RecentEvents<EventDefinition> recentDefinitions;
-    private final RecentEvents<Long> recentCounts;
+    private final LruMap<EventDefinition> recentDefinitions;
+    private final LruMap<Long> recentCounts;
     private final CouponHolders holders;
     private ProcessorContext<String, Object> context;
     /** While an ApplyBatch is decided: its decisions so far, written only once all are made; null otherwise. */
     private StagedBatch batch;
     private KeyValueStore<String, EventDefinition> definitions;
     private KeyValueStore<String, Long> issuedCounts;
-    private KeyValueStore<String, Decision> decisions;
+    private KeyValueStore<String, StandingDecision> decisions;
 
-    CouponDecider(AnswerOut answers, SpreadMetrics spreadMetrics, CouponHolders holders) {
+    CouponDecider(DecisionOutput answers, SpreadMetrics spreadMetrics, CouponHolders holders) {
         this(answers, spreadMetrics, RECENT_EVENTS, holders);
     }
 
-    CouponDecider(AnswerOut answers, SpreadMetrics spreadMetrics, int recentEvents, CouponHolders holders) {
+    CouponDecider(DecisionOutput answers, SpreadMetrics spreadMetrics, int recentEvents, CouponHolders holders) {
         this.answers = answers;
         this.spreadMetrics = spreadMetrics;
-        this.recentDefinitions = new RecentEvents<>(recentEvents);
-        this.recentCounts = new RecentEvents<>(recentEvents);
+        this.recentDefinitions = new LruMap<>(recentEvents);
+        this.recentCounts = new LruMap<>(recentEvents);
         this.holders = holders;
     }
 
@@ -95,9 +95,9 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
             decideBatch(record, batch);
         } else if (command instanceof Claim claim) {
             ApplyRequest request = claim.application();
-            Decision coupon = decide(record, request, definition(request.eventId()));
+            StandingDecision coupon = decide(record, request, definition(request.eventId()));
             ClaimDecided outcome = new ClaimDecided(request.eventId(), request.userId(), coupon);
-            context.forward(record.withKey(outcome.spreadKey()).withValue(outcome), CouponTopology.OUTCOMES_SINK);
+            context.forward(record.withKey(outcome.eventUserKey()).withValue(outcome), CouponTopology.OUTCOMES_SINK);
         } else {
             apply(record, (ApplyRequest) command);
         }
@@ -144,8 +144,8 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
     private void write(Record<String, IssuerCommand> each, StagedBatch staged) {
         String eventId = staged.eventId();
         try {
-            for (Map.Entry<String, Decision> coupon : staged.coupons().entrySet()) {
-                decisions.put(DecisionKey.of(eventId, coupon.getKey()), coupon.getValue());
+            for (Map.Entry<String, StandingDecision> coupon : staged.coupons().entrySet()) {
+                decisions.put(EventUserKey.of(eventId, coupon.getKey()), coupon.getValue());
                 holders.issued(eventId, coupon.getKey(), coupon.getValue());
             }
             if (staged.issuedAny()) {
@@ -153,7 +153,7 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
                 recentCounts.put(eventId, staged.issued());
             }
             for (ApplyRequest application : staged.rerouted()) {
-                context.forward(each.withKey(application.spreadKey()).withValue(application), CouponTopology.REROUTE_SINK);
+                context.forward(each.withKey(application.eventUserKey()).withValue(application), CouponTopology.REROUTE_SINK);
             }
             for (IssuerCommand notice : staged.notices()) {
                 tellEveryPartition(each, notice);
@@ -178,7 +178,7 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
                 batch.reroute(request);
                 return;
             }
-            context.forward(record.withKey(request.spreadKey()).withValue(request), CouponTopology.REROUTE_SINK);
+            context.forward(record.withKey(request.eventUserKey()).withValue(request), CouponTopology.REROUTE_SINK);
             spreadMetrics.rerouted(request.eventId());
         } else {
             decide(record, request, definition);
@@ -221,12 +221,12 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
      *
      * @param definition the event's current definition (looked up once by the caller), null if unknown
      */
-    private Decision decide(Record<String, IssuerCommand> record, ApplyRequest request, EventDefinition definition) {
+    private StandingDecision decide(Record<String, IssuerCommand> record, ApplyRequest request, EventDefinition definition) {
         if (definition == null) {
             reject(record, request, RejectReason.EVENT_UNKNOWN, null);
             return null;
         }
-        Decision first = holders.coupon(decisions, request.eventId(), request.userId(), issuedNow(request.eventId()));
+        StandingDecision first = holders.coupon(decisions, request.eventId(), request.userId(), issuedNow(request.eventId()));
         if (first == null && batch != null) { // the batch's own coupons are not in the store yet
             first = batch.coupon(request.userId());
         }
@@ -246,7 +246,7 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
             reject(record, request, RejectReason.SOLD_OUT, null);
             return null;
         }
-        Decision coupon = issue(record, request, issued + 1);
+        StandingDecision coupon = issue(record, request, issued + 1);
         if (definition.isSpread() && issued + 1 == definition.cap()) {
             tellEveryPartition(record, new EventSoldOut(request.eventId(), issued + 1));
         }
@@ -254,9 +254,9 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
     }
 
     /** @param first for DUPLICATE: the user's coupon; null otherwise */
-    private void reject(Record<String, IssuerCommand> record, ApplyRequest request, RejectReason reason, Decision first) {
+    private void reject(Record<String, IssuerCommand> record, ApplyRequest request, RejectReason reason, StandingDecision first) {
         if (batch != null) {
-            batch.reject(AnswerOut.rejection(request, reason, first));
+            batch.reject(DecisionOutput.rejection(request, reason, first));
         } else {
             answers.rejected(context, record, request, reason, first);
         }
@@ -289,17 +289,17 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
     }
 
     /** Only a coupon is remembered for a user; every rejection leaves the user free to apply again. */
-    private Decision issue(Record<String, IssuerCommand> record, ApplyRequest request, long seq) {
+    private StandingDecision issue(Record<String, IssuerCommand> record, ApplyRequest request, long seq) {
         CouponIssued coupon = new CouponIssued(CouponIssued.couponIdOf(request.eventId(), seq), request.eventId(),
                 request.userId(), request.requestId(), seq, request.requestedAt());
-        Decision decision = Decision.issued(coupon);
+        StandingDecision decision = StandingDecision.issued(coupon);
         if (batch != null) {
             batch.issue(coupon, decision);
             return decision;
         }
         issuedCounts.put(request.eventId(), seq);
         recentCounts.put(request.eventId(), seq);
-        decisions.put(request.decisionKey(), decision);
+        decisions.put(request.eventUserKey(), decision);
         holders.issued(request.eventId(), request.userId(), decision);
         answers.issued(context, record, coupon);
         return decision;

@@ -78,7 +78,7 @@ public final class CouponTopology {
     static Topology build(MeterRegistry registry, DecisionFeed feed, RecordAuthenticator records,
                           Supplier<CouponHolders> holders) {
         Topic<IssuerCommand> signedCommands = new Topic<>(Topics.APPLY_REQUESTS.name(), new IssuerCommandSerde(records));
-        AnswerOut answers = new AnswerOut(new RejectionCounter(registry), feed);
+        DecisionOutput answers = new DecisionOutput(new RejectionCounter(registry), feed);
         SpreadMetrics spreadMetrics = new SpreadMetrics(registry);
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),

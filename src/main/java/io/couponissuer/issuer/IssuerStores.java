@@ -4,7 +4,7 @@ import io.couponissuer.issuer.spread.Claimant;
 import io.couponissuer.issuer.spread.GateState;
 import io.couponissuer.kafka.JsonSerde;
 import io.couponissuer.kafka.Topics;
-import io.couponissuer.message.Decision;
+import io.couponissuer.message.StandingDecision;
 import io.couponissuer.message.EventDefinition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -22,7 +22,7 @@ public final class IssuerStores {
     public static final String EVENT_DEFINITIONS = "event-definitions";
     /** eventId -> coupons issued so far (the last seq). Never reset. */
     public static final String ISSUED_COUNTS = "issued-counts";
-    /** "eventId/userId" -> the user's standing {@link Decision}. */
+    /** "eventId/userId" -> the user's standing {@link StandingDecision}. */
     public static final String DECISIONS = "decisions";
     /**
      * Stage 1 of spread events, per partition: eventId -> the {@link GateState} this partition has.
@@ -59,8 +59,8 @@ public final class IssuerStores {
                 Serdes.String(), new JsonSerde<>(Claimant.class)).withCachingEnabled();
     }
 
-    public static StoreBuilder<KeyValueStore<String, Decision>> decisions() {
+    public static StoreBuilder<KeyValueStore<String, StandingDecision>> decisions() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DECISIONS),
-                Serdes.String(), new JsonSerde<>(Decision.class)).withCachingEnabled();
+                Serdes.String(), new JsonSerde<>(StandingDecision.class)).withCachingEnabled();
     }
 }

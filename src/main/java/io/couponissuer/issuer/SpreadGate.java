@@ -16,22 +16,22 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Stage 1 of spread events, on every partition: the applications keyed by eventId/userId
- * ({@link ApplyRequest#spreadKey()}), and what each event's counter sends back (the windows it opens,
+ * ({@link ApplyRequest#eventUserKey()}), and what each event's counter sends back (the windows it opens,
  * that it sold out, how each claim ended). An application either goes on to the event's own partition
  * as a {@link Claim} or is answered here (SOLD_OUT past the claim window, DUPLICATE for a holder,
  * NOT_OPEN, CLOSED), by the rules of {@link ClaimGate}. The gate's state, the claimants, the claims and
  * the answers commit in the task's transaction, like the decider's.
  */
 final class SpreadGate implements Processor<String, IssuerCommand, String, Object> {
-    private final AnswerOut answers;
+    private final DecisionOutput answers;
     private final SpreadMetrics metrics;
     /* In front of the gates store, written through; emptied in init() for the reason CouponDecider gives. */
-    private final RecentEvents<GateState> recentGates = new RecentEvents<>(1_000);
+    private final LruMap<GateState> recentGates = new LruMap<>(1_000);
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, GateState> gates;
     private KeyValueStore<String, Claimant> claimants;
 
-    SpreadGate(AnswerOut answers, SpreadMetrics metrics) {
+    SpreadGate(DecisionOutput answers, SpreadMetrics metrics) {
         this.answers = answers;
         this.metrics = metrics;
     }
@@ -54,14 +54,14 @@ final class SpreadGate implements Processor<String, IssuerCommand, String, Objec
             GateState gate = gate(soldOut.eventId());
             update(soldOut.eventId(), gate, gate.soldOut(soldOut));
         } else if (command instanceof ClaimDecided decided) {
-            remember(decided.spreadKey(), claimant(decided.spreadKey()).decided(decided.coupon()));
+            remember(decided.eventUserKey(), claimant(decided.eventUserKey()).decided(decided.coupon()));
         } else {
             admit(record, (ApplyRequest) command);
         }
     }
 
     private void admit(Record<String, IssuerCommand> record, ApplyRequest request) {
-        String key = request.spreadKey();
+        String key = request.eventUserKey();
         GateState gate = gate(request.eventId());
         ClaimGate.Verdict verdict = ClaimGate.admit(gate, claimant(key), request.requestedAt());
         if (verdict.kind() == ClaimGate.Verdict.Kind.ANSWER) {

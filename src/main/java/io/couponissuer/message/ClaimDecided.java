@@ -8,14 +8,14 @@ package io.couponissuer.message;
  *
  * @param coupon the user's coupon if it holds one now (issued by this claim or before); null otherwise
  */
-public record ClaimDecided(String eventId, String userId, Decision coupon) implements IssuerCommand {
+public record ClaimDecided(String eventId, String userId, StandingDecision coupon) implements IssuerCommand {
     public ClaimDecided {
         Ids.require("eventId", eventId);
         Ids.require("userId", userId);
     }
 
-    /** Its key on coupon.apply-requests: the user's stage-1 partition, as {@link ApplyRequest#spreadKey()}. */
-    public String spreadKey() {
-        return DecisionKey.of(eventId, userId);
+    /** Its key on coupon.apply-requests: the user's stage-1 partition, as {@link ApplyRequest#eventUserKey()}. */
+    public String eventUserKey() {
+        return EventUserKey.of(eventId, userId);
     }
 }

@@ -40,7 +40,7 @@ class SpreadGateReinitTest {
     @Test
     void aReinitializedGateCountsFromTheRestoredStoreNotFromMemory() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        SpreadGate gate = new SpreadGate(new AnswerOut(new RejectionCounter(registry), new DecisionFeed()),
+        SpreadGate gate = new SpreadGate(new DecisionOutput(new RejectionCounter(registry), new DecisionFeed()),
                 new SpreadMetrics(registry));
         WindowOpened window = new WindowOpened("e", 1, 1, 1, null, null);
 

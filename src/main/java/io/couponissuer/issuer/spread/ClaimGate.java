@@ -1,6 +1,6 @@
 package io.couponissuer.issuer.spread;
 
-import io.couponissuer.message.Decision;
+import io.couponissuer.message.StandingDecision;
 import io.couponissuer.message.EventDefinition;
 import io.couponissuer.message.RejectReason;
 
@@ -27,7 +27,7 @@ public final class ClaimGate {
     }
 
     /** What to do with one application, and the partition's state after it. */
-    public record Verdict(Kind kind, RejectReason reason, Decision first, GateState next, Claimant claimant) {
+    public record Verdict(Kind kind, RejectReason reason, StandingDecision first, GateState next, Claimant claimant) {
         public enum Kind {
             /** A claim counted against the window. */
             CLAIM_COUNTED,

@@ -1,7 +1,7 @@
 package io.couponissuer.issuer.spread;
 
 import io.couponissuer.message.ClaimDecided;
-import io.couponissuer.message.Decision;
+import io.couponissuer.message.StandingDecision;
 import io.couponissuer.message.EventSoldOut;
 import io.couponissuer.message.IssuerCommand;
 import io.couponissuer.message.RejectReason;
@@ -71,7 +71,7 @@ class SpreadModelCheckTest {
         Map<Long, Long> countedClaimsOf = new HashMap<>();
         List<Answered> answers = new ArrayList<>();
         List<long[]> localSoldOuts = new ArrayList<>(); // {partition, gate version}
-        List<Decision> localDuplicates = new ArrayList<>();
+        List<StandingDecision> localDuplicates = new ArrayList<>();
         // "partition/version" of gates whose counted claims of that version were decided after the counter
         // had opened a newer one (a redefinition overtook them).
         Set<String> overtaken = new HashSet<>();
@@ -173,7 +173,7 @@ class SpreadModelCheckTest {
         // A DUPLICATE given by a gate carries the user's one coupon.
         Map<String, String> couponOf = new HashMap<>();
         issued.forEach(a -> couponOf.put(a.userId(), a.answer()));
-        for (Decision first : localDuplicates) {
+        for (StandingDecision first : localDuplicates) {
             assertThat("ISSUED:" + first.seq()).as("a gate's DUPLICATE carries the coupon, %s", at)
                     .isEqualTo(couponOf.get(first.userId()));
         }

@@ -1,10 +1,10 @@
 package io.couponissuer.issuer;
 
 import io.couponissuer.kafka.IssuerCommandSerde;
-import io.couponissuer.message.Answer;
+import io.couponissuer.message.Decision;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.CouponIssued;
-import io.couponissuer.message.Decision;
+import io.couponissuer.message.StandingDecision;
 import io.couponissuer.message.RejectReason;
 import io.couponissuer.message.Rejection;
 import io.couponissuer.message.RejectionBatch;
@@ -19,11 +19,11 @@ import java.util.List;
  * transaction; a batch's rejections in one record) and, when a client waits for it, straight to that
  * client (DecisionFeed).
  */
-final class AnswerOut {
+final class DecisionOutput {
     private final RejectionCounter rejections;
     private final DecisionFeed feed;
 
-    AnswerOut(RejectionCounter rejections, DecisionFeed feed) {
+    DecisionOutput(RejectionCounter rejections, DecisionFeed feed) {
         this.rejections = rejections;
         this.feed = feed;
     }
@@ -35,7 +35,7 @@ final class AnswerOut {
 
     /** @param first for DUPLICATE: the user's coupon; null otherwise */
     void rejected(ProcessorContext<String, Object> context, Record<String, ?> record, ApplyRequest request,
-                  RejectReason reason, Decision first) {
+                  RejectReason reason, StandingDecision first) {
         Rejection rejection = rejection(request, reason, first);
         tellWaiter(record, rejection);
         rejections.count(request.eventId(), reason);
@@ -43,7 +43,7 @@ final class AnswerOut {
     }
 
     /** A rejection made, not yet sent or told to anyone ({@link #decidedTogether}). */
-    static Rejection rejection(ApplyRequest request, RejectReason reason, Decision first) {
+    static Rejection rejection(ApplyRequest request, RejectReason reason, StandingDecision first) {
         return new Rejection(request.requestId(), request.eventId(), request.userId(), reason,
                 request.requestedAt(), first);
     }
@@ -72,7 +72,7 @@ final class AnswerOut {
     }
 
     /** The answer, as it goes onto the ledger, to a client waiting for it (only if one said so). */
-    private void tellWaiter(Record<String, ?> record, Answer answer) {
+    private void tellWaiter(Record<String, ?> record, Decision answer) {
         if (record.headers().lastHeader(IssuerCommandSerde.AWAITED_HEADER) != null) {
             feed.decided(answer);
         }

@@ -9,10 +9,10 @@ import java.util.Map;
  * request, and a store read costs a cache lookup and a JSON parse each time. The stores stay the
  * truth (every write goes to them too); this is only ever as new as what the task itself wrote.
  */
-final class RecentEvents<V> extends LinkedHashMap<String, V> {
+final class LruMap<V> extends LinkedHashMap<String, V> {
     private final int capacity;
 
-    RecentEvents(int capacity) {
+    LruMap(int capacity) {
         super(16, 0.75f, true);
         this.capacity = capacity;
     }
