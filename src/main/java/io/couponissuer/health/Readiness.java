@@ -58,16 +58,16 @@ public record Readiness(RoleChecks gating, List<RoleChecks> alongside) {
         }
 
         /** What a stranger may know: ready or not, and the first gating component that is not. */
-        public PublicReport summary() {
+        public Summary summary() {
             String component = ready() ? null : checks.entrySet().stream()
                     .filter(check -> check.getValue().gating() && !check.getValue().ready())
                     .map(Map.Entry::getKey).findFirst().orElse(role);
-            return new PublicReport(status, component);
+            return new Summary(status, component);
         }
     }
 
     /** The public body of {@code /health/ready}: no reasons (they name hosts, URLs and remedies). */
-    public record PublicReport(String status, String component) {
+    public record Summary(String status, String component) {
     }
 
     public record Check(boolean ready, String reason, boolean gating) {

@@ -66,7 +66,7 @@ final class CommandParser implements Processor<byte[], byte[], String, IssuerCom
         // Of the input's headers only its type (for a record that fails further on, on coupon.failed) and
         // whether a client waits ride on what is derived from it: a header is the one part of a record no
         // parser bounds, and a derived record is bigger. The authenticator stays here, so no reader of the
-        // answer topics holds one to replay.
+        // ledger holds one to replay.
         Record<String, IssuerCommand> parsed = record.withKey(command.eventId()).withValue(command)
                 .withHeaders(passedOn(record.headers()));
         boolean byEvent = isKeyOf(record.key(), command.eventId());

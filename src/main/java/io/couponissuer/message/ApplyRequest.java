@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * A user's request for a coupon of one event, on {@code coupon.apply-requests} keyed by eventId.
  *
- * @param requestId   unique id of this request, chosen by the gateway (a UUID); the answer is found under it
+ * @param requestId   unique id of this request, chosen by the gateway (a UUID); its decision is found under it
  * @param eventId     the event applied to
  * @param userId      the applicant; one coupon per (eventId, userId)
  * @param requestedAt when the gateway accepted the request; opening and closing times are checked against it

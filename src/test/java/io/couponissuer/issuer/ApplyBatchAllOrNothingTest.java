@@ -1,5 +1,6 @@
 package io.couponissuer.issuer;
 
+import io.couponissuer.issuer.spread.SpreadMetrics;
 import io.couponissuer.kafka.FailedRecords;
 import io.couponissuer.kafka.IssuerCommandSerde;
 import io.couponissuer.kafka.Topics;
@@ -182,7 +183,7 @@ class ApplyBatchAllOrNothingTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         DecisionFeed feed = new DecisionFeed();
         CouponDecider decider = new CouponDecider(new DecisionOutput(new RejectionCounter(registry), feed),
-                new SpreadMetrics(registry), new CouponHolders());
+                new SpreadMetrics(registry, RejectionCounter.UNDEFINED_EVENT), new CouponHolders());
         FailingForwards context = new FailingForwards(stateDir, 2);
         decider.init(context);
         decider.process(new Record<>("sale", new EventDefinition("sale", 5, null, null), 0L));

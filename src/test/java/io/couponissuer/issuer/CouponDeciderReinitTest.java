@@ -1,5 +1,6 @@
 package io.couponissuer.issuer;
 
+import io.couponissuer.issuer.spread.SpreadMetrics;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.CouponIssued;
 import io.couponissuer.message.EventDefinition;
@@ -168,7 +169,7 @@ class CouponDeciderReinitTest {
     private static CouponDecider newDecider(int recentEvents, CouponHolders holders) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         return new CouponDecider(new DecisionOutput(new RejectionCounter(registry), new DecisionFeed()),
-                new SpreadMetrics(registry), recentEvents, holders);
+                new SpreadMetrics(registry, RejectionCounter.UNDEFINED_EVENT), recentEvents, holders);
     }
 
     private static Record<String, IssuerCommand> record(IssuerCommand command) {

@@ -227,18 +227,43 @@ class CouponTopologyTest {
                 .containsExactly(tuple("u-1", 1L, "r-1"), tuple("u-2", 2L, third));
     }
 
+    /*
+     * A store may hold REJECTED (SOLD_OUT) entries, left by releases that recorded SOLD_OUT (see
+     * StandingDecision): such an entry never makes its user a holder, whichever way the decider reads it.
+     */
+
     @Test
-    void aSoldOutDecisionInAnOlderStoreDoesNotStand() {
+    void aSoldOutEntryOfAnOlderReleaseDoesNotStandInTheScanOfTheEventsHolders() {
         issuer.define("e", 1);
-        issuer.apply("e", "u-1");
-        // What versions that still recorded SOLD_OUT left in the store.
-        issuer.decisions().put(EventUserKey.of("e", "u-2"), new StandingDecision("r-old", "e", "u-2", StandingDecision.Status.REJECTED,
-                RejectReason.SOLD_OUT, null, null, issuer.now()));
+        issuer.decisions().put(EventUserKey.of("e", "u-2"), olderSoldOut("e", "u-2"));
+        issuer.apply("e", "u-1"); // the first question about the event scans its holders
         String again = issuer.apply("e", "u-2");
 
-        assertThat(issuer.rejected()).singleElement().satisfies(r -> {
-            assertThat(r.requestId()).isEqualTo(again);
-            assertThat(r.reason()).as("not DUPLICATE of the old record").isEqualTo(RejectReason.SOLD_OUT);
+        assertSoldOutNotDuplicate(issuer, again);
+    }
+
+    @Test
+    void aSoldOutEntryOfAnOlderReleaseDoesNotStandWhenReadFromTheStore(@TempDir Path storeOnly) {
+        // No holders kept in memory past an event's first coupon: every later question reads the store.
+        try (IssuerDriver fromStore = new IssuerDriver(storeOnly, () -> new CouponHolders(CouponHolders.EVENTS, 0))) {
+            fromStore.define("e", 1);
+            fromStore.apply("e", "u-1");
+            fromStore.decisions().put(EventUserKey.of("e", "u-2"), olderSoldOut("e", "u-2"));
+            String again = fromStore.apply("e", "u-2");
+
+            assertSoldOutNotDuplicate(fromStore, again);
+        }
+    }
+
+    private StandingDecision olderSoldOut(String eventId, String userId) {
+        return new StandingDecision("r-old", eventId, userId, StandingDecision.Status.REJECTED, RejectReason.SOLD_OUT,
+                null, null, issuer.now());
+    }
+
+    private static void assertSoldOutNotDuplicate(IssuerDriver driver, String requestId) {
+        assertThat(driver.rejected()).singleElement().satisfies(r -> {
+            assertThat(r.requestId()).isEqualTo(requestId);
+            assertThat(r.reason()).as("not DUPLICATE of the older entry").isEqualTo(RejectReason.SOLD_OUT);
         });
     }
 

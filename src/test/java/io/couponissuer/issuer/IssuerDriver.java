@@ -161,12 +161,12 @@ final class IssuerDriver implements AutoCloseable {
         return driver.getKeyValueStore(IssuerStores.DECISIONS);
     }
 
-    KeyValueStore<String, io.couponissuer.issuer.spread.GateState> spreadGates() {
-        return driver.getKeyValueStore(IssuerStores.SPREAD_GATES);
+    KeyValueStore<String, io.couponissuer.issuer.spread.ClaimWindow> spreadGates() {
+        return driver.getKeyValueStore(io.couponissuer.issuer.spread.SpreadStores.SPREAD_GATES);
     }
 
     KeyValueStore<String, io.couponissuer.issuer.spread.Claimant> spreadClaimants() {
-        return driver.getKeyValueStore(IssuerStores.SPREAD_CLAIMANTS);
+        return driver.getKeyValueStore(io.couponissuer.issuer.spread.SpreadStores.SPREAD_CLAIMANTS);
     }
 
     KeyValueStore<String, Long> issuedCounts() {

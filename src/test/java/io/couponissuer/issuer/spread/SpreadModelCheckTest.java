@@ -54,12 +54,12 @@ class SpreadModelCheckTest {
         int operations = 50 + random.nextInt(400);
         int defineAt = random.nextInt(4) == 0 ? random.nextInt(operations) : 0;
 
-        GateState[] gates = new GateState[partitions];
+        ClaimWindow[] gates = new ClaimWindow[partitions];
         List<Map<String, Claimant>> claimants = new ArrayList<>();
         List<ArrayDeque<Claim>> claims = new ArrayList<>();
         List<ArrayDeque<IssuerCommand>> notices = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
-            gates[p] = GateState.UNKNOWN;
+            gates[p] = ClaimWindow.UNKNOWN;
             claimants.add(new HashMap<>());
             claims.add(new ArrayDeque<>());
             notices.add(new ArrayDeque<>());
@@ -99,20 +99,20 @@ class SpreadModelCheckTest {
                 applicants.add(user);
                 int p = Math.floorMod(user.hashCode(), partitions);
                 long gateVersion = gates[p].version();
-                ClaimGate.Verdict verdict = ClaimGate.admit(gates[p],
+                ClaimRules.Ruling ruling = ClaimRules.admit(gates[p],
                         claimants.get(p).getOrDefault(user, Claimant.NEW), AT);
-                gates[p] = verdict.next();
-                remember(claimants.get(p), user, verdict.claimant());
-                if (verdict.kind() == ClaimGate.Verdict.Kind.ANSWER && verdict.reason() == RejectReason.DUPLICATE) {
+                gates[p] = ruling.next();
+                remember(claimants.get(p), user, ruling.claimant());
+                if (ruling.step() == ClaimRules.Ruling.Step.REJECT_HERE && ruling.reason() == RejectReason.DUPLICATE) {
                     answers.add(new Answered(requestId, user, "DUPLICATE", order[0]++));
-                    localDuplicates.add(verdict.first());
-                } else if (verdict.kind() == ClaimGate.Verdict.Kind.ANSWER) {
-                    assertThat(verdict.reason()).isEqualTo(RejectReason.SOLD_OUT);
+                    localDuplicates.add(ruling.first());
+                } else if (ruling.step() == ClaimRules.Ruling.Step.REJECT_HERE) {
+                    assertThat(ruling.reason()).isEqualTo(RejectReason.SOLD_OUT);
                     answers.add(new Answered(requestId, user, "SOLD_OUT(local)", order[0]++));
                     localSoldOuts.add(new long[] {p, gateVersion});
                 } else {
                     claims.get(p).add(new Claim(p, requestId, user,
-                            verdict.kind() == ClaimGate.Verdict.Kind.CLAIM_COUNTED, gateVersion));
+                            ruling.step() == ClaimRules.Ruling.Step.CLAIM_COUNTED, gateVersion));
                 }
             } else if (action < 80) {
                 ArrayDeque<Claim> queue = claims.get(random.nextInt(partitions));
