@@ -111,7 +111,7 @@ final class CommandParser implements Processor<byte[], byte[], String, IssuerCom
 
     /**
      * The key read as bytes against the expected key: a valid id is ASCII (Ids), one byte per char.
-     * Decoding every key into a String only to compare it was a twentieth of the stream thread in a profile.
+     * Decoding every key into a String only to compare it shows in a profile of the stream thread.
      */
     static boolean isKeyOf(byte[] key, String expected) {
         if (key == null || expected == null || key.length != expected.length()) {

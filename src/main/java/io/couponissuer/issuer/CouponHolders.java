@@ -14,8 +14,8 @@ import java.util.Map;
  * Who holds a coupon of the events asked about most, in memory in front of the decisions store.
  *
  * <p>Once an event is sold out nearly every application comes from a user without a coupon, and the
- * store says "none" only after a cache miss and a RocksDB read: 8 % of the stream thread with batched
- * applications (JFR). An event's holders are its coupons, so one prefix scan of {@code eventId/}
+ * store says "none" only after a cache miss and a RocksDB read, a visible share of the stream thread in
+ * a profile with batched applications. An event's holders are its coupons, so one prefix scan of {@code eventId/}
  * reads them all. The scan is made once the store has been asked about the event as many times as the
  * scan reads entries, so it pays for itself, and a task that cycles over more events than it keeps
  * spends at most twice the reads it would have.
