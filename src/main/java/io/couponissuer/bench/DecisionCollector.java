@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Tails the answer topics ({@link LedgerTail}) from {@link #start()} (before the run sends
+ * Tails the ledger ({@link LedgerTail}) from {@link #start()} (before the run sends
  * anything) and keeps every decision of the run's events with the time it
  * became visible: what any downstream reader could see, and when.
  *

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Tails the answer topics ({@link LedgerTail}) and notes when each decision became visible, to
+ * Tails the ledger ({@link LedgerTail}) and notes when each decision became visible, to
  * time recoveries as a caller would see them: "deciding again" is the moment the first decision of
  * a request accepted after the fault is committed.
  */
@@ -28,12 +28,12 @@ public final class DecisionWatch implements AutoCloseable {
         this.tail = new LedgerTail(settings, "decision-watch", this::arrived).start();
     }
 
-    private void arrived(ConsumerRecords<String, byte[]> answers, long visibleNanos) {
-        for (ConsumerRecord<String, byte[]> record : answers) {
+    private void arrived(ConsumerRecords<String, byte[]> decisions, long visibleNanos) {
+        for (ConsumerRecord<String, byte[]> record : decisions) {
             try {
-                Topics.readDecisions(record).forEach(answer -> seenAtNanos.putIfAbsent(answer.requestId(), visibleNanos));
+                Topics.readDecisions(record).forEach(decision -> seenAtNanos.putIfAbsent(decision.requestId(), visibleNanos));
             } catch (SerializationException e) {
-                // not an answer of ours: nothing to time
+                // not a decision of ours: nothing to time
             }
         }
     }
