@@ -139,10 +139,10 @@ final class ApplicationHandlers {
      * entry for the rest of the wait.
      */
     private CompletableFuture<Answer> firstAnswer(String eventId, String spreadUserId, String requestId,
-                                                        int waitMs) {
+                                                  int waitMs) {
         CompletableFuture<Answer> first = new CompletableFuture<>();
-        waiter.expect(requestId).thenAccept(view -> {
-            if (first.complete(view)) {
+        waiter.expect(requestId).thenAccept(fromLedger -> {
+            if (first.complete(fromLedger)) {
                 timers.answered(false);
             }
         });
