@@ -1,16 +1,22 @@
 package io.couponissuer;
 
-import io.couponissuer.dev.BrokerCommand;
-import io.couponissuer.dev.DevCommand;
 import io.couponissuer.issuer.CouponTopology;
 import io.couponissuer.ops.lag.LagCommand;
+import io.couponissuer.tools.bench.BenchCommand;
+import io.couponissuer.tools.local.BrokerCommand;
+import io.couponissuer.tools.local.ClusterCommand;
+import io.couponissuer.tools.local.DevCommand;
+import io.couponissuer.tools.local.KafkaNodeCommand;
 import io.couponissuer.writer.ReplayCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.util.concurrent.Callable;
 
-/** The one command: each role of the system is a subcommand. Settings come from the environment (see README). */
+/**
+ * The one command: each role of the system is a subcommand, and so is each tool (io.couponissuer.tools),
+ * so that one jar runs both. Settings come from the environment (see README).
+ */
 @Command(name = "coupon-issuer", mixinStandardHelpOptions = true,
         description = "First-come-first-served coupon issuer on Kafka Streams. Settings: environment variables (README).",
         subcommands = {
@@ -20,11 +26,11 @@ import java.util.concurrent.Callable;
                 RoleCommands.Writer.class,
                 RoleCommands.All.class,
                 BrokerCommand.class,
-                io.couponissuer.dev.ClusterCommand.class,
-                io.couponissuer.dev.KafkaNodeCommand.class,
+                ClusterCommand.class,
+                KafkaNodeCommand.class,
                 ReplayCommand.class,
                 LagCommand.class,
-                io.couponissuer.bench.BenchCommand.class,
+                BenchCommand.class,
                 Main.DescribeTopology.class})
 public final class Main implements Callable<Integer> {
 

@@ -1,7 +1,7 @@
 package io.couponissuer;
 
 import io.couponissuer.testing.TestHttp;
-import io.couponissuer.bench.InvariantJudge;
+import io.couponissuer.tools.judge.InvariantJudge;
 import io.couponissuer.config.Setting;
 import io.couponissuer.testing.InProcessSystem;
 import io.couponissuer.json.Json;
@@ -136,12 +136,12 @@ class EndToEndIT {
 
         // Invariant 8: the status endpoint shows every user who applied the ledger's standing decision, and
         // the event endpoint the ledger's counts.
-        List<InvariantJudge.Shown> shown = new ArrayList<>();
+        List<InvariantJudge.StatusShown> shown = new ArrayList<>();
         for (Application applicant : new HashSet<>(applications)) {
             HttpResponse<String> response = get("/api/events/" + applicant.eventId() + "/applications/" + applicant.userId());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             JsonNode decision = Json.MAPPER.readTree(response.body());
-            shown.add(new InvariantJudge.Shown(applicant.eventId(), applicant.userId(), decision.path("status").asText(),
+            shown.add(new InvariantJudge.StatusShown(applicant.eventId(), applicant.userId(), decision.path("status").asText(),
                     decision.path("couponId").asText(null), decision.path("reason").asText(null)));
         }
         List<InvariantJudge.EventShown> events = new ArrayList<>();

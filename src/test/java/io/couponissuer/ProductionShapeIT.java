@@ -1,10 +1,10 @@
 package io.couponissuer;
 
 import io.couponissuer.testing.TestHttp;
-import io.couponissuer.dev.ClusterCommand;
-import io.couponissuer.dev.cluster.LocalCluster;
-import io.couponissuer.dev.cluster.LocalPlan;
-import io.couponissuer.dev.cluster.RoleProcess;
+import io.couponissuer.tools.local.ClusterCommand;
+import io.couponissuer.tools.local.cluster.LocalCluster;
+import io.couponissuer.tools.local.cluster.LocalPlan;
+import io.couponissuer.tools.local.cluster.RoleProcess;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.testing.BuildOutput;
 import io.couponissuer.testing.Burst;
@@ -71,7 +71,7 @@ class ProductionShapeIT {
         try {
             cluster.start();
         } catch (RuntimeException | Error e) {
-            cluster.killAll();
+            killAll(cluster);
             throw e;
         }
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
@@ -92,13 +92,18 @@ class ProductionShapeIT {
                 "gateway", Map.of("COUPON_KAFKA_LOG_LEVEL", "INFO", "COUPON_GATEWAY_CLIENT_RATE", "0"));
     }
 
+    /** kill -9 of every process the cluster started: a test has nothing to keep. */
+    private static void killAll(LocalCluster cluster) {
+        cluster.processes().forEach(RoleProcess::kill);
+    }
+
     @AfterAll
     static void stopCluster() {
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
         }
         if (cluster != null) {
-            cluster.killAll();
+            killAll(cluster);
         }
     }
 
@@ -255,7 +260,7 @@ class ProductionShapeIT {
     /** Brings back what an earlier, failed test may have left down, so that one failure does not fail the rest. */
     private static void ensureRunning() {
         for (LocalPlan.Node node : cluster.nodes()) {
-            if (node.kind() != LocalPlan.Kind.PROVIDED && !cluster.process(node.service()).isAlive()) {
+            if (node.kind() != LocalPlan.ServiceKind.PROVIDED && !cluster.process(node.service()).isAlive()) {
                 say("%s was down (an earlier test failed): restarting it", node.service());
                 cluster.restart(node.service());
                 cluster.awaitReady(node.service(), Duration.ofSeconds(120));

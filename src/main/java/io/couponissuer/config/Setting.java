@@ -42,6 +42,9 @@ public enum Setting {
             + "forgotten first, and a client idle long enough to have a full bucket again)"),
     COUPON_GATEWAY_TRUSTED_PROXIES("", "comma-separated addresses of proxies whose X-Forwarded-For names the client; "
             + "empty: the client is the connection's source address"),
+    COUPON_GATEWAY_THROTTLE_HOLD_MS("1000", "how long a 429 of COUPON_GATEWAY_CLIENT_RATE is held back before it is sent "
+            + "(the request waits on no thread), so a client that resends at once gets at most its connections' worth per hold; 0: at once"),
+    COUPON_GATEWAY_MAX_THROTTLE_HOLDS("2000", "most 429s a gateway holds back at once (COUPON_GATEWAY_THROTTLE_HOLD_MS); beyond it a 429 is sent at once"),
     COUPON_GATEWAY_MAX_WAITS("2000", "most ?waitMs waits a gateway holds at once; an application beyond it is answered "
             + "202 PENDING at once, without waiting"),
 

@@ -41,6 +41,7 @@ public final class GatewayServer implements AutoCloseable {
     private final int port;
     private final int managementPort;
     private final CallerIdentity identity;
+    private final ClientRateLimit rates;
 
     /**
      * @param definitions the definitions in effect, read committed: which events exist, which are spread
@@ -65,12 +66,13 @@ public final class GatewayServer implements AutoCloseable {
         CouponListHandlers coupons = new CouponListHandlers(auth, queries, ledger);
         ApplicationHandlers applications = new ApplicationHandlers(publisher, waiter, queries, definitions,
                 brokerFailures, clock, new ApplicationTimers(registry), identity,
-                new WaitSlots(settings.getInt(Setting.COUPON_GATEWAY_MAX_WAITS), registry));
+                WaitSlots.waits(settings.getInt(Setting.COUPON_GATEWAY_MAX_WAITS), registry));
         // A client is its token's user (jwt mode, a valid token), else its source address (or the first
         // untrusted X-Forwarded-For hop).
         ClientRateLimit rates = ClientRateLimit.from(settings,
                 ClientKey.sourceAddress(ClientKey.proxies(settings.get(Setting.COUPON_GATEWAY_TRUSTED_PROXIES))),
                 identity, registry);
+        this.rates = rates;
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.http.maxRequestSize = RequestBodies.MAX_BODY_BYTES;
@@ -209,5 +211,6 @@ public final class GatewayServer implements AutoCloseable {
             management.stop();
         }
         identity.close();
+        rates.close();
     }
 }

@@ -7,25 +7,40 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * At most COUPON_GATEWAY_MAX_WAITS ?waitMs waits in flight per gateway: each holds a registered
- * ledger waiter and one or two long polls to the issuers for up to 10 s. Past the bound, an
- * application is still taken and answered 202 PENDING at once, which every client already handles
- * (a wait that ran out answers the same), instead of an error that would make it send again.
+ * A bound on how many requests of one kind a gateway keeps open at once. Past it the request is
+ * answered at once in the cheaper way (counted as {@code coupon_gateway_throttled_total{reason}}),
+ * so what the gateway holds is bounded by configuration, not by the callers.
  */
 final class WaitSlots {
     private final int max;
     private final AtomicInteger taken = new AtomicInteger();
     private final Counter skipped;
 
-    WaitSlots(int max, MeterRegistry registry) {
+    private WaitSlots(int max, MeterRegistry registry, String gauge, String gaugeDescription, String reason) {
         this.max = max;
         this.skipped = Counter.builder("coupon.gateway.throttled").description("requests the gateway did not serve in full")
-                .tag("reason", "waits").register(registry);
-        Gauge.builder("coupon.gateway.waits", taken, AtomicInteger::get)
-                .description("?waitMs waits in flight (long polls to the issuers and ledger waiters)").register(registry);
+                .tag("reason", reason).register(registry);
+        Gauge.builder(gauge, taken, AtomicInteger::get).description(gaugeDescription).register(registry);
     }
 
-    /** A slot for one wait, or false when the gateway holds its most already (the caller does not wait). */
+    /**
+     * COUPON_GATEWAY_MAX_WAITS ?waitMs waits: each holds a ledger waiter and one or two long polls to the
+     * issuers for up to 10 s. Past the bound an application is still taken and answered 202 PENDING at
+     * once, which every client already handles (a wait that ran out answers the same), instead of an
+     * error that would make it send again.
+     */
+    static WaitSlots waits(int max, MeterRegistry registry) {
+        return new WaitSlots(max, registry, "coupon.gateway.waits",
+                "?waitMs waits in flight (long polls to the issuers and ledger waiters)", "waits");
+    }
+
+    /** COUPON_GATEWAY_MAX_THROTTLE_HOLDS 429s held back before they are sent ({@link ClientRateLimit}). */
+    static WaitSlots throttleHolds(int max, MeterRegistry registry) {
+        return new WaitSlots(max, registry, "coupon.gateway.throttle.holds",
+                "429 answers held back before they are sent", "throttle_holds");
+    }
+
+    /** A slot, or false when the gateway holds its most already (the caller answers at once). */
     boolean tryTake() {
         while (true) {
             int now = taken.get();

@@ -67,10 +67,4 @@ public final class ReadToEnd {
         }
         return records;
     }
-
-    /** Every record of the topic, from its beginning to its end offsets as of this call. */
-    public static <K, V> List<ConsumerRecord<K, V>> wholeTopic(Consumer<K, V> consumer, String topic,
-                                                               Duration timeout) {
-        return fromBeginning(consumer, partitionsOf(consumer, topic, timeout), timeout);
-    }
 }

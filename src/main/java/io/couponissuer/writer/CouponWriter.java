@@ -123,10 +123,6 @@ public final class CouponWriter implements AutoCloseable {
         return () -> status;
     }
 
-    public boolean connectedToDatabase() {
-        return databaseConnected;
-    }
-
     private void run() {
         try {
             if (migration.migrate(stopping, this::migrationFailed).isEmpty()) {

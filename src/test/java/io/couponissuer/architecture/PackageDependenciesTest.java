@@ -23,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The folder tree is the architecture: the roles (gateway, issuer, writer) depend on shared packages,
- * never on each other; `ops` watches from aside; nothing shared reaches into a role; and no two
- * packages depend on each other in a circle. Read from the main sources' references to
+ * never on each other; `ops` watches from aside; nothing shared reaches into a role; the tooling under
+ * `tools` (bench, invariant judge, local broker and cluster) may use the core, the core never uses it;
+ * and no two packages depend on each other in a circle. Read from the main sources' references to
  * {@code io.couponissuer.<package>.<Class>} (imports and qualified names).
  */
 class PackageDependenciesTest {
@@ -32,10 +33,16 @@ class PackageDependenciesTest {
     private static final Pattern PACKAGE = Pattern.compile("^package io\\.couponissuer(?:\\.([a-z.]+))?;", Pattern.MULTILINE);
     private static final Pattern REFERENCE = Pattern.compile("io\\.couponissuer\\.([a-z.]+)\\.[A-Z]");
     private static final Set<String> ROLES = Set.of("gateway", "issuer", "writer");
-    /** Shared by every role: may depend only on each other, never on a role, `ops`, `dev` or `bench`. */
+    /** Shared by every role: may depend only on each other, never on a role, `ops`, the wiring or `tools`. */
     private static final Set<String> SHARED = Set.of("config", "message", "json", "kafka", "health", "query", "db");
-    /** Wiring: the root package (CouponSystem, Main) and `dev` put the roles together and may use anything. */
-    private static final Set<String> WIRING = Set.of("", "dev", "dev.cluster");
+    /** Wiring: the root package (CouponSystem, Main, RoleCommands) puts the roles together and may use any of them. */
+    private static final Set<String> WIRING = Set.of("");
+    private static final String TOOLS = "tools";
+    /**
+     * The one class of the core that may name the tools: the command line's entry point lists their
+     * subcommands (`dev`, `bench`, ...) next to the roles', so that one jar runs both.
+     */
+    private static final String ENTRY_POINT = "Main.java";
 
     /** package -> packages it refers to -> the classes doing so (for the failure message). */
     private static final Map<String, Map<String, Set<String>>> graph = new TreeMap<>();
@@ -82,7 +89,7 @@ class PackageDependenciesTest {
         graph.forEach((from, edges) -> edges.forEach((to, classes) -> {
             boolean shared = SHARED.contains(top(from));
             boolean ops = top(from).equals("ops");
-            if ((shared || ops) && (ROLES.contains(top(to)) || WIRING.contains(to) || to.startsWith("bench"))) {
+            if ((shared || ops) && (ROLES.contains(top(to)) || WIRING.contains(to))) {
                 wrong.add(from + " -> " + to + " in " + classes);
             }
             if (shared && top(to).equals("ops")) {
@@ -90,6 +97,21 @@ class PackageDependenciesTest {
             }
         }));
         assertThat(wrong).as("shared code or ops reaching into a role, the wiring or ops").isEmpty();
+    }
+
+    @Test
+    void theCoreDoesNotDependOnTheTools() {
+        List<String> wrong = new ArrayList<>();
+        graph.forEach((from, edges) -> edges.forEach((to, classes) -> {
+            if (!top(from).equals(TOOLS) && top(to).equals(TOOLS)) {
+                boolean entryPoint = WIRING.contains(from) && classes.equals(Set.of(ENTRY_POINT));
+                if (!entryPoint) {
+                    wrong.add(from + " -> " + to + " in " + classes);
+                }
+            }
+        }));
+        assertThat(wrong).as("core code depending on the tools (only %s may, to list their commands)", ENTRY_POINT)
+                .isEmpty();
     }
 
     @Test
@@ -103,6 +125,8 @@ class PackageDependenciesTest {
         // A check that cannot fail is no check: the roles are there and use the shared packages.
         assertThat(graph).containsKeys("gateway", "issuer", "writer", "ops", "query", "health");
         assertThat(graph.get("gateway")).containsKeys("query", "health", "kafka");
+        assertThat(graph).containsKeys("tools.bench", "tools.judge", "tools.local", "tools.local.cluster");
+        assertThat(graph.get("")).containsKeys("tools.bench", "tools.local");
     }
 
     /** Tarjan's strongly connected components of the package graph. */

@@ -3,7 +3,7 @@ package io.couponissuer.gateway;
 import io.couponissuer.CouponSystem;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
-import io.couponissuer.dev.cluster.FreePort;
+import io.couponissuer.tools.local.cluster.FreePort;
 import io.couponissuer.json.Json;
 import io.couponissuer.query.InstanceSecret;
 import io.couponissuer.testing.KafkaBrokerExtension;
@@ -50,6 +50,7 @@ class AbuseLimitsIT {
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(3);
     static final String TOKEN = "abuse-token";
     static final String SECRET = "abuse-instance-secret";
+    static final int HOLD_MS = 600;
     static final OpenApiContract CONTRACT = OpenApiContract.load();
     static StubIssuer stub;
     static CouponSystem issuer;
@@ -66,8 +67,10 @@ class AbuseLimitsIT {
                 EnumSet.of(CouponSystem.Role.ISSUER));
         gateway = CouponSystem.start(common.with(Setting.COUPON_HTTP_PORT, 0)
                 .with(Setting.COUPON_ISSUER_URL, "http://127.0.0.1:" + stub.port())
-                .with(Setting.COUPON_GATEWAY_CLIENT_RATE, 2)
+                .with(Setting.COUPON_GATEWAY_CLIENT_RATE, 1)
                 .with(Setting.COUPON_GATEWAY_CLIENT_BURST, 5)
+                .with(Setting.COUPON_GATEWAY_THROTTLE_HOLD_MS, HOLD_MS)
+                .with(Setting.COUPON_GATEWAY_MAX_THROTTLE_HOLDS, 1)
                 .with(Setting.COUPON_GATEWAY_TRUSTED_PROXIES, "127.0.0.1")
                 .with(Setting.COUPON_GATEWAY_MAX_WAITS, 1), EnumSet.of(CouponSystem.Role.GATEWAY));
         base = "http://127.0.0.1:" + gateway.gatewayPort();
@@ -115,14 +118,43 @@ class AbuseLimitsIT {
                 refused = response;
             }
         }
-        assertThat(flood).as("burst of 5, then 2 per second").contains(202).contains(429);
+        assertThat(flood).as("burst of 5, then 1 per second").contains(202).contains(429);
         assertThat(flood.stream().filter(s -> s == 202).count()).isLessThanOrEqualTo(8);
         assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
         assertThat(Json.MAPPER.readTree(refused.body()).path("error").asText()).isEqualTo("too_many_requests");
 
         assertThat(apply("203.0.113.2", "calm-1", 0).statusCode()).as("another client, same moment").isEqualTo(202);
-        // The left part of X-Forwarded-For is the client's own word: a flooder cannot pick a fresh identity with it.
-        assertThat(apply("203.0.113.1", "flood-x", 0).statusCode()).isEqualTo(429);
+        // The left part of X-Forwarded-For is the client's own word: a flooder cannot pick a fresh identity with
+        // it. A held 429 lets up to one token build up meanwhile, so of two more one is refused.
+        assertThat(List.of(apply("203.0.113.1", "flood-x", 0).statusCode(), apply("203.0.113.1", "flood-y", 0).statusCode()))
+                .contains(429);
+    }
+
+    @Test
+    void a429IsHeldBackWhileTheGatewayHoldsFewerThanItsBoundAndSentAtOnceBeyond() throws Exception {
+        String client = "203.0.113.6";
+        for (int i = 0; i < 5; i++) {
+            assertThat(apply(client, "held-" + i, 0).statusCode()).as("the burst").isEqualTo(202);
+        }
+        // Two over the rate at the same moment: the bound is one hold, so one waits HOLD_MS and one does not.
+        List<CompletableFuture<Long>> refusals = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String userId = "held-over-" + i;
+            refusals.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    long start = System.nanoTime();
+                    HttpResponse<String> response = apply(client, userId, 0);
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(429);
+                    assertThat(response.headers().firstValue("Retry-After")).isPresent();
+                    return (System.nanoTime() - start) / 1_000_000;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        List<Long> tookMs = refusals.stream().map(CompletableFuture::join).sorted().toList();
+        assertThat(tookMs.get(0)).as("past the bound: at once").isLessThan(HOLD_MS);
+        assertThat(tookMs.get(1)).as("held back").isGreaterThanOrEqualTo(HOLD_MS);
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.couponissuer.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.couponissuer.config.Setting;
-import io.couponissuer.dev.cluster.FreePort;
+import io.couponissuer.tools.local.cluster.FreePort;
 import io.couponissuer.json.Json;
 import io.couponissuer.testing.EveryCheckReady;
 import io.couponissuer.testing.InProcessSystem;

@@ -3,7 +3,7 @@ package io.couponissuer.gateway;
 import io.couponissuer.testing.TestHttp;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
-import io.couponissuer.dev.cluster.FreePort;
+import io.couponissuer.tools.local.cluster.FreePort;
 import io.couponissuer.health.KafkaConnectivity;
 import io.couponissuer.health.Readiness;
 import io.couponissuer.health.RoleChecks;

@@ -2,7 +2,7 @@ package io.couponissuer.gateway;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
-import io.couponissuer.dev.cluster.FreePort;
+import io.couponissuer.tools.local.cluster.FreePort;
 import io.couponissuer.health.KafkaConnectivity;
 import io.couponissuer.testing.OpenApiContract;
 import io.couponissuer.testing.TestHttp;

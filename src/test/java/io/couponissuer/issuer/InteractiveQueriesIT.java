@@ -5,7 +5,7 @@ import io.couponissuer.CouponSystem;
 import io.couponissuer.config.Setting;
 import io.couponissuer.query.InstanceSecret;
 import io.couponissuer.config.Settings;
-import io.couponissuer.dev.cluster.FreePort;
+import io.couponissuer.tools.local.cluster.FreePort;
 import io.couponissuer.json.Json;
 import io.couponissuer.testing.KafkaBrokerExtension;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -2,7 +2,7 @@ package io.couponissuer.kafka;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
-import io.couponissuer.dev.cluster.FreePort;
+import io.couponissuer.tools.local.cluster.FreePort;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

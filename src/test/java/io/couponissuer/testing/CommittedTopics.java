@@ -4,6 +4,7 @@ import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.kafka.ClientConfigs;
 import io.couponissuer.kafka.ReadToEnd;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -29,7 +30,12 @@ public final class CommittedTopics {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                 ClientConfigs.readCommittedConsumer(settings, null, "fault-check"), new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            return ReadToEnd.wholeTopic(consumer, topic, timeout);
+            return wholeTopic(consumer, topic, timeout);
         }
+    }
+
+    /** Every record of the topic, from its beginning to its end offsets as of this call. */
+    public static <K, V> List<ConsumerRecord<K, V>> wholeTopic(Consumer<K, V> consumer, String topic, Duration timeout) {
+        return ReadToEnd.fromBeginning(consumer, ReadToEnd.partitionsOf(consumer, topic, timeout), timeout);
     }
 }

@@ -1,7 +1,7 @@
 package io.couponissuer.testing;
 
-import io.couponissuer.dev.cluster.FreePort;
-import io.couponissuer.dev.cluster.RoleProcess;
+import io.couponissuer.tools.local.cluster.FreePort;
+import io.couponissuer.tools.local.cluster.RoleProcess;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;

@@ -1,16 +1,16 @@
 package io.couponissuer.testing;
 
-import io.couponissuer.bench.CouponRow;
-import io.couponissuer.bench.InvariantJudge;
-import io.couponissuer.bench.InvariantJudge.Application;
-import io.couponissuer.bench.InvariantJudge.Check;
-import io.couponissuer.bench.InvariantJudge.Decision;
-import io.couponissuer.bench.InvariantJudge.Judgement;
 import io.couponissuer.json.Json;
 import io.couponissuer.kafka.FailedRecords;
 import io.couponissuer.kafka.IssuerCommandSerde;
 import io.couponissuer.kafka.RejectionBatchSerde;
 import io.couponissuer.kafka.Topics;
+import io.couponissuer.tools.judge.CouponRow;
+import io.couponissuer.tools.judge.InvariantCheck;
+import io.couponissuer.tools.judge.InvariantJudge;
+import io.couponissuer.tools.judge.InvariantJudge.Application;
+import io.couponissuer.tools.judge.InvariantJudge.LedgerDecision;
+import io.couponissuer.tools.judge.Judgement;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -40,14 +40,15 @@ import java.util.stream.Collectors;
  * may still have reached the broker, and then it is a real application that must be decided.
  */
 public final class CouponInvariants {
-    private static final Check[] STORING = {Check.ROW_MISSING, Check.ROW_NOT_ISSUED, Check.ROW_DIFFERS, Check.ROW_TWICE};
+    private static final InvariantCheck[] STORING = {InvariantCheck.ROW_MISSING, InvariantCheck.ROW_NOT_ISSUED,
+            InvariantCheck.ROW_DIFFERS, InvariantCheck.ROW_TWICE};
 
     private final CommittedTopics topics;
     private final TestDatabase database;
     private final Map<String, Integer> caps;
     /** What the last {@link #check} judged, for the status endpoint's check after it. */
     private InvariantJudge judged;
-    private List<InvariantJudge.Answer> answersTold;
+    private List<InvariantJudge.ClientAnswer> answersTold;
 
     /** The facts found, for the test's printout. */
     public record Report(Map<String, String> perEvent, int applications, int decisions, int rows, int failedCoupons,
@@ -70,7 +71,7 @@ public final class CouponInvariants {
     public Report check(Burst burst, Duration timeout) throws SQLException, InterruptedException {
         return check(burst.accepted().values().stream()
                         .map(a -> new Application(a.requestId(), a.eventId(), a.userId())).toList(), false,
-                burst.answered().values().stream().map(a -> new InvariantJudge.Answer(a.requestId(), a.userId(),
+                burst.answered().values().stream().map(a -> new InvariantJudge.ClientAnswer(a.requestId(), a.userId(),
                         a.status(), a.couponId(), a.reason())).toList(), timeout);
     }
 
@@ -83,19 +84,19 @@ public final class CouponInvariants {
      * @param answers           the decisions clients were told ({@code ?waitMs} 200s)
      */
     public Report check(Collection<Application> accepted, boolean everySendAccepted,
-                        Collection<InvariantJudge.Answer> answers, Duration timeout)
+                        Collection<InvariantJudge.ClientAnswer> answers, Duration timeout)
             throws SQLException, InterruptedException {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         List<Application> applications;
-        List<Decision> decisions;
+        List<LedgerDecision> decisions;
         InvariantJudge judge;
         do {
             applications = applications();
             decisions = decisions();
             judge = new InvariantJudge(caps, accepted, everySendAccepted, decisions).received(applications)
                     .told(answers, List.of(), List.of());
-        } while (judge.judge().count(Check.UNDECIDED) > 0 && pause(deadline));
+        } while (judge.judge().count(InvariantCheck.UNDECIDED) > 0 && pause(deadline));
         Duration decidedWithin = Duration.ofNanos(System.nanoTime() - start);
 
         Set<String> failedCoupons = failedWriterCoupons();
@@ -131,7 +132,7 @@ public final class CouponInvariants {
      * {@link #check}.
      */
     public void checkStatusShownAgreesWithTheLedger(List<StatusProbe.Shown> shown) {
-        checkShownAgreesWithTheLedger(shown.stream().map(s -> new InvariantJudge.Shown(s.eventId(), s.userId(),
+        checkShownAgreesWithTheLedger(shown.stream().map(s -> new InvariantJudge.StatusShown(s.eventId(), s.userId(),
                 s.status(), s.couponId(), s.reason())).toList(), List.of());
     }
 
@@ -139,7 +140,7 @@ public final class CouponInvariants {
      * Invariant 8 for the status and event endpoints, on the ledger {@link #check} read (call it first:
      * it found every application decided), with everything check judged.
      */
-    public void checkShownAgreesWithTheLedger(Collection<InvariantJudge.Shown> shown,
+    public void checkShownAgreesWithTheLedger(Collection<InvariantJudge.StatusShown> shown,
                                               Collection<InvariantJudge.EventShown> events) {
         if (judged == null) {
             throw new IllegalStateException("check first");
@@ -183,8 +184,8 @@ public final class CouponInvariants {
         return List.copyOf(applications.values());
     }
 
-    private List<Decision> decisions() {
-        List<Decision> decisions = new ArrayList<>();
+    private List<LedgerDecision> decisions() {
+        List<LedgerDecision> decisions = new ArrayList<>();
         for (String topic : List.of(Topics.ISSUED.name(), Topics.REJECTED.name())) {
             for (ConsumerRecord<String, byte[]> record : topics.readAll(topic, Duration.ofSeconds(30))) {
                 if (!caps.containsKey(record.key())) {
@@ -204,8 +205,8 @@ public final class CouponInvariants {
                     String userId = v.get("userId").asText();
                     JsonNode first = v.path("firstDecision");
                     decisions.add(topic.equals(Topics.ISSUED.name())
-                            ? Decision.issued(requestId, eventId, userId, v.get("couponId").asText(), v.get("seq").asLong())
-                            : Decision.rejected(requestId, eventId, userId, v.get("reason").asText(),
+                            ? LedgerDecision.issued(requestId, eventId, userId, v.get("couponId").asText(), v.get("seq").asLong())
+                            : LedgerDecision.rejected(requestId, eventId, userId, v.get("reason").asText(),
                             first.path("status").asText(null), first.path("requestId").asText(null)));
                 }
             }

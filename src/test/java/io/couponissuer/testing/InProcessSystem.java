@@ -3,7 +3,7 @@ package io.couponissuer.testing;
 import io.couponissuer.CouponSystem;
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
-import io.couponissuer.dev.cluster.FreePort;
+import io.couponissuer.tools.local.cluster.FreePort;
 
 import java.nio.file.Path;
 import java.util.EnumSet;

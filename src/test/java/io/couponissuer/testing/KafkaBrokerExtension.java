@@ -2,10 +2,10 @@ package io.couponissuer.testing;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
-import io.couponissuer.dev.EmbeddedKafkaBroker;
 import io.couponissuer.kafka.ClientConfigs;
-import io.couponissuer.kafka.ReadToEnd;
 import io.couponissuer.kafka.TopicSetup;
+import io.couponissuer.tools.local.BrokerConfig;
+import io.couponissuer.tools.local.EmbeddedKafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -76,7 +76,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
                 .with(Setting.COUPON_TOPIC_PARTITIONS, partitions)
                 .with(Setting.COUPON_REPLICATION_FACTOR, 1)
                 .with(Setting.COUPON_MIN_INSYNC_REPLICAS, 1);
-        broker = new EmbeddedKafkaBroker(brokerSettings, true, brokerOverrides);
+        broker = new EmbeddedKafkaBroker(BrokerConfig.SingleNode.of(brokerSettings, true, brokerOverrides));
         broker.start();
         startedBy = context.getUniqueId();
         settings = brokerSettings.with(Setting.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
@@ -144,7 +144,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
                                                        Deserializer<V> valueDeserializer, Duration timeout) {
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(
                 ClientConfigs.readCommittedConsumer(settings(), null, "it-reader"), keyDeserializer, valueDeserializer)) {
-            return ReadToEnd.wholeTopic(consumer, topic, timeout);
+            return CommittedTopics.wholeTopic(consumer, topic, timeout);
         }
     }
 

@@ -7,6 +7,7 @@ import io.couponissuer.health.HealthCheck;
 import io.couponissuer.message.CouponIssued;
 import io.couponissuer.testing.TcpProxy;
 import io.couponissuer.testing.TestDatabase;
+import io.couponissuer.testing.WriterMeters;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -80,13 +81,13 @@ class WriterDatabaseOutageIT {
             writer.start();
             HealthCheck.Result down = awaitStatus(writer, false, Duration.ofSeconds(10));
             assertThat(down.reason()).contains(database.jdbcUrl(proxy.hostPort())).contains("unreachable");
-            assertThat(writer.connectedToDatabase()).isFalse();
+            assertThat(WriterMeters.databaseConnected(registry)).isFalse();
             Thread.sleep(1500);
             assertThat(registry.get("coupon.writer.retries").counter().count()).isGreaterThanOrEqualTo(2);
 
             proxy.restore();
             awaitStatus(writer, true, Duration.ofSeconds(15));
-            assertThat(writer.connectedToDatabase()).isTrue();
+            assertThat(WriterMeters.databaseConnected(registry)).isTrue();
             assertThat(database.count("SELECT count(*) FROM flyway_schema_history WHERE success")).isEqualTo(1);
         } finally {
             proxy.restore();

@@ -6,6 +6,7 @@ import io.couponissuer.config.Settings;
 import io.couponissuer.testing.KafkaBrokerExtension;
 import io.couponissuer.testing.TcpProxy;
 import io.couponissuer.testing.TestDatabase;
+import io.couponissuer.testing.WriterMeters;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -56,7 +57,7 @@ class WriterOutageIT {
             proxy.cut();
             produce(settings, coupons("out", 101, 250), true);
             produce(settings, coupons("out2", 1, 50), true);
-            await("the writer to notice", Duration.ofSeconds(30), () -> !writer.connectedToDatabase());
+            await("the writer to notice", Duration.ofSeconds(30), () -> !WriterMeters.databaseConnected(registry));
             // Longer than the session timeout: a writer that stopped polling would be out of the group.
             Thread.sleep(sessionTimeoutMs + 2000);
             assertThat(writer.health().check().ready()).isFalse();

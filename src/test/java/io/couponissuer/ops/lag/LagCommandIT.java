@@ -2,7 +2,7 @@ package io.couponissuer.ops.lag;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
-import io.couponissuer.dev.cluster.FreePort;
+import io.couponissuer.tools.local.cluster.FreePort;
 import io.couponissuer.json.Json;
 import io.couponissuer.kafka.ClientConfigs;
 import io.couponissuer.kafka.Topics;

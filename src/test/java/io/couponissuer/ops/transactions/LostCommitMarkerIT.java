@@ -2,9 +2,11 @@ package io.couponissuer.ops.transactions;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
-import io.couponissuer.dev.EmbeddedKafkaBroker;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.testing.HangingTransactionMaker;
+import io.couponissuer.testing.JoiningBroker;
+import io.couponissuer.tools.local.BrokerConfig;
+import io.couponissuer.tools.local.EmbeddedKafkaBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -65,15 +67,15 @@ class LostCommitMarkerIT {
         first = Settings.fromEnvironment()
                 .with(Setting.COUPON_BROKER_DIR, Path.of("target", "it-kafka", name, "node1").toAbsolutePath())
                 .with(Setting.COUPON_BROKER_PORT, 0).with(Setting.COUPON_BROKER_CONTROLLER_PORT, 0);
-        node1 = new EmbeddedKafkaBroker(first, true);
+        BrokerConfig.SingleNode node1Config = BrokerConfig.SingleNode.of(first, true);
+        node1 = new EmbeddedKafkaBroker(node1Config);
         node1.start();
         first = first.with(Setting.KAFKA_BOOTSTRAP_SERVERS, node1.bootstrapServers());
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, node1.bootstrapServers()));
         try (KafkaProducer<String, String> warmUp = producer("warm-up")) {
             warmUp.initTransactions(); // __transaction_state exists now, all of it on node 1
         }
-        node2 = new EmbeddedKafkaBroker(first.with(Setting.COUPON_BROKER_DIR,
-                Path.of("target", "it-kafka", name, "node2").toAbsolutePath()), node1, 2, Map.of());
+        node2 = new EmbeddedKafkaBroker(JoiningBroker.of(node1Config, 2, Path.of("target", "it-kafka", name, "node2")));
         node2.start();
         // Named like the system's topics, so the guard watches them; one partition each, placed by hand.
         admin.createTopics(List.of(new NewTopic(Topics.REJECTED.name(), Map.of(0, List.of(1))),
@@ -171,7 +173,7 @@ class LostCommitMarkerIT {
     }
 
     private static Path segment(EmbeddedKafkaBroker node, TopicPartition partition) {
-        return node.dataDir().resolve("logs").resolve(partition.toString()).resolve("00000000000000000000.log");
+        return node.logDir().resolve(partition.toString()).resolve("00000000000000000000.log");
     }
 
     private static void dump(Path segment, String decoder) throws Exception {
