@@ -183,7 +183,7 @@ class EndToEndIT {
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer(), Duration.ofSeconds(30)).stream()
                 .filter(r -> r.key().equals("batch-sale")).toList();
         assertThat(rejected).hasSize(4).allSatisfy(r -> assertThat(RejectionBatchSerde.isBatch(r.headers())).isTrue());
-        assertThat(rejected.stream().mapToInt(r -> Topics.readAnswers(r).size()).sum()).isEqualTo(95);
+        assertThat(rejected.stream().mapToInt(r -> Topics.readDecisions(r).size()).sum()).isEqualTo(95);
     }
 
     @Test

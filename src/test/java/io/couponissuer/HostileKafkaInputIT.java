@@ -11,7 +11,7 @@ import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.Claim;
 import io.couponissuer.message.ClaimDecided;
 import io.couponissuer.message.CouponIssued;
-import io.couponissuer.message.Decision;
+import io.couponissuer.message.StandingDecision;
 import io.couponissuer.message.EventDefinition;
 import io.couponissuer.message.EventSoldOut;
 import io.couponissuer.message.IssuerCommand;
@@ -86,7 +86,7 @@ class HostileKafkaInputIT {
                 new Forged("plain", new EventDefinition("plain", 1000, null, null), foreign),
                 new Forged("made-up", new EventDefinition("made-up", 5, null, null), null),
                 new Forged("hot", new Claim(new ApplyRequest("r-claim", "hot", "u-thief", Instant.now()), true), null),
-                new Forged("hot/u-victim", new ClaimDecided("hot", "u-victim", Decision.issued(fake)), null),
+                new Forged("hot/u-victim", new ClaimDecided("hot", "u-victim", StandingDecision.issued(fake)), null),
                 new Forged("hot", new WindowOpened("hot", Long.MAX_VALUE, 5, 0, null, null), null),
                 new Forged("hot", new EventSoldOut("hot", 5), null),
                 new Forged("plain", new ApplyRequest("r-signed-elsewhere", "plain", "u-x", Instant.now()), foreign));

@@ -1,7 +1,7 @@
 package io.couponissuer.gateway;
 
 import io.couponissuer.kafka.CommittedDefinitions;
-import io.couponissuer.message.Answer;
+import io.couponissuer.message.Decision;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.EventDefinition;
 import io.couponissuer.query.EventStatus;
@@ -97,68 +97,68 @@ final class ApplicationHandlers {
         int waitMs = askedWaitMs > 0 && waitSlots.tryTake() ? askedWaitMs : 0;
         String requestId = UUID.randomUUID().toString();
         ApplyRequest request = new ApplyRequest(requestId, eventId, userId, clock.instant());
-        DecisionView pending = DecisionView.pending(requestId, eventId, userId);
+        Answer pending = Answer.pending(requestId, eventId, userId);
         // A spread event's application goes straight to its user's stage-1 partition.
-        String key = spread ? request.spreadKey() : eventId;
-        CompletableFuture<DecisionView> decision = waitMs > 0
+        String key = spread ? request.eventUserKey() : eventId;
+        CompletableFuture<Answer> answer = waitMs > 0
                 ? firstAnswer(eventId, spread ? userId : null, requestId, waitMs) : null;
-        if (decision != null) {
-            decision.whenComplete((answer, error) -> waitSlots.release()); // answered, ran out, or cancelled
+        if (answer != null) {
+            answer.whenComplete((told, error) -> waitSlots.release()); // answered, ran out, or cancelled
         }
         long startNanos = System.nanoTime();
 
-        return publisher.publish(key, request, decision == null ? null : waiter.id())
+        return publisher.publish(key, request, answer == null ? null : waiter.id())
                 .handle((metadata, error) -> error)
                 .thenCompose(error -> {
                     long ackedNanos = System.nanoTime();
                     timers.published(startNanos, ackedNanos, error == null);
                     if (error != null) {
-                        if (decision != null) {
-                            decision.cancel(true); // nothing to wait for: stops the ledger waiter and the long polls
+                        if (answer != null) {
+                            answer.cancel(true); // nothing to wait for: stops the ledger waiter and the long polls
                         }
                         brokerFailures.answer(ctx, error);
                         return CompletableFuture.completedFuture(null);
                     }
-                    if (decision == null) {
+                    if (answer == null) {
                         ctx.status(202).json(pending);
                         return CompletableFuture.completedFuture(null);
                     }
-                    return decision.completeOnTimeout(pending, waitMs, TimeUnit.MILLISECONDS).thenAccept(answer -> {
-                        timers.waited(ackedNanos, System.nanoTime(), answer != pending);
-                        ctx.status(answer == pending ? 202 : 200).json(answer);
+                    return answer.completeOnTimeout(pending, waitMs, TimeUnit.MILLISECONDS).thenAccept(told -> {
+                        timers.waited(ackedNanos, System.nanoTime(), told != pending);
+                        ctx.status(told == pending ? 202 : 200).json(told);
                     });
                 });
     }
 
     /**
-     * Whichever comes first: the answer as the owning issuer decides it (IssuerQueries#answer, before
-     * its commit; docs/architecture.md#answers-before-the-commit) or the committed answer on the ledger
-     * ({@link DecisionWaiter}). Both are asked before the application is sent, so no answer slips past.
-     * Once it completes (an answer, the wait ran out, or cancelled) the rest are stopped: the long polls
+     * The answer from whichever decision comes first: the owning issuer's as it makes it
+     * (IssuerQueries#awaitDecision, before its commit; docs/architecture.md#answers-before-the-commit) or the
+     * committed one on the ledger ({@link DecisionWaiter}). Both are asked before the application is
+     * sent, so no decision slips past. Once it completes (an answer, the wait ran out, or cancelled) the rest are stopped: the long polls
      * to the issuers are aborted and the ledger waiter is forgotten, so none holds a connection or an
      * entry for the rest of the wait.
      */
-    private CompletableFuture<DecisionView> firstAnswer(String eventId, String spreadUserId, String requestId,
-                                                        int waitMs) {
-        CompletableFuture<DecisionView> first = new CompletableFuture<>();
-        waiter.expect(requestId).thenAccept(view -> {
-            if (first.complete(view)) {
+    private CompletableFuture<Answer> firstAnswer(String eventId, String spreadUserId, String requestId,
+                                                  int waitMs) {
+        CompletableFuture<Answer> first = new CompletableFuture<>();
+        waiter.expect(requestId).thenAccept(fromLedger -> {
+            if (first.complete(fromLedger)) {
                 timers.answered(false);
             }
         });
-        Consumer<Optional<Answer>> fromIssuer = answer -> answer.ifPresent(found -> {
-            if (first.complete(DecisionView.of(found))) {
+        Consumer<Optional<Decision>> fromIssuer = decision -> decision.ifPresent(found -> {
+            if (first.complete(Answer.of(found))) {
                 timers.answered(true);
             }
         });
-        List<CompletableFuture<Optional<Answer>>> polls = new ArrayList<>(2);
-        polls.add(queries.answer(eventId, spreadUserId, requestId, waitMs));
+        List<CompletableFuture<Optional<Decision>>> polls = new ArrayList<>(2);
+        polls.add(queries.awaitDecision(eventId, spreadUserId, requestId, waitMs));
         if (spreadUserId != null) {
-            // Stage 1 answers on the user's partition; a claim is decided on the event's: ask both owners.
-            polls.add(queries.answer(eventId, null, requestId, waitMs));
+            // Stage 1 decides on the user's partition; a claim is decided on the event's: ask both owners.
+            polls.add(queries.awaitDecision(eventId, null, requestId, waitMs));
         }
         polls.forEach(poll -> poll.thenAccept(fromIssuer));
-        first.whenComplete((answer, error) -> {
+        first.whenComplete((told, error) -> {
             waiter.forget(requestId);
             polls.forEach(poll -> poll.cancel(true));
         });
@@ -177,10 +177,10 @@ final class ApplicationHandlers {
         String eventId = RequestBodies.id(ctx, "eventId");
         String userId = RequestBodies.id(ctx, "userId");
         caller.requireMayRead(userId);
-        queries.decision(eventId, userId).map(DecisionView::of)
+        queries.standingDecision(eventId, userId).map(Answer::of)
                 .or(() -> queries.event(eventId).filter(EventStatus::soldOut)
-                        .map(soldOut -> queries.decision(eventId, userId).map(DecisionView::of)
-                                .orElse(DecisionView.soldOut(eventId, userId))))
+                        .map(soldOut -> queries.standingDecision(eventId, userId).map(Answer::of)
+                                .orElse(Answer.soldOut(eventId, userId))))
                 .ifPresentOrElse(ctx::json,
                         () -> ctx.status(404).json(Map.of("eventId", eventId, "userId", userId, "status", "UNKNOWN")));
     }

@@ -56,7 +56,7 @@ public final class CommandPublisher implements AutoCloseable {
     }
 
     /**
-     * @param key       the record's key: the eventId, or an application's spreadKey when its event is spread
+     * @param key       the record's key: the eventId, or an application's eventUserKey when its event is spread
      * @param awaitedBy the id of the gateway whose client waits for the answer (header coupon.awaited,
      *                  carried on to the answer on the ledger); null when nobody waits
      */

@@ -1,7 +1,7 @@
 package io.couponissuer.gateway;
 
 import io.couponissuer.config.Settings;
-import io.couponissuer.kafka.AnswerTail;
+import io.couponissuer.kafka.LedgerTail;
 import io.couponissuer.kafka.IssuerCommandSerde;
 import io.couponissuer.kafka.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,21 +19,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Lets a request wait for its decision ({@code ?waitMs=}): tails the answer topics
- * ({@link AnswerTail}) and completes the future registered under the requestId. Every gateway
- * instance sees every answer, but parses only those to its own waiting clients: their applications
+ * Lets a request wait for its decision ({@code ?waitMs=}): tails the ledger ({@link LedgerTail}) and
+ * completes the future registered under the requestId with the client's answer. Every gateway
+ * instance sees every decision, but parses only those for its own waiting clients: their applications
  * carry this waiter's {@link #id()} in the {@code coupon.awaited} header, which Kafka Streams carries
- * on to the answer. The rest cost a header comparison each.
+ * on to the decision. The rest cost a header comparison each.
  */
 public final class DecisionWaiter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionWaiter.class);
 
-    private final AnswerTail tail;
-    private final Map<String, CompletableFuture<DecisionView>> waiting = new ConcurrentHashMap<>();
+    private final LedgerTail tail;
+    private final Map<String, CompletableFuture<Answer>> waiting = new ConcurrentHashMap<>();
     private final byte[] id = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
 
     public DecisionWaiter(Settings settings) {
-        this.tail = new AnswerTail(settings, "coupon-gateway-decisions", this::arrived);
+        this.tail = new LedgerTail(settings, "coupon-gateway-decisions", this::arrived);
     }
 
     /** Fixes the start position before any request can register. */
@@ -47,7 +47,7 @@ public final class DecisionWaiter implements AutoCloseable {
     }
 
     /** Register before sending, so a fast decision cannot slip past. */
-    public CompletableFuture<DecisionView> expect(String requestId) {
+    public CompletableFuture<Answer> expect(String requestId) {
         return waiting.computeIfAbsent(requestId, id -> new CompletableFuture<>());
     }
 
@@ -55,15 +55,15 @@ public final class DecisionWaiter implements AutoCloseable {
         waiting.remove(requestId);
     }
 
-    private void arrived(ConsumerRecords<String, byte[]> answers, long visibleNanos) {
-        for (ConsumerRecord<String, byte[]> record : answers) {
+    private void arrived(ConsumerRecords<String, byte[]> decisions, long visibleNanos) {
+        for (ConsumerRecord<String, byte[]> record : decisions) {
             if (waiting.isEmpty() || !awaitedHere(record)) {
                 continue;
             }
-            for (DecisionView decision : read(record)) {
-                CompletableFuture<DecisionView> future = waiting.remove(decision.requestId());
+            for (Answer answer : read(record)) {
+                CompletableFuture<Answer> future = waiting.remove(answer.requestId());
                 if (future != null) {
-                    future.complete(decision);
+                    future.complete(answer);
                 }
             }
         }
@@ -74,10 +74,10 @@ public final class DecisionWaiter implements AutoCloseable {
         return header != null && Arrays.equals(header.value(), id);
     }
 
-    /** One decision, or a batch's rejections (an awaited application of a producer that batches). */
-    private static List<DecisionView> read(ConsumerRecord<String, byte[]> record) {
+    /** The answers to one decision, or to a batch's rejections (an awaited application of a producer that batches). */
+    private static List<Answer> read(ConsumerRecord<String, byte[]> record) {
         try {
-            return Topics.readAnswers(record).stream().map(DecisionView::of).toList();
+            return Topics.readDecisions(record).stream().map(Answer::of).toList();
         } catch (RuntimeException e) {
             LOG.warn("Skipping unreadable decision {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                     e.getMessage());

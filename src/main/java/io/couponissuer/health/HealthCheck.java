@@ -3,15 +3,15 @@ package io.couponissuer.health;
 /** One part's readiness, with the reason when it is not ready. */
 @FunctionalInterface
 public interface HealthCheck {
-    Status check();
+    Result check();
 
-    record Status(String component, boolean ready, String reason) {
-        public static Status ready(String component) {
-            return new Status(component, true, "ok");
+    record Result(String component, boolean ready, String reason) {
+        public static Result ready(String component) {
+            return new Result(component, true, "ok");
         }
 
-        public static Status notReady(String component, String reason) {
-            return new Status(component, false, reason);
+        public static Result notReady(String component, String reason) {
+            return new Result(component, false, reason);
         }
     }
 }

@@ -23,11 +23,11 @@ public final class KafkaConnectivity implements HealthCheck, AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    private volatile Status last;
+    private volatile Result last;
 
     public KafkaConnectivity(Settings settings) {
         this.bootstrap = settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS);
-        this.last = Status.notReady("kafka", "not probed yet (" + bootstrap + ")");
+        this.last = Result.notReady("kafka", "not probed yet (" + bootstrap + ")");
         Map<String, Object> config = ClientConfigs.admin(settings);
         config.put(AdminClientConfig.CLIENT_ID_CONFIG, "coupon-health");
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, PROBE_TIMEOUT_MS);
@@ -44,14 +44,14 @@ public final class KafkaConnectivity implements HealthCheck, AutoCloseable {
         try {
             int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(PROBE_TIMEOUT_MS)).nodes()
                     .get(PROBE_TIMEOUT_MS + 500L, TimeUnit.MILLISECONDS).size();
-            last = nodes > 0 ? Status.ready("kafka") : Status.notReady("kafka", "no brokers at " + bootstrap);
+            last = nodes > 0 ? Result.ready("kafka") : Result.notReady("kafka", "no brokers at " + bootstrap);
         } catch (Exception e) {
-            last = Status.notReady("kafka", "unreachable at " + bootstrap + ": " + e.getClass().getSimpleName());
+            last = Result.notReady("kafka", "unreachable at " + bootstrap + ": " + e.getClass().getSimpleName());
         }
     }
 
     @Override
-    public Status check() {
+    public Result check() {
         return last;
     }
 

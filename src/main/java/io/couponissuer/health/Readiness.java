@@ -29,7 +29,7 @@ public record Readiness(RoleChecks gating, List<RoleChecks> alongside) {
      * answer; a check the gating role shares is marked gating.
      */
     public Report report() {
-        Map<HealthCheck, HealthCheck.Status> asked = new IdentityHashMap<>();
+        Map<HealthCheck, HealthCheck.Result> asked = new IdentityHashMap<>();
         Map<String, Check> checks = new LinkedHashMap<>();
         List<String> degraded = new ArrayList<>();
         boolean ready = false;
@@ -37,7 +37,7 @@ public record Readiness(RoleChecks gating, List<RoleChecks> alongside) {
             boolean gates = role == gating;
             boolean roleReady = true;
             for (HealthCheck check : role.checks()) {
-                HealthCheck.Status status = asked.computeIfAbsent(check, HealthCheck::check);
+                HealthCheck.Result status = asked.computeIfAbsent(check, HealthCheck::check);
                 roleReady &= status.ready();
                 checks.putIfAbsent(status.component(), new Check(status.ready(), status.reason(), gates));
             }

@@ -49,14 +49,14 @@ final class CommandParser implements Processor<byte[], byte[], String, IssuerCom
     public void process(Record<byte[], byte[]> record) {
         String type = IssuerCommandSerde.typeOf(record.headers());
         IssuerCommand command = Topics.APPLY_REQUESTS.read(record.headers(), record.value());
-        RecordAuthenticator.Check check = authenticator.check(record.headers(), type, record.value());
+        RecordAuthenticator.Authenticity check = authenticator.check(record.headers(), type, record.value());
         boolean application = type.equals(IssuerCommandSerde.TYPE_APPLY) || type.equals(IssuerCommandSerde.TYPE_APPLY_BATCH);
-        if (check == RecordAuthenticator.Check.INVALID || (!application && check != RecordAuthenticator.Check.VALID)) {
-            throw new InvalidMessageException(RecordAuthenticator.HEADER, (check == RecordAuthenticator.Check.INVALID
+        if (check == RecordAuthenticator.Authenticity.INVALID || (!application && check != RecordAuthenticator.Authenticity.VALID)) {
+            throw new InvalidMessageException(RecordAuthenticator.HEADER, (check == RecordAuthenticator.Authenticity.INVALID
                     ? "is not valid for this record" : "is missing") + ": only gateways and issuers may write " + type
                     + " records (a producer may write applications, unsigned)");
         }
-        if (check == RecordAuthenticator.Check.MISSING) {
+        if (check == RecordAuthenticator.Authenticity.MISSING) {
             // An application straight from a producer: made when the broker appended it (the topic's
             // timestamps are LogAppendTime), not when it says, so it cannot move itself into a window.
             // The timestamp is in the log, so a replay decides the same.
@@ -66,23 +66,23 @@ final class CommandParser implements Processor<byte[], byte[], String, IssuerCom
         // Of the input's headers only its type (for a record that fails further on, on coupon.failed) and
         // whether a client waits ride on what is derived from it: a header is the one part of a record no
         // parser bounds, and a derived record is bigger. The authenticator stays here, so no reader of the
-        // answer topics holds one to replay.
+        // ledger holds one to replay.
         Record<String, IssuerCommand> parsed = record.withKey(command.eventId()).withValue(command)
                 .withHeaders(passedOn(record.headers()));
         boolean byEvent = isKeyOf(record.key(), command.eventId());
         if (command instanceof ApplyRequest request) {
-            if (byEvent || isKeyOf(record.key(), request.spreadKey())) {
+            if (byEvent || isKeyOf(record.key(), request.eventUserKey())) {
                 context.forward(parsed, byEvent ? CouponTopology.DECIDER : CouponTopology.SPREAD_GATE);
                 return;
             }
-            throw wrongKey(record, "eventId '" + command.eventId() + "' or '" + request.spreadKey() + "'");
+            throw wrongKey(record, "eventId '" + command.eventId() + "' or '" + request.eventUserKey() + "'");
         }
         if (command instanceof ClaimDecided decided) {
-            if (isKeyOf(record.key(), decided.spreadKey())) {
+            if (isKeyOf(record.key(), decided.eventUserKey())) {
                 context.forward(parsed, CouponTopology.SPREAD_GATE);
                 return;
             }
-            throw wrongKey(record, "'" + decided.spreadKey() + "'");
+            throw wrongKey(record, "'" + decided.eventUserKey() + "'");
         }
         if (!byEvent) {
             throw wrongKey(record, "eventId '" + command.eventId() + "'");
@@ -111,7 +111,7 @@ final class CommandParser implements Processor<byte[], byte[], String, IssuerCom
 
     /**
      * The key read as bytes against the expected key: a valid id is ASCII (Ids), one byte per char.
-     * Decoding every key into a String only to compare it was a twentieth of the stream thread in a profile.
+     * Decoding every key into a String only to compare it shows in a profile of the stream thread.
      */
     static boolean isKeyOf(byte[] key, String expected) {
         if (key == null || expected == null || key.length != expected.length()) {

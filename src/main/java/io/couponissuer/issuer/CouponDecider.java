@@ -1,18 +1,18 @@
 package io.couponissuer.issuer;
 
+import io.couponissuer.issuer.spread.SpreadCounter;
+import io.couponissuer.issuer.spread.SpreadMetrics;
 import io.couponissuer.kafka.IssuerCommandSerde;
 import io.couponissuer.message.ApplyBatch;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.Claim;
 import io.couponissuer.message.ClaimDecided;
 import io.couponissuer.message.CouponIssued;
-import io.couponissuer.message.Decision;
-import io.couponissuer.message.DecisionKey;
+import io.couponissuer.message.StandingDecision;
+import io.couponissuer.message.EventUserKey;
 import io.couponissuer.message.EventDefinition;
-import io.couponissuer.message.EventSoldOut;
 import io.couponissuer.message.IssuerCommand;
 import io.couponissuer.message.RejectReason;
-import io.couponissuer.message.WindowOpened;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.TaskCorruptedException;
@@ -35,43 +35,43 @@ import java.util.Set;
  * crash replays the same records against the same state and decides the same. Nothing here reads a
  * clock: times come from the records.
  *
- * <p>For a spread event this is stage 2, the event's one counter: it decides the claims the stage-1
- * partitions send (the same rules) and tells the user's partition how each ended, tells every
- * partition the window each definition opens and when the coupons run out, and sends an application that reached it keyed by the event (a gateway that
- * did not know yet) on to the user's stage-1 partition, since the claim windows count on every
- * application of a spread event passing there.
+ * <p>For a spread event this is stage 2: it decides the claims the stage-1 partitions send, by the
+ * same rules, and calls the event's {@link SpreadCounter} for what a spread event adds around them.
  */
 final class CouponDecider implements Processor<String, IssuerCommand, String, Object> {
     /** Events whose definition and count stay parsed in memory; a task decides a handful at a time. */
     private static final int RECENT_EVENTS = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(CouponDecider.class);
 
-    private final AnswerOut answers;
+    private final DecisionOutput decisions;
     private final SpreadMetrics spreadMetrics;
+    private final SpreadCounter counter = new SpreadCounter(new CounterOutbox());
     /*
      * In front of the stores, written through. Emptied in init(): after an aborted transaction Kafka
      * Streams closes the task, restores the stores to the last commit and calls init() again before
      * it replays the input, so nothing from the aborted attempt survives here.
      */
-    private final RecentEvents<EventDefinition> recentDefinitions;
-    private final RecentEvents<Long> recentCounts;
+    private final LruMap<EventDefinition> recentDefinitions;
+    private final LruMap<Long> recentCounts;
     private final CouponHolders holders;
     private ProcessorContext<String, Object> context;
+    /** The input record being processed: what stage 2 sends at once goes out with its headers. */
+    private Record<String, IssuerCommand> current;
     /** While an ApplyBatch is decided: its decisions so far, written only once all are made; null otherwise. */
     private StagedBatch batch;
     private KeyValueStore<String, EventDefinition> definitions;
     private KeyValueStore<String, Long> issuedCounts;
-    private KeyValueStore<String, Decision> decisions;
+    private KeyValueStore<String, StandingDecision> standing;
 
-    CouponDecider(AnswerOut answers, SpreadMetrics spreadMetrics, CouponHolders holders) {
-        this(answers, spreadMetrics, RECENT_EVENTS, holders);
+    CouponDecider(DecisionOutput decisions, SpreadMetrics spreadMetrics, CouponHolders holders) {
+        this(decisions, spreadMetrics, RECENT_EVENTS, holders);
     }
 
-    CouponDecider(AnswerOut answers, SpreadMetrics spreadMetrics, int recentEvents, CouponHolders holders) {
-        this.answers = answers;
+    CouponDecider(DecisionOutput decisions, SpreadMetrics spreadMetrics, int recentEvents, CouponHolders holders) {
+        this.decisions = decisions;
         this.spreadMetrics = spreadMetrics;
-        this.recentDefinitions = new RecentEvents<>(recentEvents);
-        this.recentCounts = new RecentEvents<>(recentEvents);
+        this.recentDefinitions = new LruMap<>(recentEvents);
+        this.recentCounts = new LruMap<>(recentEvents);
         this.holders = holders;
     }
 
@@ -80,7 +80,7 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
         this.context = context;
         this.definitions = context.getStateStore(IssuerStores.EVENT_DEFINITIONS);
         this.issuedCounts = context.getStateStore(IssuerStores.ISSUED_COUNTS);
-        this.decisions = context.getStateStore(IssuerStores.DECISIONS);
+        this.standing = context.getStateStore(IssuerStores.DECISIONS);
         recentDefinitions.clear();
         recentCounts.clear();
         holders.clear();
@@ -89,15 +89,14 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
     @Override
     public void process(Record<String, IssuerCommand> record) {
         IssuerCommand command = record.value();
+        current = record;
         if (command instanceof EventDefinition definition) {
             define(record, definition);
         } else if (command instanceof ApplyBatch batch) {
             decideBatch(record, batch);
         } else if (command instanceof Claim claim) {
             ApplyRequest request = claim.application();
-            Decision coupon = decide(record, request, definition(request.eventId()));
-            ClaimDecided outcome = new ClaimDecided(request.eventId(), request.userId(), coupon);
-            context.forward(record.withKey(outcome.spreadKey()).withValue(outcome), CouponTopology.OUTCOMES_SINK);
+            counter.claimDecided(request, decide(record, request, definition(request.eventId())));
         } else {
             apply(record, (ApplyRequest) command);
         }
@@ -113,7 +112,7 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
      * sends the batch record whole to coupon.failed.
      */
     private void decideBatch(Record<String, IssuerCommand> record, ApplyBatch applications) {
-        // The batch's type header is not its answers' type.
+        // The batch's type header is not its decisions' type.
         Headers headers = new RecordHeaders(record.headers().toArray());
         headers.remove(IssuerCommandSerde.TYPE_HEADER);
         Record<String, IssuerCommand> each = record.withHeaders(headers);
@@ -144,8 +143,8 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
     private void write(Record<String, IssuerCommand> each, StagedBatch staged) {
         String eventId = staged.eventId();
         try {
-            for (Map.Entry<String, Decision> coupon : staged.coupons().entrySet()) {
-                decisions.put(DecisionKey.of(eventId, coupon.getKey()), coupon.getValue());
+            for (Map.Entry<String, StandingDecision> coupon : staged.coupons().entrySet()) {
+                standing.put(EventUserKey.of(eventId, coupon.getKey()), coupon.getValue());
                 holders.issued(eventId, coupon.getKey(), coupon.getValue());
             }
             if (staged.issuedAny()) {
@@ -153,12 +152,12 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
                 recentCounts.put(eventId, staged.issued());
             }
             for (ApplyRequest application : staged.rerouted()) {
-                context.forward(each.withKey(application.spreadKey()).withValue(application), CouponTopology.REROUTE_SINK);
+                context.forward(each.withKey(application.eventUserKey()).withValue(application), CouponTopology.REROUTE_SINK);
             }
             for (IssuerCommand notice : staged.notices()) {
-                tellEveryPartition(each, notice);
+                context.forward(each.withValue(notice), CouponTopology.NOTICES_SINK);
             }
-            answers.decidedTogether(context, each, eventId, staged.issuedCoupons(), staged.rejections());
+            decisions.decidedTogether(context, each, eventId, staged.issuedCoupons(), staged.rejections());
             for (ApplyRequest application : staged.rerouted()) {
                 spreadMetrics.rerouted(application.eventId());
             }
@@ -173,14 +172,7 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
     /** An application keyed by its event: decided here, or sent on to its user's partition if the event is spread. */
     private void apply(Record<String, IssuerCommand> record, ApplyRequest request) {
         EventDefinition definition = definition(request.eventId());
-        if (definition != null && definition.isSpread()) {
-            if (batch != null) {
-                batch.reroute(request);
-                return;
-            }
-            context.forward(record.withKey(request.spreadKey()).withValue(request), CouponTopology.REROUTE_SINK);
-            spreadMetrics.rerouted(request.eventId());
-        } else {
+        if (!counter.reroutes(definition, request)) {
             decide(record, request, definition);
         }
     }
@@ -195,38 +187,22 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
         definitions.put(definition.eventId(), definition);
         recentDefinitions.put(definition.eventId(), definition);
         context.forward(record.withValue(definition), CouponTopology.EVENTS_SINK);
-        if (definition.isSpread()) {
-            long issued = issuedCount(definition.eventId());
-            // The definition's place in its partition orders the definitions, and is the same on a replay.
-            long version = context.recordMetadata().orElseThrow(
-                    () -> new IllegalStateException("a definition without its input record")).offset() + 1;
-            tellEveryPartition(record, new WindowOpened(definition.eventId(), version, definition.cap(),
-                    Math.max(0, definition.cap() - issued), definition.opensAt(), definition.closesAt()));
-            if (issued >= definition.cap()) {
-                tellEveryPartition(record, new EventSoldOut(definition.eventId(), issued));
-            }
-        }
-    }
-
-    private void tellEveryPartition(Record<String, IssuerCommand> record, IssuerCommand notice) {
-        if (batch != null) {
-            batch.notice(notice);
-            return;
-        }
-        context.forward(record.withValue(notice), CouponTopology.NOTICES_SINK);
+        // The definition's place in its partition orders the definitions, and is the same on a replay.
+        counter.defined(definition, issuedCount(definition.eventId()), () -> context.recordMetadata().orElseThrow(
+                () -> new IllegalStateException("a definition without its input record")).offset() + 1);
     }
 
     /**
-     * Decides and answers; returns the user's coupon if it holds one now, else null.
+     * Decides and sends the decision; returns the user's coupon if it holds one now, else null.
      *
      * @param definition the event's current definition (looked up once by the caller), null if unknown
      */
-    private Decision decide(Record<String, IssuerCommand> record, ApplyRequest request, EventDefinition definition) {
+    private StandingDecision decide(Record<String, IssuerCommand> record, ApplyRequest request, EventDefinition definition) {
         if (definition == null) {
             reject(record, request, RejectReason.EVENT_UNKNOWN, null);
             return null;
         }
-        Decision first = holders.coupon(decisions, request.eventId(), request.userId(), issuedNow(request.eventId()));
+        StandingDecision first = holders.coupon(standing, request.eventId(), request.userId(), issuedNow(request.eventId()));
         if (first == null && batch != null) { // the batch's own coupons are not in the store yet
             first = batch.coupon(request.userId());
         }
@@ -246,19 +222,17 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
             reject(record, request, RejectReason.SOLD_OUT, null);
             return null;
         }
-        Decision coupon = issue(record, request, issued + 1);
-        if (definition.isSpread() && issued + 1 == definition.cap()) {
-            tellEveryPartition(record, new EventSoldOut(request.eventId(), issued + 1));
-        }
+        StandingDecision coupon = issue(record, request, issued + 1);
+        counter.issued(definition, issued + 1);
         return coupon;
     }
 
     /** @param first for DUPLICATE: the user's coupon; null otherwise */
-    private void reject(Record<String, IssuerCommand> record, ApplyRequest request, RejectReason reason, Decision first) {
+    private void reject(Record<String, IssuerCommand> record, ApplyRequest request, RejectReason reason, StandingDecision first) {
         if (batch != null) {
-            batch.reject(AnswerOut.rejection(request, reason, first));
+            batch.reject(DecisionOutput.rejection(request, reason, first));
         } else {
-            answers.rejected(context, record, request, reason, first);
+            decisions.rejected(context, record, request, reason, first);
         }
     }
 
@@ -289,19 +263,47 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
     }
 
     /** Only a coupon is remembered for a user; every rejection leaves the user free to apply again. */
-    private Decision issue(Record<String, IssuerCommand> record, ApplyRequest request, long seq) {
+    private StandingDecision issue(Record<String, IssuerCommand> record, ApplyRequest request, long seq) {
         CouponIssued coupon = new CouponIssued(CouponIssued.couponIdOf(request.eventId(), seq), request.eventId(),
                 request.userId(), request.requestId(), seq, request.requestedAt());
-        Decision decision = Decision.issued(coupon);
+        StandingDecision decision = StandingDecision.issued(coupon);
         if (batch != null) {
             batch.issue(coupon, decision);
             return decision;
         }
         issuedCounts.put(request.eventId(), seq);
         recentCounts.put(request.eventId(), seq);
-        decisions.put(request.decisionKey(), decision);
+        standing.put(request.eventUserKey(), decision);
         holders.issued(request.eventId(), request.userId(), decision);
-        answers.issued(context, record, coupon);
+        decisions.issued(context, record, coupon);
         return decision;
+    }
+
+    /** Stage 2's records: sent now, in the task's transaction, or held with the batch being decided. */
+    private final class CounterOutbox implements SpreadCounter.Outbox {
+        @Override
+        public void reroute(ApplyRequest application) {
+            if (batch != null) {
+                batch.reroute(application);
+                return;
+            }
+            context.forward(current.withKey(application.eventUserKey()).withValue(application),
+                    CouponTopology.REROUTE_SINK);
+            spreadMetrics.rerouted(application.eventId());
+        }
+
+        @Override
+        public void claimDecided(ClaimDecided outcome) {
+            context.forward(current.withKey(outcome.eventUserKey()).withValue(outcome), CouponTopology.OUTCOMES_SINK);
+        }
+
+        @Override
+        public void tellEveryPartition(IssuerCommand notice) {
+            if (batch != null) {
+                batch.notice(notice);
+                return;
+            }
+            context.forward(current.withValue(notice), CouponTopology.NOTICES_SINK);
+        }
     }
 }

@@ -1,7 +1,7 @@
 package io.couponissuer.issuer;
 
-import io.couponissuer.message.Decision;
-import io.couponissuer.message.DecisionKey;
+import io.couponissuer.message.StandingDecision;
+import io.couponissuer.message.EventUserKey;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -14,8 +14,8 @@ import java.util.Map;
  * Who holds a coupon of the events asked about most, in memory in front of the decisions store.
  *
  * <p>Once an event is sold out nearly every application comes from a user without a coupon, and the
- * store says "none" only after a cache miss and a RocksDB read: 8 % of the stream thread with batched
- * applications (JFR). An event's holders are its coupons, so one prefix scan of {@code eventId/}
+ * store says "none" only after a cache miss and a RocksDB read, a visible share of the stream thread in
+ * a profile with batched applications. An event's holders are its coupons, so one prefix scan of {@code eventId/}
  * reads them all. The scan is made once the store has been asked about the event as many times as the
  * scan reads entries, so it pays for itself, and a task that cycles over more events than it keeps
  * spends at most twice the reads it would have.
@@ -30,9 +30,9 @@ class CouponHolders {
     static final int MAX_HOLDERS = 1_000;
     static final int EVENTS = 32;
 
-    private final RecentEvents<Map<String, Decision>> holders;
+    private final LruMap<Map<String, StandingDecision>> holders;
     /** Store reads per event since its holders were last dropped (or never kept). */
-    private final RecentEvents<long[]> reads = new RecentEvents<>(1_000);
+    private final LruMap<long[]> reads = new LruMap<>(1_000);
     private final int maxHolders;
 
     CouponHolders() {
@@ -41,13 +41,13 @@ class CouponHolders {
 
     /** @param events how many events' holders are kept; @param maxHolders 0: none, every answer from the store */
     CouponHolders(int events, int maxHolders) {
-        this.holders = new RecentEvents<>(events);
+        this.holders = new LruMap<>(events);
         this.maxHolders = maxHolders;
     }
 
     /** The coupon the user holds in the event, or null. @param issued the event's coupons so far */
-    Decision coupon(KeyValueStore<String, Decision> store, String eventId, String userId, long issued) {
-        Map<String, Decision> known = holders.get(eventId);
+    StandingDecision coupon(KeyValueStore<String, StandingDecision> store, String eventId, String userId, long issued) {
+        Map<String, StandingDecision> known = holders.get(eventId);
         if (known == null && issued <= maxHolders && ++readsOf(eventId)[0] > issued) {
             known = scan(store, eventId);
             holders.put(eventId, known);
@@ -56,13 +56,13 @@ class CouponHolders {
         if (known != null) {
             return known.get(userId);
         }
-        Decision decision = store.get(DecisionKey.of(eventId, userId));
+        StandingDecision decision = store.get(EventUserKey.of(eventId, userId));
         return decision != null && decision.stands() ? decision : null;
     }
 
     /** A coupon just issued (and put in the store). */
-    void issued(String eventId, String userId, Decision coupon) {
-        Map<String, Decision> known = holders.get(eventId);
+    void issued(String eventId, String userId, StandingDecision coupon) {
+        Map<String, StandingDecision> known = holders.get(eventId);
         if (known != null) {
             if (known.size() >= maxHolders) {
                 holders.remove(eventId); // grown past what is kept: the store answers from now on
@@ -86,12 +86,12 @@ class CouponHolders {
         return count;
     }
 
-    private static Map<String, Decision> scan(KeyValueStore<String, Decision> store, String eventId) {
-        String prefix = DecisionKey.of(eventId, "");
-        Map<String, Decision> known = new HashMap<>();
-        try (KeyValueIterator<String, Decision> entries = store.prefixScan(prefix, new StringSerializer())) {
+    private static Map<String, StandingDecision> scan(KeyValueStore<String, StandingDecision> store, String eventId) {
+        String prefix = EventUserKey.of(eventId, "");
+        Map<String, StandingDecision> known = new HashMap<>();
+        try (KeyValueIterator<String, StandingDecision> entries = store.prefixScan(prefix, new StringSerializer())) {
             while (entries.hasNext()) {
-                KeyValue<String, Decision> entry = entries.next();
+                KeyValue<String, StandingDecision> entry = entries.next();
                 if (entry.value != null && entry.value.stands()) {
                     known.put(entry.key.substring(prefix.length()), entry.value);
                 }

@@ -82,10 +82,10 @@ public final class CouponIssuer implements AutoCloseable {
         return () -> {
             KafkaStreams.State state = streams.state();
             if (state == KafkaStreams.State.RUNNING) {
-                return HealthCheck.Status.ready("issuer");
+                return HealthCheck.Result.ready("issuer");
             }
             String restoring = restores.describe();
-            return HealthCheck.Status.notReady("issuer", "streams state is " + state
+            return HealthCheck.Result.notReady("issuer", "streams state is " + state
                     + (restoring.isEmpty() ? "" : "; " + restoring));
         };
     }

@@ -1,5 +1,8 @@
 package io.couponissuer.issuer;
 
+import io.couponissuer.issuer.spread.SpreadGate;
+import io.couponissuer.issuer.spread.SpreadMetrics;
+import io.couponissuer.issuer.spread.SpreadStores;
 import io.couponissuer.kafka.IssuerCommandSerde;
 import io.couponissuer.kafka.RecordAuthenticator;
 import io.couponissuer.kafka.Topic;
@@ -35,9 +38,9 @@ import java.util.stream.IntStream;
  *                                                                        --+-> claims-sink   -> coupon.apply-requests (keyed eventId)
  *     stores: spread-gates, spread-claimants                               +-> rejected-sink
  * </pre>
- * An event that is not spread takes the first path only, on its one partition, as before. A spread
- * event's applications pass a stage-1 gate on the user's partition, and the claims it lets through
- * come back to the event's partition, where the decider is the event's one counter
+ * An event that is not spread takes the first path only, on its one partition. A spread event's
+ * applications pass stage 1 (issuer.spread.SpreadGate) on the user's partition, and the claims it lets
+ * through come back to the event's partition, where the decider is stage 2, the event's one counter
  * (docs/spread-events.md). All of it travels on coupon.apply-requests, so a claim is always behind
  * the definition it follows in its partition's log. Unreadable or invalid records go to coupon.failed
  * through the processing exception handler.
@@ -55,6 +58,8 @@ public final class CouponTopology {
     public static final String REROUTE_SINK = "reroute-sink";
     public static final String CLAIMS_SINK = "claims-sink";
     public static final String OUTCOMES_SINK = "outcomes-sink";
+    /** Spread events whose claim window a stage-1 partition keeps in memory. */
+    private static final int RECENT_SPREAD_EVENTS = 1_000;
 
     private CouponTopology() {
     }
@@ -67,7 +72,7 @@ public final class CouponTopology {
 
     /**
      * @param registry where the issuer's counters go
-     * @param feed     where answers to awaited applications go as they are decided (see DecisionFeed)
+     * @param feed     where the decisions on awaited applications go as they are made (see DecisionFeed)
      * @param records  checks the records only gateways and issuers may write, and signs the issuer's own
      */
     public static Topology build(MeterRegistry registry, DecisionFeed feed, RecordAuthenticator records) {
@@ -78,19 +83,20 @@ public final class CouponTopology {
     static Topology build(MeterRegistry registry, DecisionFeed feed, RecordAuthenticator records,
                           Supplier<CouponHolders> holders) {
         Topic<IssuerCommand> signedCommands = new Topic<>(Topics.APPLY_REQUESTS.name(), new IssuerCommandSerde(records));
-        AnswerOut answers = new AnswerOut(new RejectionCounter(registry), feed);
-        SpreadMetrics spreadMetrics = new SpreadMetrics(registry);
+        DecisionOutput decisions = new DecisionOutput(new RejectionCounter(registry), feed);
+        SpreadMetrics spreadMetrics = new SpreadMetrics(registry, RejectionCounter.UNDEFINED_EVENT);
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 Topics.APPLY_REQUESTS.name());
         topology.addProcessor(PARSER, () -> new CommandParser(records), SOURCE);
-        topology.addProcessor(DECIDER, () -> new CouponDecider(answers, spreadMetrics, holders.get()), PARSER);
+        topology.addProcessor(DECIDER, () -> new CouponDecider(decisions, spreadMetrics, holders.get()), PARSER);
         topology.addStateStore(IssuerStores.eventDefinitions(), DECIDER);
         topology.addStateStore(IssuerStores.issuedCounts(), DECIDER);
         topology.addStateStore(IssuerStores.decisions(), DECIDER);
-        topology.addProcessor(SPREAD_GATE, () -> new SpreadGate(answers, spreadMetrics), PARSER);
-        topology.addStateStore(IssuerStores.spreadGates(), SPREAD_GATE);
-        topology.addStateStore(IssuerStores.spreadClaimants(), SPREAD_GATE);
+        topology.addProcessor(SPREAD_GATE, () -> new SpreadGate(decisions, spreadMetrics, CLAIMS_SINK,
+                new LruMap<>(RECENT_SPREAD_EVENTS)), PARSER);
+        topology.addStateStore(SpreadStores.windows(), SPREAD_GATE);
+        topology.addStateStore(SpreadStores.claimants(), SPREAD_GATE);
         addSink(topology, ISSUED_SINK, Topics.ISSUED, null, DECIDER);
         addSink(topology, REJECTED_SINK, Topics.REJECTED, null, DECIDER, SPREAD_GATE);
         addSink(topology, REJECTION_BATCHES_SINK, Topics.REJECTION_BATCHES, null, DECIDER);

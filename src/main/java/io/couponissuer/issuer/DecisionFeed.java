@@ -1,6 +1,6 @@
 package io.couponissuer.issuer;
 
-import io.couponissuer.message.Answer;
+import io.couponissuer.message.Decision;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,36 +10,36 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Hands the answer to an application whose client is waiting ({@code ?waitMs}) to that client the
+ * Hands the decision on an application whose client is waiting ({@code ?waitMs}) to that client the
  * moment the decider makes it, before the issuer's transaction commits. That is safe because a
- * decision is a pure function of the ordered input partition and the committed state: an answer
+ * decision is a pure function of the ordered input partition and the committed state: a decision
  * made now and lost with an aborted transaction or a crash is made again, identically, by whichever
- * instance replays the partition (docs/architecture.md#answers-before-the-commit). The ledger topics stay the
- * record; this is only a faster way to tell the client what they will say.
+ * instance replays the partition (docs/architecture.md#answers-before-the-commit). The ledger stays the
+ * record; this is only a faster way to tell the client what it will say.
  *
  * <p>Only applications marked {@code coupon.awaited} are handed over; others cost nothing here. A
- * waiter registers before the application is sent; an answer that finds no waiter (made by a
- * replay, or for a waiter in another process) is kept among the last {@link #UNCLAIMED} answers in
+ * waiter registers before the application is sent; a decision that finds no waiter (made by a
+ * replay, or for a waiter in another process) is kept among the last {@link #UNCLAIMED} decisions in
  * case its waiter registers late. Futures complete on a thread of their own, never on the stream
  * thread.
  */
 public final class DecisionFeed implements AutoCloseable {
     static final int UNCLAIMED = 65_536;
 
-    private final Map<String, CompletableFuture<Answer>> waiting = new ConcurrentHashMap<>();
-    private final Map<String, Answer> unclaimed = new LinkedHashMap<>(1024, 0.75f, false) {
+    private final Map<String, CompletableFuture<Decision>> waiting = new ConcurrentHashMap<>();
+    private final Map<String, Decision> unclaimed = new LinkedHashMap<>(1024, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Answer> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Decision> eldest) {
             return size() > UNCLAIMED;
         }
     };
     /** Started with the first waiter, so a feed nobody waits on (direct load, tests) costs no thread. */
     private ExecutorService completer;
 
-    /** The answer to {@code requestId} as soon as it is decided (at once if it already was). */
-    public CompletableFuture<Answer> await(String requestId) {
-        CompletableFuture<Answer> future = waiting.computeIfAbsent(requestId, id -> new CompletableFuture<>());
-        Answer early = claim(requestId); // decided before we registered: take it (decided() looks again too)
+    /** The decision on {@code requestId} as soon as it is made (at once if it already was). */
+    public CompletableFuture<Decision> await(String requestId) {
+        CompletableFuture<Decision> future = waiting.computeIfAbsent(requestId, id -> new CompletableFuture<>());
+        Decision early = claim(requestId); // decided before we registered: take it (decided() looks again too)
         if (early != null) {
             waiting.remove(requestId);
             future.complete(early);
@@ -57,24 +57,24 @@ public final class DecisionFeed implements AutoCloseable {
         waiting.remove(requestId);
     }
 
-    /** The decider made this answer to an awaited application (stream thread). */
-    void decided(Answer answer) {
-        CompletableFuture<Answer> future = waiting.remove(answer.requestId());
+    /** The decider made this decision on an awaited application (stream thread). */
+    void decided(Decision decision) {
+        CompletableFuture<Decision> future = waiting.remove(decision.requestId());
         if (future == null) {
             synchronized (unclaimed) {
-                unclaimed.put(answer.requestId(), answer);
+                unclaimed.put(decision.requestId(), decision);
             }
-            future = waiting.remove(answer.requestId()); // a waiter that registered meanwhile
+            future = waiting.remove(decision.requestId()); // a waiter that registered meanwhile
             if (future == null) {
                 return;
             }
-            claim(answer.requestId());
+            claim(decision.requestId());
         }
-        CompletableFuture<Answer> waiter = future;
+        CompletableFuture<Decision> waiter = future;
         try {
-            completer().execute(() -> waiter.complete(answer));
+            completer().execute(() -> waiter.complete(decision));
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            waiter.complete(answer); // closing: the waiter's answer still counts more than the thread
+            waiter.complete(decision); // closing: the waiter's decision still counts more than the thread
         }
     }
 
@@ -89,7 +89,7 @@ public final class DecisionFeed implements AutoCloseable {
         return completer;
     }
 
-    private Answer claim(String requestId) {
+    private Decision claim(String requestId) {
         synchronized (unclaimed) {
             return unclaimed.remove(requestId);
         }

@@ -31,7 +31,7 @@ public final class RejectionCounter {
     }
 
     void count(String eventId, RejectReason reason) {
-        // Only the decider answers EVENT_UNKNOWN, and only for an event without a definition.
+        // Only the decider decides EVENT_UNKNOWN, and only for an event without a definition.
         String event = reason == RejectReason.EVENT_UNKNOWN ? UNDEFINED_EVENT : eventId;
         counters.computeIfAbsent(event, id -> new ConcurrentHashMap<>())
                 .computeIfAbsent(reason, r -> Counter.builder("coupon.issuer.rejections")

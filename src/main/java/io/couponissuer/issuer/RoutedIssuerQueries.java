@@ -1,8 +1,8 @@
 package io.couponissuer.issuer;
 
-import io.couponissuer.message.Answer;
 import io.couponissuer.message.Decision;
-import io.couponissuer.message.DecisionKey;
+import io.couponissuer.message.StandingDecision;
+import io.couponissuer.message.EventUserKey;
 import io.couponissuer.message.EventDefinition;
 import io.couponissuer.query.EventStatus;
 import io.couponissuer.query.IssuerQueries;
@@ -69,19 +69,19 @@ public final class RoutedIssuerQueries implements IssuerQueries {
     }
 
     @Override
-    public Optional<Decision> decision(String eventId, String userId) {
-        KeyQueryMetadata owner = metadata(eventId);
+    public Optional<StandingDecision> standingDecision(String eventId, String userId) {
+        KeyQueryMetadata owner = ownerOf(eventId);
         if (!owner.activeHost().equals(self)) {
-            return forwardTo(owner, eventId).decision(eventId, userId);
+            return forwardTo(owner, eventId).standingDecision(eventId, userId);
         }
         return read(IssuerStores.DECISIONS, () -> Optional.ofNullable(
-                        this.<Decision>store(IssuerStores.DECISIONS, owner.partition()).get(DecisionKey.of(eventId, userId)))
-                .filter(Decision::stands));
+                        this.<StandingDecision>store(IssuerStores.DECISIONS, owner.partition()).get(EventUserKey.of(eventId, userId)))
+                .filter(StandingDecision::stands));
     }
 
     @Override
     public Optional<EventStatus> event(String eventId) {
-        KeyQueryMetadata owner = metadata(eventId);
+        KeyQueryMetadata owner = ownerOf(eventId);
         if (!owner.activeHost().equals(self)) {
             return forwardTo(owner, eventId).event(eventId);
         }
@@ -89,35 +89,35 @@ public final class RoutedIssuerQueries implements IssuerQueries {
     }
 
     @Override
-    public CompletableFuture<Optional<Answer>> answer(String eventId, String userId, String requestId, int waitMs) {
+    public CompletableFuture<Optional<Decision>> awaitDecision(String eventId, String userId, String requestId, int waitMs) {
         if (!forwards()) {
             // Forwarded here because this instance owned the event then; if it no longer does, the
-            // answer may still come (a replay) or the wait runs out: never forwarded again.
-            return localAnswer(requestId, waitMs);
+            // decision may still come (a replay) or the wait runs out: never forwarded again.
+            return localDecision(requestId, waitMs);
         }
         KeyQueryMetadata owner;
         try {
             // The partition the application's key falls on; a spread event's decision may be made there (stage 1).
-            owner = metadata(userId == null ? eventId : DecisionKey.of(eventId, userId));
+            owner = ownerOf(userId == null ? eventId : EventUserKey.of(eventId, userId));
         } catch (UnavailableException e) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         if (!owner.activeHost().equals(self)) {
-            return forwardTo(owner, eventId).answer(eventId, userId, requestId, waitMs);
+            return forwardTo(owner, eventId).awaitDecision(eventId, userId, requestId, waitMs);
         }
-        return localAnswer(requestId, waitMs);
+        return localDecision(requestId, waitMs);
     }
 
     /** Waits on this instance's feed; forgets the waiter when the wait runs out or is cancelled. */
-    private CompletableFuture<Optional<Answer>> localAnswer(String requestId, int waitMs) {
-        CompletableFuture<Optional<Answer>> answer = feed.await(requestId).thenApply(Optional::of)
+    private CompletableFuture<Optional<Decision>> localDecision(String requestId, int waitMs) {
+        CompletableFuture<Optional<Decision>> decision = feed.await(requestId).thenApply(Optional::of)
                 .completeOnTimeout(Optional.empty(), waitMs, TimeUnit.MILLISECONDS);
-        answer.whenComplete((found, error) -> {
+        decision.whenComplete((found, error) -> {
             if (found == null || found.isEmpty()) {
                 feed.forget(requestId);
             }
         });
-        return answer;
+        return decision;
     }
 
     /**
@@ -176,10 +176,16 @@ public final class RoutedIssuerQueries implements IssuerQueries {
         return Optional.of(EventStatus.of(definition, issued == null ? 0 : issued));
     }
 
-    private KeyQueryMetadata metadata(String eventId) {
+    /**
+     * Who owns the partition a key of coupon.apply-requests falls on: an eventId (the event's own
+     * partition, where every store of the event is) or an {@link EventUserKey} (a spread event's
+     * stage-1 partition of that user). Every store is partitioned like the topic, so any store's
+     * metadata finds it.
+     */
+    private KeyQueryMetadata ownerOf(String key) {
         KeyQueryMetadata metadata;
         try {
-            metadata = streams.queryMetadataForKey(IssuerStores.DECISIONS, eventId, Serdes.String().serializer());
+            metadata = streams.queryMetadataForKey(IssuerStores.DECISIONS, key, Serdes.String().serializer());
         } catch (RuntimeException e) {
             throw new UnavailableException("issuer metadata unavailable: " + e.getMessage(), e);
         }

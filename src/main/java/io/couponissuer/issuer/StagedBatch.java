@@ -2,7 +2,7 @@ package io.couponissuer.issuer;
 
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.CouponIssued;
-import io.couponissuer.message.Decision;
+import io.couponissuer.message.StandingDecision;
 import io.couponissuer.message.IssuerCommand;
 import io.couponissuer.message.Rejection;
 
@@ -21,7 +21,7 @@ final class StagedBatch {
     private final String eventId;
     private long issued;
     /** userId to the coupon issued in this batch, in the order issued. */
-    private final Map<String, Decision> coupons = new LinkedHashMap<>();
+    private final Map<String, StandingDecision> coupons = new LinkedHashMap<>();
     private final List<CouponIssued> issuedCoupons = new ArrayList<>();
     private final List<Rejection> rejections;
     private final List<ApplyRequest> rerouted = new ArrayList<>();
@@ -44,11 +44,11 @@ final class StagedBatch {
     }
 
     /** The coupon the user got earlier in this batch, or null. */
-    Decision coupon(String userId) {
+    StandingDecision coupon(String userId) {
         return coupons.get(userId);
     }
 
-    void issue(CouponIssued coupon, Decision decision) {
+    void issue(CouponIssued coupon, StandingDecision decision) {
         issued = coupon.seq();
         coupons.put(coupon.userId(), decision);
         issuedCoupons.add(coupon);
@@ -71,7 +71,7 @@ final class StagedBatch {
     }
 
     /** userId to coupon, in the order issued. */
-    Map<String, Decision> coupons() {
+    Map<String, StandingDecision> coupons() {
         return coupons;
     }
 

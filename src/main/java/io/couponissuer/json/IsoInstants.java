@@ -7,7 +7,7 @@ import java.time.LocalDate;
 /**
  * Parses ISO-8601 instants. The form the system itself writes, {@code 2026-11-25T10:00:00.123Z},
  * takes a fast path: every application carries one, and {@link Instant#parse} (a general
- * formatter) cost a fifth of the issuer's CPU in a profile. Anything else (offsets, lower-case
+ * formatter) is a large share of the issuer's CPU in a profile. Anything else (offsets, lower-case
  * letters, ...) goes to {@link Instant#parse}, so both paths accept exactly the same texts.
  * Writing is the mirror image: {@link #format} gives {@link Instant#toString}'s text for years
  * 0000-9999 without the general formatter, which took 7 % of the issuer's stream thread.

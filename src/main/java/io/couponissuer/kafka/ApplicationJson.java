@@ -30,9 +30,9 @@ import java.util.Set;
  * inside an ignored field is not looked at, since the field is skipped unread.
  *
  * <p>Why not the mapper's own record binding: with ten or more applications per record the issuer's
- * stream thread spent 38 % of its time reading them, of which 8 % went to the parser's duplicate
- * detection (it builds a HashSet for every object of more than two fields) and about 6 % to binding
- * through a buffer and a reflective constructor call (JFR, docs/bench-log/2026-11-30-hot-event-against-raw.md). Here
+ * stream thread spends a large part of its time reading them, much of it in the parser's duplicate
+ * detection (it builds a HashSet for every object of more than two fields) and in binding through a
+ * buffer and a reflective constructor call (JFR, docs/bench-log/2026-11-30-hot-event-against-raw.md). Here
  * the parser's detection is off and each known field is checked by one bit (an unknown one by a set
  * made only when there is one); the records' constructors still validate.
  */

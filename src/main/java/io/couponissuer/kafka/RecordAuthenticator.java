@@ -31,7 +31,7 @@ public final class RecordAuthenticator {
     static final int MIN_SECRET_LENGTH = 32;
 
     /** What a record's header says. */
-    public enum Check { VALID, MISSING, INVALID }
+    public enum Authenticity { VALID, MISSING, INVALID }
 
     private final String signingKeyId;
     private final Map<String, SecretKeySpec> keys;
@@ -86,23 +86,23 @@ public final class RecordAuthenticator {
     }
 
     /** Whether the record carries a valid authenticator for this type and value under one of the keys. */
-    public Check check(Headers headers, String type, byte[] value) {
+    public Authenticity check(Headers headers, String type, byte[] value) {
         Header header = headers == null ? null : headers.lastHeader(HEADER);
         if (header == null || header.value() == null) {
-            return Check.MISSING;
+            return Authenticity.MISSING;
         }
         String text = new String(header.value(), StandardCharsets.US_ASCII);
         int colon = text.indexOf(':');
         if (colon <= 0 || !keys.containsKey(text.substring(0, colon))) {
-            return Check.INVALID;
+            return Authenticity.INVALID;
         }
         byte[] given;
         try {
             given = Base64.getUrlDecoder().decode(text.substring(colon + 1));
         } catch (IllegalArgumentException e) {
-            return Check.INVALID;
+            return Authenticity.INVALID;
         }
-        return MessageDigest.isEqual(given, mac(text.substring(0, colon), type, value)) ? Check.VALID : Check.INVALID;
+        return MessageDigest.isEqual(given, mac(text.substring(0, colon), type, value)) ? Authenticity.VALID : Authenticity.INVALID;
     }
 
     private byte[] mac(String keyId, String type, byte[] value) {

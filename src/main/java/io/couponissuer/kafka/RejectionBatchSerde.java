@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Serde of the batch shape of {@code coupon.rejected}: writes the header
  * {@code coupon.type: RejectionBatch} that tells a reader the record holds many rejections
- * ({@link Topics#readAnswers}); a record without it holds one.
+ * ({@link Topics#readDecisions}); a record without it holds one.
  */
 public final class RejectionBatchSerde implements Serde<RejectionBatch>, Serializer<RejectionBatch>,
         Deserializer<RejectionBatch> {

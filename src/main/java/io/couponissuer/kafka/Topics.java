@@ -1,6 +1,6 @@
 package io.couponissuer.kafka;
 
-import io.couponissuer.message.Answer;
+import io.couponissuer.message.Decision;
 import io.couponissuer.message.CouponIssued;
 import io.couponissuer.message.EventDefinition;
 import io.couponissuer.message.IssuerCommand;
@@ -31,7 +31,7 @@ public final class Topics {
     /**
      * Rejected applications with the reason, keyed by eventId: one {@link Rejection} per record, or,
      * for an {@link io.couponissuer.message.ApplyBatch}, the batch's rejections in one record
-     * ({@link #REJECTION_BATCHES}). Read both with {@link #readAnswers}.
+     * ({@link #REJECTION_BATCHES}). Read both with {@link #readDecisions}.
      */
     public static final Topic<Rejection> REJECTED = new Topic<>("coupon.rejected", new JsonSerde<>(Rejection.class));
     /** The batch shape of {@link #REJECTED}: the same topic, a record with the header coupon.type: RejectionBatch. */
@@ -46,8 +46,8 @@ public final class Topics {
     public static final List<String> NAMES = Stream.of(APPLY_REQUESTS, EVENTS, ISSUED, REJECTED, FAILED)
             .map(Topic::name).toList();
 
-    /** The two answer topics: every application ends as one record on one of them. */
-    public static final List<String> ANSWERS = List.of(ISSUED.name(), REJECTED.name());
+    /** The ledger: every application ends as one decision on one of these two topics. */
+    public static final List<String> LEDGER = List.of(ISSUED.name(), REJECTED.name());
 
     /**
      * The issuer's state stores. Kafka Streams names their changelogs
@@ -88,8 +88,8 @@ public final class Topics {
         return ISSUER_STORES.stream().map(store -> applicationId + "-" + store + "-changelog").toList();
     }
 
-    /** The answers in a record read from {@link #ANSWERS} as bytes: one, or a batch's rejections. */
-    public static List<? extends Answer> readAnswers(ConsumerRecord<?, byte[]> record) {
+    /** The decisions in a record read from {@link #LEDGER} as bytes: one, or a batch's rejections. */
+    public static List<? extends Decision> readDecisions(ConsumerRecord<?, byte[]> record) {
         if (record.topic().equals(ISSUED.name())) {
             return List.of(ISSUED.read(record));
         }

@@ -5,7 +5,7 @@ package io.couponissuer.message;
  * (keyed by eventId), where the one counter of the event decides it exactly as it decides an
  * application of an event that is not spread. Written by the issuer only.
  *
- * @param application the application as the gateway sent it (its requestId is the answer's)
+ * @param application the application as the gateway sent it (its requestId is the decision's)
  * @param counted     whether the stage-1 partition counted it against the claim window
  *                    ({@link WindowOpened}); for the figures, not for the decision
  */

@@ -13,7 +13,7 @@ import java.time.Instant;
  * @param issuedAt  the application's requestedAt (no wall clock in decisions, so a replay decides the same)
  */
 public record CouponIssued(String couponId, String eventId, String userId, String requestId, long seq,
-                           Instant issuedAt) implements Answer {
+                           Instant issuedAt) implements Decision {
     public CouponIssued {
         Ids.require("eventId", eventId);
         Ids.require("userId", userId);

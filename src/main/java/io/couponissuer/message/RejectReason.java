@@ -1,11 +1,11 @@
 package io.couponissuer.message;
 
 /**
- * Why an application got no coupon. Only a coupon is remembered for a user: every other answer is
+ * Why an application got no coupon. Only a coupon is remembered for a user: every other decision is
  * not final, so the user may apply again and is decided afresh.
  */
 public enum RejectReason {
-    /** The user already holds a coupon of this event; the answer carries it (the first decision stands). */
+    /** The user already holds a coupon of this event; the rejection carries it (the first decision stands). */
     DUPLICATE,
     /**
      * The cap was reached before this application. Not recorded: a repeat is SOLD_OUT again, and if

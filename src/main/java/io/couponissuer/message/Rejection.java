@@ -13,7 +13,7 @@ import java.time.Instant;
  * @param firstDecision for {@code DUPLICATE}: the user's first decision, which stands; otherwise null
  */
 public record Rejection(String requestId, String eventId, String userId, RejectReason reason, Instant decidedAt,
-                        Decision firstDecision) implements Answer {
+                        StandingDecision firstDecision) implements Decision {
     public Rejection {
         Ids.require("requestId", requestId);
         Ids.require("eventId", eventId);

@@ -1,7 +1,7 @@
 package io.couponissuer.query;
 
-import io.couponissuer.message.Answer;
 import io.couponissuer.message.Decision;
+import io.couponissuer.message.StandingDecision;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,18 +35,18 @@ public final class FailoverIssuerQueries implements IssuerQueries {
     }
 
     @Override
-    public Optional<Decision> decision(String eventId, String userId) {
-        return firstAnswer(instance -> instance.decision(eventId, userId));
+    public Optional<StandingDecision> standingDecision(String eventId, String userId) {
+        return fromFirstAvailable(instance -> instance.standingDecision(eventId, userId));
     }
 
     @Override
     public Optional<EventStatus> event(String eventId) {
-        return firstAnswer(instance -> instance.event(eventId));
+        return fromFirstAvailable(instance -> instance.event(eventId));
     }
 
     @Override
     public List<EventStatus> events() {
-        return firstAnswer(IssuerQueries::events);
+        return fromFirstAvailable(IssuerQueries::events);
     }
 
     /**
@@ -54,47 +54,47 @@ public final class FailoverIssuerQueries implements IssuerQueries {
      * returned future cancels the instance's wait in flight and asks no further instance.
      */
     @Override
-    public CompletableFuture<Optional<Answer>> answer(String eventId, String userId, String requestId, int waitMs) {
-        CompletableFuture<Optional<Answer>> result = new CompletableFuture<>();
-        AtomicReference<CompletableFuture<Optional<Answer>>> inFlight = new AtomicReference<>();
-        result.whenComplete((answer, error) -> {
-            CompletableFuture<Optional<Answer>> asking = inFlight.get();
+    public CompletableFuture<Optional<Decision>> awaitDecision(String eventId, String userId, String requestId, int waitMs) {
+        CompletableFuture<Optional<Decision>> result = new CompletableFuture<>();
+        AtomicReference<CompletableFuture<Optional<Decision>>> inFlight = new AtomicReference<>();
+        result.whenComplete((decision, error) -> {
+            CompletableFuture<Optional<Decision>> asking = inFlight.get();
             if (result.isCancelled() && asking != null) {
                 asking.cancel(true);
             }
         });
-        answerFrom(0, eventId, userId, requestId, waitMs, System.nanoTime() + waitMs * 1_000_000L, result, inFlight);
+        awaitFrom(0, eventId, userId, requestId, waitMs, System.nanoTime() + waitMs * 1_000_000L, result, inFlight);
         return result;
     }
 
-    private void answerFrom(int index, String eventId, String userId, String requestId, int waitMs, long deadlineNanos,
-                            CompletableFuture<Optional<Answer>> result,
-                            AtomicReference<CompletableFuture<Optional<Answer>>> inFlight) {
+    private void awaitFrom(int index, String eventId, String userId, String requestId, int waitMs, long deadlineNanos,
+                            CompletableFuture<Optional<Decision>> result,
+                            AtomicReference<CompletableFuture<Optional<Decision>>> inFlight) {
         if (index >= instances.size() || result.isDone()) {
             result.complete(Optional.empty());
             return;
         }
-        CompletableFuture<Optional<Answer>> asking = instances.get(index).answer(eventId, userId, requestId, waitMs);
+        CompletableFuture<Optional<Decision>> asking = instances.get(index).awaitDecision(eventId, userId, requestId, waitMs);
         inFlight.set(asking);
         if (result.isCancelled()) {
             asking.cancel(true); // cancelled while this instance was being asked
             return;
         }
-        asking.whenComplete((answer, error) -> {
+        asking.whenComplete((decision, error) -> {
             if (error == null) {
-                result.complete(answer);
+                result.complete(decision);
                 return;
             }
             int left = (int) ((deadlineNanos - System.nanoTime()) / 1_000_000L);
             if (left <= 0) {
                 result.complete(Optional.empty());
             } else {
-                answerFrom(index + 1, eventId, userId, requestId, left, deadlineNanos, result, inFlight);
+                awaitFrom(index + 1, eventId, userId, requestId, left, deadlineNanos, result, inFlight);
             }
         });
     }
 
-    private <T> T firstAnswer(Function<IssuerQueries, T> question) {
+    private <T> T fromFirstAvailable(Function<IssuerQueries, T> question) {
         UnavailableException last = null;
         for (IssuerQueries instance : instances) {
             try {

@@ -15,7 +15,7 @@ public final class IssuerStoreRoutes {
     private final IssuerQueries localOnly;
     private final InstanceSecret secret;
     /** A gateway waits at most 10 s (?waitMs); the margin covers the hop. */
-    static final int MAX_ANSWER_WAIT_MS = 15_000;
+    static final int MAX_DECISION_WAIT_MS = 15_000;
 
     /**
      * @param queries   answered by the owner of the event, this instance or another
@@ -32,8 +32,8 @@ public final class IssuerStoreRoutes {
         config.routes.before("/internal/*", this::requireSecret);
         config.routes.get("/internal/events", ctx -> ctx.json(target(ctx).events()));
         config.routes.get("/internal/events/{eventId}", this::event);
-        config.routes.get("/internal/events/{eventId}/decisions/{userId}", this::decision);
-        config.routes.get("/internal/events/{eventId}/answers/{requestId}", this::answer);
+        config.routes.get("/internal/events/{eventId}/decisions/{userId}", this::standingDecision);
+        config.routes.get("/internal/events/{eventId}/answers/{requestId}", this::awaitDecision);
         config.routes.exception(IssuerQueries.UnavailableException.class, (e, ctx) ->
                 ctx.status(503).header("Retry-After", "1").json(Map.of("error", "unavailable", "message", e.getMessage())));
         config.routes.exception(IllegalArgumentException.class, (e, ctx) ->
@@ -58,10 +58,10 @@ public final class IssuerStoreRoutes {
     }
 
     /**
-     * Long poll for an awaited application's answer: 200 with it, or 204 when the wait ran out. With
+     * Long poll for the decision on an awaited application: 200 with it, or 204 when the wait ran out. With
      * {@code userId}, the application is keyed eventId/userId (a spread event): asked of that partition.
      */
-    private void answer(Context ctx) {
+    private void awaitDecision(Context ctx) {
         String eventId = Ids.require("eventId", ctx.pathParam("eventId"));
         String requestId = Ids.require("requestId", ctx.pathParam("requestId"));
         int waitMs;
@@ -70,18 +70,18 @@ public final class IssuerStoreRoutes {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("waitMs: must be a whole number of milliseconds");
         }
-        if (waitMs < 0 || waitMs > MAX_ANSWER_WAIT_MS) {
-            throw new IllegalArgumentException("waitMs: must be from 0 to " + MAX_ANSWER_WAIT_MS);
+        if (waitMs < 0 || waitMs > MAX_DECISION_WAIT_MS) {
+            throw new IllegalArgumentException("waitMs: must be from 0 to " + MAX_DECISION_WAIT_MS);
         }
         String userId = ctx.queryParam("userId") == null ? null : Ids.require("userId", ctx.queryParam("userId"));
-        ctx.future(() -> target(ctx).answer(eventId, userId, requestId, waitMs).thenAccept(answer -> answer.ifPresentOrElse(
-                found -> ctx.json(AnswerBody.of(found)), () -> ctx.status(204))));
+        ctx.future(() -> target(ctx).awaitDecision(eventId, userId, requestId, waitMs).thenAccept(decision -> decision.ifPresentOrElse(
+                found -> ctx.json(DecisionBody.of(found)), () -> ctx.status(204))));
     }
 
-    private void decision(Context ctx) {
+    private void standingDecision(Context ctx) {
         String eventId = Ids.require("eventId", ctx.pathParam("eventId"));
         String userId = Ids.require("userId", ctx.pathParam("userId"));
-        target(ctx).decision(eventId, userId).ifPresentOrElse(ctx::json,
+        target(ctx).standingDecision(eventId, userId).ifPresentOrElse(ctx::json,
                 () -> ctx.status(404).json(Map.of("status", "UNKNOWN")));
     }
 }

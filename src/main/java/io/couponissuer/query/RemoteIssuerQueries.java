@@ -1,8 +1,8 @@
 package io.couponissuer.query;
 
 import io.couponissuer.json.Json;
-import io.couponissuer.message.Answer;
 import io.couponissuer.message.Decision;
+import io.couponissuer.message.StandingDecision;
 import com.fasterxml.jackson.databind.JavaType;
 
 import java.io.IOException;
@@ -38,8 +38,8 @@ public final class RemoteIssuerQueries implements IssuerQueries {
     }
 
     @Override
-    public Optional<Decision> decision(String eventId, String userId) {
-        return get("/internal/events/" + encode(eventId) + "/decisions/" + encode(userId), Decision.class);
+    public Optional<StandingDecision> standingDecision(String eventId, String userId) {
+        return get("/internal/events/" + encode(eventId) + "/decisions/" + encode(userId), StandingDecision.class);
     }
 
     @Override
@@ -55,18 +55,18 @@ public final class RemoteIssuerQueries implements IssuerQueries {
     }
 
     /**
-     * A long poll: the owning instance holds the request until the answer is decided or the wait
+     * A long poll: the owning instance holds the request until the application is decided or the wait
      * runs out (204). Fails (so the caller can ask another instance) when this one cannot be reached
      * or cannot answer now. Cancelling the returned future aborts the request, so a wait that is no
      * longer needed (the ledger answered first) holds no connection.
      */
     @Override
-    public CompletableFuture<Optional<Answer>> answer(String eventId, String userId, String requestId, int waitMs) {
+    public CompletableFuture<Optional<Decision>> awaitDecision(String eventId, String userId, String requestId, int waitMs) {
         URI uri = base.resolve("/internal/events/" + encode(eventId) + "/answers/" + encode(requestId) + "?waitMs=" + waitMs
                 + (userId != null ? "&userId=" + encode(userId) : "") + (localOnly ? "&local=true" : ""));
         HttpRequest request = request(uri).timeout(Duration.ofMillis(waitMs + TIMEOUT.toMillis())).GET().build();
         CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
-        CompletableFuture<Optional<Answer>> answer = sent.handle((response, error) -> {
+        CompletableFuture<Optional<Decision>> decision = sent.handle((response, error) -> {
             if (error != null) {
                 // A dead or unreachable owner (kill -9): unavailable, so the caller asks another instance or the ledger.
                 Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
@@ -74,24 +74,24 @@ public final class RemoteIssuerQueries implements IssuerQueries {
                 throw new UnavailableException("issuer at " + base + " cannot be reached: " + cause, cause);
             }
             if (response.statusCode() == 204) {
-                return Optional.<Answer>empty();
+                return Optional.<Decision>empty();
             }
             if (response.statusCode() != 200) {
                 throw new UnavailableException("issuer at " + base + " answered " + response.statusCode(), null);
             }
             try {
-                return Optional.of(Json.MAPPER.readValue(response.body(), AnswerBody.class).answer());
+                return Optional.of(Json.MAPPER.readValue(response.body(), DecisionBody.class).decision());
             } catch (IOException e) {
-                throw new UnavailableException("issuer at " + base + " sent an unreadable answer: " + e.getMessage(), e);
+                throw new UnavailableException("issuer at " + base + " sent an unreadable decision: " + e.getMessage(), e);
             }
         });
         // A dependent stage does not pass its cancellation back; the HttpClient's own future aborts the exchange.
-        answer.whenComplete((result, error) -> {
-            if (answer.isCancelled()) {
+        decision.whenComplete((result, error) -> {
+            if (decision.isCancelled()) {
                 sent.cancel(true);
             }
         });
-        return answer;
+        return decision;
     }
 
     private HttpRequest.Builder request(URI uri) {

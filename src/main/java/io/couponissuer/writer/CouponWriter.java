@@ -74,7 +74,7 @@ public final class CouponWriter implements AutoCloseable {
     private final ArrayDeque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
     private long retryAtNanos;
 
-    private volatile HealthCheck.Status status = HealthCheck.Status.notReady(COMPONENT, "not started");
+    private volatile HealthCheck.Result status = HealthCheck.Result.notReady(COMPONENT, "not started");
     private volatile boolean databaseConnected;
     private volatile boolean closing;
 
@@ -114,7 +114,7 @@ public final class CouponWriter implements AutoCloseable {
 
     /** Starts the poll loop on its own thread; returns at once (the database may still be down). */
     public void start() {
-        status = HealthCheck.Status.notReady(COMPONENT, "starting: migrating the schema at " + config.jdbcUrl());
+        status = HealthCheck.Result.notReady(COMPONENT, "starting: migrating the schema at " + config.jdbcUrl());
         thread.start();
     }
 
@@ -129,7 +129,7 @@ public final class CouponWriter implements AutoCloseable {
                 return;
             }
             databaseConnected = true;
-            status = HealthCheck.Status.ready(COMPONENT);
+            status = HealthCheck.Result.ready(COMPONENT);
             consumer.subscribe(List.of(Topics.ISSUED.name()), new DropRevoked());
             LOG.info("Writer consuming {} as group {} into {}", Topics.ISSUED.name(), config.groupId(), config.jdbcUrl());
             while (!closing) {
@@ -151,7 +151,7 @@ public final class CouponWriter implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             fail(e);
         } finally {
-            status = HealthCheck.Status.notReady(COMPONENT, closing ? "stopped" : status.reason());
+            status = HealthCheck.Result.notReady(COMPONENT, closing ? "stopped" : status.reason());
             // Records still pending were never committed to the database: their offsets are not
             // committed either, so the next owner reads them again.
             pending.clear();
@@ -172,7 +172,7 @@ public final class CouponWriter implements AutoCloseable {
     private void recover(RuntimeException error) {
         Duration delay = backoff.next();
         metrics.retries.increment();
-        status = HealthCheck.Status.notReady(COMPONENT, "recovering from " + DatabaseErrors.describe(error));
+        status = HealthCheck.Result.notReady(COMPONENT, "recovering from " + DatabaseErrors.describe(error));
         LOG.error("Writer hit an unexpected error; re-reading from the committed offsets in {} ms", delay.toMillis(), error);
         try {
             Set<TopicPartition> assigned = consumer.assignment();
@@ -204,12 +204,12 @@ public final class CouponWriter implements AutoCloseable {
 
     private void fail(Throwable error) {
         LOG.error("Writer poll loop stopped on an unexpected error; its partitions go to other writers", error);
-        status = HealthCheck.Status.notReady(COMPONENT, "stopped on " + DatabaseErrors.describe(error));
+        status = HealthCheck.Result.notReady(COMPONENT, "stopped on " + DatabaseErrors.describe(error));
     }
 
     private void migrationFailed(String reason) {
         databaseConnected = false;
-        status = HealthCheck.Status.notReady(COMPONENT, reason);
+        status = HealthCheck.Result.notReady(COMPONENT, reason);
     }
 
     private void poll() {
@@ -254,7 +254,7 @@ public final class CouponWriter implements AutoCloseable {
                 LOG.info("Writer recovered after {} failed attempts", backoff.failures());
             }
             backoff.reset();
-            status = HealthCheck.Status.ready(COMPONENT);
+            status = HealthCheck.Result.ready(COMPONENT);
         } catch (SQLException e) {
             databaseConnected = false;
             retryLater("PostgreSQL at " + config.jdbcUrl() + " failed: " + DatabaseErrors.describe(e), batch.size());
@@ -278,7 +278,7 @@ public final class CouponWriter implements AutoCloseable {
         Duration delay = backoff.next();
         retryAtNanos = System.nanoTime() + delay.toNanos();
         metrics.retries.increment();
-        status = HealthCheck.Status.notReady(COMPONENT, reason);
+        status = HealthCheck.Result.notReady(COMPONENT, reason);
         LOG.warn("{}; {} records kept, partitions paused, retry {} in {} ms", reason, batchSize,
                 backoff.failures(), delay.toMillis());
     }
@@ -356,7 +356,7 @@ public final class CouponWriter implements AutoCloseable {
                 LOG.warn("Writer connection pool did not close cleanly", e);
             }
         }
-        status = HealthCheck.Status.notReady(COMPONENT, "stopped");
+        status = HealthCheck.Result.notReady(COMPONENT, "stopped");
         LOG.info("Writer stopped");
     }
 }

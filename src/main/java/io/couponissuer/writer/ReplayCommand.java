@@ -79,7 +79,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     /** What a run did; printed as the summary. */
-    public record Summary(long read, long skippedOtherStage, long inserted, long alreadyPresent, long stillFailing) {
+    public record Totals(long read, long skippedOtherStage, long inserted, long alreadyPresent, long stillFailing) {
     }
 
     @Override
@@ -88,7 +88,7 @@ public final class ReplayCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         int size = batchSize != null ? batchSize : settings.getInt(Setting.COUPON_WRITER_BATCH_SIZE);
         String jdbcUrl = settings.get(Setting.COUPON_JDBC_URL);
-        Counts counts = new Counts();
+        Tally counts = new Tally();
         try (HikariDataSource dataSource = CouponDataSource.create(settings, "coupon-replay");
              KafkaConsumer<byte[], byte[]> consumer = newConsumer();
              FailedRecordPublisher publisher = FailedRecordPublisher.create(settings, groupId + "-republish")) {
@@ -118,7 +118,7 @@ public final class ReplayCommand implements Callable<Integer> {
         return counts.stillFailing == 0 ? 0 : 1;
     }
 
-    private void run(KafkaConsumer<byte[], byte[]> consumer, CouponBatchSink sink, int size, Counts counts,
+    private void run(KafkaConsumer<byte[], byte[]> consumer, CouponBatchSink sink, int size, Tally counts,
                      PrintWriter out) throws SQLException {
         List<TopicPartition> partitions = ReadToEnd.partitionsOf(consumer, Topics.FAILED.name(), Duration.ofSeconds(30));
         consumer.assign(partitions);
@@ -150,7 +150,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     private void replayBatch(List<ConsumerRecord<byte[], byte[]>> batch, KafkaConsumer<byte[], byte[]> consumer,
-                             CouponBatchSink sink, Counts counts, PrintWriter out) throws SQLException {
+                             CouponBatchSink sink, Tally counts, PrintWriter out) throws SQLException {
         CouponBatchSink.Outcome outcome = sink.write(batch);
         counts.add(outcome);
         for (CouponBatchSink.FailedCoupon failed : outcome.failed()) {
@@ -174,16 +174,16 @@ public final class ReplayCommand implements Callable<Integer> {
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    private void print(PrintWriter out, Counts counts) {
-        Summary summary = counts.summary();
+    private void print(PrintWriter out, Tally counts) {
+        Totals totals = counts.totals();
         out.printf("replay%s: %d writer records read (%d of other stages skipped): %d inserted, %d already present, "
-                        + "%d still failing%s%n", dryRun ? " (dry run, nothing committed)" : "", summary.read(),
-                summary.skippedOtherStage(), summary.inserted(), summary.alreadyPresent(), summary.stillFailing(),
-                summary.stillFailing() > 0 && !dryRun ? " (re-published to " + Topics.FAILED.name() + ")" : "");
+                        + "%d still failing%s%n", dryRun ? " (dry run, nothing committed)" : "", totals.read(),
+                totals.skippedOtherStage(), totals.inserted(), totals.alreadyPresent(), totals.stillFailing(),
+                totals.stillFailing() > 0 && !dryRun ? " (re-published to " + Topics.FAILED.name() + ")" : "");
         out.flush();
     }
 
-    private static final class Counts {
+    private static final class Tally {
         long read;
         long skippedOtherStage;
         long inserted;
@@ -198,8 +198,8 @@ public final class ReplayCommand implements Callable<Integer> {
             stillFailing += outcome.failed().size();
         }
 
-        Summary summary() {
-            return new Summary(read, skippedOtherStage, inserted, alreadyPresent, stillFailing);
+        Totals totals() {
+            return new Totals(read, skippedOtherStage, inserted, alreadyPresent, stillFailing);
         }
     }
 }

@@ -8,7 +8,7 @@ import io.couponissuer.health.KafkaConnectivity;
 import io.couponissuer.health.Readiness;
 import io.couponissuer.health.RoleChecks;
 import io.couponissuer.json.Json;
-import io.couponissuer.message.Decision;
+import io.couponissuer.message.StandingDecision;
 import io.couponissuer.ops.OpsPage;
 import io.couponissuer.ops.OpsSummary;
 import io.couponissuer.query.EventStatus;
@@ -46,7 +46,7 @@ class GatewayInputTest {
     /** The issuer stores, as far as these tests need them: nothing is known. */
     static final IssuerQueries NOTHING_KNOWN = new IssuerQueries() {
         @Override
-        public Optional<Decision> decision(String eventId, String userId) {
+        public Optional<StandingDecision> standingDecision(String eventId, String userId) {
             return Optional.empty();
         }
 
@@ -61,7 +61,7 @@ class GatewayInputTest {
         }
 
         @Override
-        public java.util.concurrent.CompletableFuture<Optional<io.couponissuer.message.Answer>> answer(String eventId,
+        public java.util.concurrent.CompletableFuture<Optional<io.couponissuer.message.Decision>> awaitDecision(String eventId,
                                                                                                   String userId, String requestId, int waitMs) {
             return java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
         }

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReadinessTest {
     private final AtomicInteger kafkaAsked = new AtomicInteger();
-    private volatile HealthCheck.Status kafka = HealthCheck.Status.ready("kafka");
-    private volatile HealthCheck.Status writer = HealthCheck.Status.ready("writer");
+    private volatile HealthCheck.Result kafka = HealthCheck.Result.ready("kafka");
+    private volatile HealthCheck.Result writer = HealthCheck.Result.ready("writer");
     private final HealthCheck kafkaCheck = () -> {
         kafkaAsked.incrementAndGet();
         return kafka;
@@ -42,7 +42,7 @@ class ReadinessTest {
 
     @Test
     void aFailingCheckOfAnotherRoleIsListedButTheApiStaysReady() throws Exception {
-        writer = HealthCheck.Status.notReady("writer", "recovering from connection refused");
+        writer = HealthCheck.Result.notReady("writer", "recovering from connection refused");
 
         HttpResponse<String> ready = get(serve(gateway));
 
@@ -62,7 +62,7 @@ class ReadinessTest {
 
     @Test
     void aFailingGatingCheckIsNotReady() throws Exception {
-        kafka = HealthCheck.Status.notReady("kafka", "unreachable at 127.0.0.1:1");
+        kafka = HealthCheck.Result.notReady("kafka", "unreachable at 127.0.0.1:1");
 
         HttpResponse<String> ready = get(serve(gateway));
 
@@ -76,7 +76,7 @@ class ReadinessTest {
 
     @Test
     void theWriterAloneGatesOnItsDatabase() {
-        writer = HealthCheck.Status.notReady("writer", "PostgreSQL is unreachable");
+        writer = HealthCheck.Result.notReady("writer", "PostgreSQL is unreachable");
 
         Readiness.Report report = Readiness.of(writerRole).report();
 

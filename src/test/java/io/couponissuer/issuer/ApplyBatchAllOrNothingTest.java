@@ -1,13 +1,14 @@
 package io.couponissuer.issuer;
 
+import io.couponissuer.issuer.spread.SpreadMetrics;
 import io.couponissuer.kafka.FailedRecords;
 import io.couponissuer.kafka.IssuerCommandSerde;
 import io.couponissuer.kafka.Topics;
-import io.couponissuer.message.Answer;
+import io.couponissuer.message.Decision;
 import io.couponissuer.message.ApplyBatch;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.CouponIssued;
-import io.couponissuer.message.Decision;
+import io.couponissuer.message.StandingDecision;
 import io.couponissuer.message.EventDefinition;
 import io.couponissuer.message.IssuerCommand;
 import io.couponissuer.message.RejectReason;
@@ -72,12 +73,12 @@ class ApplyBatchAllOrNothingTest {
         issuer.define("sale", 3);
         issuer.apply("sale", "u0"); // coupon 1
         issuer.issued();
-        Map<String, Decision> decisionsBefore = all(issuer.decisions());
+        Map<String, StandingDecision> decisionsBefore = all(issuer.decisions());
         double rejectionsBefore = rejectionsCounted();
 
         // u1 and u2 would get coupons 2 and 3, u0 a DUPLICATE, before u-unreadable's lookup throws.
         ApplyBatch batch = batch("sale", "bad", "u1", "u0", "u2", UNREADABLE, "u3");
-        List<CompletableFuture<Answer>> waiters = batch.applications().stream()
+        List<CompletableFuture<Decision>> waiters = batch.applications().stream()
                 .map(application -> issuer.feed.await(application.requestId())).toList();
         RecordHeaders awaited = awaited();
         issuer.pipe("sale", batch, awaited);
@@ -97,7 +98,7 @@ class ApplyBatchAllOrNothingTest {
 
         // The next record: decided from the state before the batch (coupons 2 and 3, then sold out).
         ApplyBatch next = batch("sale", "next", "u1", "u0", "u2", "u3");
-        CompletableFuture<Answer> lastAnswer = issuer.feed.await(next.applications().get(3).requestId());
+        CompletableFuture<Decision> lastAnswer = issuer.feed.await(next.applications().get(3).requestId());
         issuer.pipe("sale", next, awaited());
 
         assertThat(issuer.issued()).extracting(CouponIssued::userId, CouponIssued::seq)
@@ -181,13 +182,13 @@ class ApplyBatchAllOrNothingTest {
     void aFailureWhileTheDecidedBatchIsWrittenAbortsTheTransactionInsteadOfBeingDeadLettered() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         DecisionFeed feed = new DecisionFeed();
-        CouponDecider decider = new CouponDecider(new AnswerOut(new RejectionCounter(registry), feed),
-                new SpreadMetrics(registry), new CouponHolders());
+        CouponDecider decider = new CouponDecider(new DecisionOutput(new RejectionCounter(registry), feed),
+                new SpreadMetrics(registry, RejectionCounter.UNDEFINED_EVENT), new CouponHolders());
         FailingForwards context = new FailingForwards(stateDir, 2);
         decider.init(context);
         decider.process(new Record<>("sale", new EventDefinition("sale", 5, null, null), 0L));
         ApplyBatch batch = batch("sale", "b", "u1", "u2", "u1");
-        List<CompletableFuture<Answer>> waiters = batch.applications().stream()
+        List<CompletableFuture<Decision>> waiters = batch.applications().stream()
                 .map(application -> feed.await(application.requestId())).toList();
 
         assertThatThrownBy(() -> decider.process(new Record<>("sale", (IssuerCommand) batch, 1L, awaited())))
@@ -226,7 +227,7 @@ class ApplyBatchAllOrNothingTest {
     /** Holders whose store read fails for one applicant, as a decisions store that cannot be read would. */
     private static final class UnreadableHolders extends CouponHolders {
         @Override
-        Decision coupon(KeyValueStore<String, Decision> store, String eventId, String userId, long issued) {
+        StandingDecision coupon(KeyValueStore<String, StandingDecision> store, String eventId, String userId, long issued) {
             if (userId.equals(UNREADABLE)) {
                 throw new IllegalStateException("decisions store unreadable for " + eventId + "/" + userId);
             }

@@ -1,5 +1,6 @@
 package io.couponissuer.issuer;
 
+import io.couponissuer.issuer.spread.SpreadMetrics;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.CouponIssued;
 import io.couponissuer.message.EventDefinition;
@@ -149,8 +150,8 @@ class CouponDeciderReinitTest {
         replay.<KeyValueStore<String, EventDefinition>>getStateStore(IssuerStores.EVENT_DEFINITIONS)
                 .put("e", new EventDefinition("e", 2, null, null));
         replay.<KeyValueStore<String, Long>>getStateStore(IssuerStores.ISSUED_COUNTS).put("e", 1L);
-        replay.<KeyValueStore<String, io.couponissuer.message.Decision>>getStateStore(IssuerStores.DECISIONS)
-                .put("e/u1", io.couponissuer.message.Decision.issued(first));
+        replay.<KeyValueStore<String, io.couponissuer.message.StandingDecision>>getStateStore(IssuerStores.DECISIONS)
+                .put("e/u1", io.couponissuer.message.StandingDecision.issued(first));
         decider.init(replay);
         decider.process(record(new ApplyRequest("r3", "e", "u2", AT)));
 
@@ -167,8 +168,8 @@ class CouponDeciderReinitTest {
 
     private static CouponDecider newDecider(int recentEvents, CouponHolders holders) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        return new CouponDecider(new AnswerOut(new RejectionCounter(registry), new DecisionFeed()),
-                new SpreadMetrics(registry), recentEvents, holders);
+        return new CouponDecider(new DecisionOutput(new RejectionCounter(registry), new DecisionFeed()),
+                new SpreadMetrics(registry, RejectionCounter.UNDEFINED_EVENT), recentEvents, holders);
     }
 
     private static Record<String, IssuerCommand> record(IssuerCommand command) {

@@ -2,8 +2,8 @@ package io.couponissuer.issuer;
 
 import io.couponissuer.kafka.FailedRecords;
 import io.couponissuer.message.CouponIssued;
-import io.couponissuer.message.Decision;
-import io.couponissuer.message.DecisionKey;
+import io.couponissuer.message.StandingDecision;
+import io.couponissuer.message.EventUserKey;
 import io.couponissuer.message.EventDefinition;
 import io.couponissuer.message.RejectReason;
 import io.couponissuer.message.Rejection;
@@ -58,7 +58,7 @@ class CouponTopologyTest {
         assertThat(rejected).hasSize(900).allSatisfy(r -> assertThat(r.reason()).isEqualTo(RejectReason.SOLD_OUT));
         assertThat(rejected).extracting(Rejection::userId).containsExactlyElementsOf(users.subList(100, 1000));
         assertThat(issuer.issuedCounts().get("spring-sale")).isEqualTo(100L);
-        assertThat(issuer.decisions().get(DecisionKey.of("spring-sale", "u-1000")))
+        assertThat(issuer.decisions().get(EventUserKey.of("spring-sale", "u-1000")))
                 .as("a sold-out applicant is not recorded").isNull();
     }
 
@@ -136,7 +136,7 @@ class CouponTopologyTest {
         issuer.apply("late", "u-1");
         assertThat(issuer.rejected()).extracting(Rejection::reason)
                 .containsExactly(RejectReason.EVENT_UNKNOWN, RejectReason.EVENT_UNKNOWN);
-        assertThat(issuer.decisions().get(DecisionKey.of("late", "u-1"))).isNull();
+        assertThat(issuer.decisions().get(EventUserKey.of("late", "u-1"))).isNull();
 
         issuer.define("late", 1);
         issuer.apply("late", "u-1");
@@ -174,7 +174,7 @@ class CouponTopologyTest {
                 org.assertj.core.groups.Tuple.tuple("u-2", RejectReason.NOT_OPEN),
                 org.assertj.core.groups.Tuple.tuple("u-4", RejectReason.CLOSED),
                 org.assertj.core.groups.Tuple.tuple("u-1", RejectReason.DUPLICATE));
-        assertThat(issuer.decisions().get(DecisionKey.of("window", "u-4"))).isNull();
+        assertThat(issuer.decisions().get(EventUserKey.of("window", "u-4"))).isNull();
     }
 
     @Test
@@ -203,11 +203,11 @@ class CouponTopologyTest {
         issuer.apply("e", "u-2");
         issuer.apply("e", "u-1");
 
-        Decision won = issuer.decisions().get(DecisionKey.of("e", "u-1"));
-        assertThat(won.status()).isEqualTo(Decision.Status.ISSUED);
+        StandingDecision won = issuer.decisions().get(EventUserKey.of("e", "u-1"));
+        assertThat(won.status()).isEqualTo(StandingDecision.Status.ISSUED);
         assertThat(won.requestId()).isEqualTo(winner);
         assertThat(won.couponId()).isEqualTo("e-1");
-        assertThat(issuer.decisions().get(DecisionKey.of("e", "u-2"))).isNull();
+        assertThat(issuer.decisions().get(EventUserKey.of("e", "u-2"))).isNull();
     }
 
     @Test
@@ -227,18 +227,43 @@ class CouponTopologyTest {
                 .containsExactly(tuple("u-1", 1L, "r-1"), tuple("u-2", 2L, third));
     }
 
+    /*
+     * A store may hold REJECTED (SOLD_OUT) entries, left by releases that recorded SOLD_OUT (see
+     * StandingDecision): such an entry never makes its user a holder, whichever way the decider reads it.
+     */
+
     @Test
-    void aSoldOutDecisionInAnOlderStoreDoesNotStand() {
+    void aSoldOutEntryOfAnOlderReleaseDoesNotStandInTheScanOfTheEventsHolders() {
         issuer.define("e", 1);
-        issuer.apply("e", "u-1");
-        // What versions that still recorded SOLD_OUT left in the store.
-        issuer.decisions().put(DecisionKey.of("e", "u-2"), new Decision("r-old", "e", "u-2", Decision.Status.REJECTED,
-                RejectReason.SOLD_OUT, null, null, issuer.now()));
+        issuer.decisions().put(EventUserKey.of("e", "u-2"), olderSoldOut("e", "u-2"));
+        issuer.apply("e", "u-1"); // the first question about the event scans its holders
         String again = issuer.apply("e", "u-2");
 
-        assertThat(issuer.rejected()).singleElement().satisfies(r -> {
-            assertThat(r.requestId()).isEqualTo(again);
-            assertThat(r.reason()).as("not DUPLICATE of the old record").isEqualTo(RejectReason.SOLD_OUT);
+        assertSoldOutNotDuplicate(issuer, again);
+    }
+
+    @Test
+    void aSoldOutEntryOfAnOlderReleaseDoesNotStandWhenReadFromTheStore(@TempDir Path storeOnly) {
+        // No holders kept in memory past an event's first coupon: every later question reads the store.
+        try (IssuerDriver fromStore = new IssuerDriver(storeOnly, () -> new CouponHolders(CouponHolders.EVENTS, 0))) {
+            fromStore.define("e", 1);
+            fromStore.apply("e", "u-1");
+            fromStore.decisions().put(EventUserKey.of("e", "u-2"), olderSoldOut("e", "u-2"));
+            String again = fromStore.apply("e", "u-2");
+
+            assertSoldOutNotDuplicate(fromStore, again);
+        }
+    }
+
+    private StandingDecision olderSoldOut(String eventId, String userId) {
+        return new StandingDecision("r-old", eventId, userId, StandingDecision.Status.REJECTED, RejectReason.SOLD_OUT,
+                null, null, issuer.now());
+    }
+
+    private static void assertSoldOutNotDuplicate(IssuerDriver driver, String requestId) {
+        assertThat(driver.rejected()).singleElement().satisfies(r -> {
+            assertThat(r.requestId()).isEqualTo(requestId);
+            assertThat(r.reason()).as("not DUPLICATE of the older entry").isEqualTo(RejectReason.SOLD_OUT);
         });
     }
 

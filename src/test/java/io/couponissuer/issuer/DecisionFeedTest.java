@@ -1,6 +1,6 @@
 package io.couponissuer.issuer;
 
-import io.couponissuer.message.Answer;
+import io.couponissuer.message.Decision;
 import io.couponissuer.message.CouponIssued;
 import io.couponissuer.message.Rejection;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ class DecisionFeedTest {
     void theAnswerHandedOverIsTheOneOnTheLedgerAndOnlyForAwaitedApplications() throws Exception {
         try (IssuerDriver issuer = new IssuerDriver(stateDir)) {
             issuer.define("flash", 2);
-            Map<String, CompletableFuture<Answer>> answers = new HashMap<>();
+            Map<String, CompletableFuture<Decision>> answers = new HashMap<>();
             List<String> awaited = new ArrayList<>();
             for (String user : List.of("a", "b", "c", "a")) {
                 String requestId = "r-" + (awaited.size() + 1);
@@ -38,13 +38,13 @@ class DecisionFeedTest {
                 awaited.add(issuer.applyAwaited("flash", user));
             }
             String notAwaited = issuer.apply("flash", "d");
-            CompletableFuture<Answer> nobodyAsked = issuer.feed.await(notAwaited);
+            CompletableFuture<Decision> nobodyAsked = issuer.feed.await(notAwaited);
 
             List<CouponIssued> issued = issuer.issued();
             List<Rejection> rejected = issuer.rejected();
             assertThat(issued).hasSize(2);
             assertThat(rejected).hasSize(3); // c SOLD_OUT, a DUPLICATE, d SOLD_OUT
-            Map<String, Answer> ledger = new HashMap<>();
+            Map<String, Decision> ledger = new HashMap<>();
             issued.forEach(c -> ledger.put(c.requestId(), c));
             rejected.forEach(r -> ledger.put(r.requestId(), r));
             for (String requestId : awaited) {
@@ -68,7 +68,7 @@ class DecisionFeedTest {
     void concurrentWaitersAndDecisionsLoseNoAnswer() throws Exception {
         int n = 20_000;
         try (DecisionFeed feed = new DecisionFeed()) {
-            List<CompletableFuture<Answer>> futures = new ArrayList<>();
+            List<CompletableFuture<Decision>> futures = new ArrayList<>();
             CountDownLatch start = new CountDownLatch(1);
             Thread decider = new Thread(() -> {
                 try {

@@ -8,7 +8,7 @@ import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.Claim;
 import io.couponissuer.message.ClaimDecided;
 import io.couponissuer.message.CouponIssued;
-import io.couponissuer.message.Decision;
+import io.couponissuer.message.StandingDecision;
 import io.couponissuer.message.EventDefinition;
 import io.couponissuer.message.EventSoldOut;
 import io.couponissuer.message.IssuerCommand;
@@ -86,7 +86,7 @@ class ForgedRecordTest {
         ApplyRequest made = new ApplyRequest("r-forged", "s", "u-1", issuer.now());
         forge("s", new Claim(made, true), null);
         CouponIssued fake = new CouponIssued("s-1", "s", "u-2", "r-x", 1, issuer.now());
-        forge("s/u-2", new ClaimDecided("s", "u-2", Decision.issued(fake)), null);
+        forge("s/u-2", new ClaimDecided("s", "u-2", StandingDecision.issued(fake)), null);
         forge("s", new WindowOpened("s", Long.MAX_VALUE, 2, 0, null, null), null);
         forge("s", new EventSoldOut("s", 2), null);
         assertRefused(4);

@@ -7,7 +7,7 @@ import io.couponissuer.kafka.RejectionBatchSerde;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.CouponIssued;
-import io.couponissuer.message.Decision;
+import io.couponissuer.message.StandingDecision;
 import io.couponissuer.message.EventDefinition;
 import io.couponissuer.message.IssuerCommand;
 import io.couponissuer.message.Rejection;
@@ -99,7 +99,7 @@ final class IssuerDriver implements AutoCloseable {
     String applySpread(String eventId, String userId) {
         String requestId = "r-" + (++requestCounter);
         ApplyRequest request = new ApplyRequest(requestId, eventId, userId, now());
-        pipe(request.spreadKey(), request);
+        pipe(request.eventUserKey(), request);
         return requestId;
     }
 
@@ -157,16 +157,16 @@ final class IssuerDriver implements AutoCloseable {
         return failed.readRecordsToList();
     }
 
-    KeyValueStore<String, Decision> decisions() {
+    KeyValueStore<String, StandingDecision> decisions() {
         return driver.getKeyValueStore(IssuerStores.DECISIONS);
     }
 
-    KeyValueStore<String, io.couponissuer.issuer.spread.GateState> spreadGates() {
-        return driver.getKeyValueStore(IssuerStores.SPREAD_GATES);
+    KeyValueStore<String, io.couponissuer.issuer.spread.ClaimWindow> spreadGates() {
+        return driver.getKeyValueStore(io.couponissuer.issuer.spread.SpreadStores.SPREAD_GATES);
     }
 
     KeyValueStore<String, io.couponissuer.issuer.spread.Claimant> spreadClaimants() {
-        return driver.getKeyValueStore(IssuerStores.SPREAD_CLAIMANTS);
+        return driver.getKeyValueStore(io.couponissuer.issuer.spread.SpreadStores.SPREAD_CLAIMANTS);
     }
 
     KeyValueStore<String, Long> issuedCounts() {

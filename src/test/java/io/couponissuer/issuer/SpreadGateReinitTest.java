@@ -1,6 +1,9 @@
 package io.couponissuer.issuer;
 
-import io.couponissuer.issuer.spread.GateState;
+import io.couponissuer.issuer.spread.ClaimWindow;
+import io.couponissuer.issuer.spread.SpreadGate;
+import io.couponissuer.issuer.spread.SpreadMetrics;
+import io.couponissuer.issuer.spread.SpreadStores;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.Claim;
 import io.couponissuer.message.IssuerCommand;
@@ -26,7 +29,7 @@ import java.util.Properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The gate keeps each event's state in memory in front of its store. After an aborted transaction
+ * The gate keeps each event's claim window in memory in front of its store. After an aborted transaction
  * Kafka Streams restores the stores to the last commit and calls init() again before replaying: the
  * gate must then decide from the restored stores, not from what the aborted attempt counted.
  */
@@ -40,8 +43,9 @@ class SpreadGateReinitTest {
     @Test
     void aReinitializedGateCountsFromTheRestoredStoreNotFromMemory() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        SpreadGate gate = new SpreadGate(new AnswerOut(new RejectionCounter(registry), new DecisionFeed()),
-                new SpreadMetrics(registry));
+        SpreadGate gate = new SpreadGate(new DecisionOutput(new RejectionCounter(registry), new DecisionFeed()),
+                new SpreadMetrics(registry, RejectionCounter.UNDEFINED_EVENT), CouponTopology.CLAIMS_SINK,
+                new LruMap<>(1_000));
         WindowOpened window = new WindowOpened("e", 1, 1, 1, null, null);
 
         MockProcessorContext<String, Object> attempt = contextWithStores();
@@ -51,8 +55,8 @@ class SpreadGateReinitTest {
 
         // Aborted: the restored store holds the committed window only, nothing counted yet.
         MockProcessorContext<String, Object> replay = contextWithStores();
-        KeyValueStore<String, GateState> gates = replay.getStateStore(IssuerStores.SPREAD_GATES);
-        gates.put("e", GateState.UNKNOWN.opened(window));
+        KeyValueStore<String, ClaimWindow> windows = replay.getStateStore(SpreadStores.SPREAD_GATES);
+        windows.put("e", ClaimWindow.UNKNOWN.opened(window));
         gate.init(replay);
         gate.process(record(new ApplyRequest("r1", "e", "u1", AT)));
 
@@ -77,7 +81,7 @@ class SpreadGateReinitTest {
         config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         MockProcessorContext<String, Object> context = new MockProcessorContext<>(config, new TaskId(0, 0),
                 stateDir.resolve("attempt-" + ++attempts).toFile());
-        for (StoreBuilder<?> builder : List.of(IssuerStores.spreadGates(), IssuerStores.spreadClaimants())) {
+        for (StoreBuilder<?> builder : List.of(SpreadStores.windows(), SpreadStores.claimants())) {
             StateStore store = builder.withLoggingDisabled().withCachingDisabled().build();
             store.init(context.getStateStoreContext(), store);
             context.addStateStore(store);

@@ -1,6 +1,6 @@
 package io.couponissuer.issuer;
 
-import io.couponissuer.issuer.spread.GateState;
+import io.couponissuer.issuer.spread.ClaimWindow;
 import io.couponissuer.kafka.FailedRecords;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.CouponIssued;
@@ -55,7 +55,7 @@ class SpreadTopologyTest {
         assertThat(rejected).extracting(Rejection::userId).containsExactlyElementsOf(users.subList(3, 10));
         assertThat(rejected).allSatisfy(r -> assertThat(r.reason()).isEqualTo(RejectReason.SOLD_OUT));
 
-        GateState gate = issuer.spreadGates().get("hot");
+        ClaimWindow gate = issuer.spreadGates().get("hot");
         assertThat(gate.counted()).as("three counted claims, the window").isEqualTo(3);
         assertThat(gate.window()).isEqualTo(3);
         assertThat(gate.soldOut()).as("the counter's notice arrived").isTrue();
@@ -145,7 +145,7 @@ class SpreadTopologyTest {
         defineSpread("hot", 2);
         issuer.applySpread("hot", "u3");
 
-        GateState gate = issuer.spreadGates().get("hot");
+        ClaimWindow gate = issuer.spreadGates().get("hot");
         assertThat(gate.window()).isZero();
         assertThat(gate.soldOut()).isTrue();
         assertThat(issuer.issued()).hasSize(2);

@@ -39,7 +39,7 @@ class StoresNotQueryableTest {
 
     @Test
     void everyReadOfAStoreThatIsNotRunningIsUnavailable() {
-        for (Executable question : Set.<Executable>of(() -> queries.decision("e", "u"), () -> queries.event("e"),
+        for (Executable question : Set.<Executable>of(() -> queries.standingDecision("e", "u"), () -> queries.event("e"),
                 queries::events, () -> queries.localOnly().event("e"))) {
             assertThatThrownBy(question::execute).isInstanceOf(IssuerQueries.UnavailableException.class)
                     .hasMessageContaining("not queryable now").hasMessageContaining("PARTITIONS_ASSIGNED");

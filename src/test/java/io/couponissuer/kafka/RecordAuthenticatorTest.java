@@ -19,13 +19,13 @@ class RecordAuthenticatorTest {
         RecordHeaders headers = new RecordHeaders();
         keys.sign(headers, "EventDefinition", VALUE);
 
-        assertThat(keys.check(headers, "EventDefinition", VALUE)).isEqualTo(RecordAuthenticator.Check.VALID);
-        assertThat(keys.check(headers, "Claim", VALUE)).as("another type").isEqualTo(RecordAuthenticator.Check.INVALID);
+        assertThat(keys.check(headers, "EventDefinition", VALUE)).isEqualTo(RecordAuthenticator.Authenticity.VALID);
+        assertThat(keys.check(headers, "Claim", VALUE)).as("another type").isEqualTo(RecordAuthenticator.Authenticity.INVALID);
         byte[] raised = "{\"eventId\":\"e\",\"cap\":6}".getBytes(StandardCharsets.UTF_8);
-        assertThat(keys.check(headers, "EventDefinition", raised)).isEqualTo(RecordAuthenticator.Check.INVALID);
-        assertThat(keys.check(new RecordHeaders(), "EventDefinition", VALUE)).isEqualTo(RecordAuthenticator.Check.MISSING);
+        assertThat(keys.check(headers, "EventDefinition", raised)).isEqualTo(RecordAuthenticator.Authenticity.INVALID);
+        assertThat(keys.check(new RecordHeaders(), "EventDefinition", VALUE)).isEqualTo(RecordAuthenticator.Authenticity.MISSING);
         assertThat(RecordAuthenticator.parse(NEW).check(headers, "EventDefinition", VALUE))
-                .as("a key this side does not hold").isEqualTo(RecordAuthenticator.Check.INVALID);
+                .as("a key this side does not hold").isEqualTo(RecordAuthenticator.Authenticity.INVALID);
     }
 
     @Test
@@ -34,7 +34,7 @@ class RecordAuthenticatorTest {
         for (String forged : new String[] {"", "old", "old:", "old:!!!", "old:AAAA", "other:AAAA", ":AAAA"}) {
             RecordHeaders headers = new RecordHeaders();
             headers.add(RecordAuthenticator.HEADER, forged.getBytes(StandardCharsets.US_ASCII));
-            assertThat(keys.check(headers, "EventDefinition", VALUE)).as(forged).isEqualTo(RecordAuthenticator.Check.INVALID);
+            assertThat(keys.check(headers, "EventDefinition", VALUE)).as(forged).isEqualTo(RecordAuthenticator.Authenticity.INVALID);
         }
     }
 
@@ -46,12 +46,12 @@ class RecordAuthenticatorTest {
         RecordHeaders byNew = new RecordHeaders();
         rolling.sign(byNew, "Claim", VALUE);
 
-        assertThat(rolling.check(byOld, "Claim", VALUE)).isEqualTo(RecordAuthenticator.Check.VALID);
+        assertThat(rolling.check(byOld, "Claim", VALUE)).isEqualTo(RecordAuthenticator.Authenticity.VALID);
         assertThat(RecordAuthenticator.parse(OLD + "," + NEW).check(byNew, "Claim", VALUE))
                 .as("a side that still signs with the old key takes the new one's records")
-                .isEqualTo(RecordAuthenticator.Check.VALID);
+                .isEqualTo(RecordAuthenticator.Authenticity.VALID);
         assertThat(RecordAuthenticator.parse(NEW).check(byOld, "Claim", VALUE)).as("the old key dropped")
-                .isEqualTo(RecordAuthenticator.Check.INVALID);
+                .isEqualTo(RecordAuthenticator.Authenticity.INVALID);
         assertThat(new String(byNew.lastHeader(RecordAuthenticator.HEADER).value(), StandardCharsets.US_ASCII)).startsWith("new:");
     }
 

@@ -2,7 +2,7 @@ package io.couponissuer.testing;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
-import io.couponissuer.kafka.AnswerTail;
+import io.couponissuer.kafka.LedgerTail;
 import io.couponissuer.kafka.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -14,26 +14,26 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Tails the answer topics ({@link AnswerTail}) and notes when each decision became visible, to
+ * Tails the ledger ({@link LedgerTail}) and notes when each decision became visible, to
  * time recoveries as a caller would see them: "deciding again" is the moment the first decision of
  * a request accepted after the fault is committed.
  */
 public final class DecisionWatch implements AutoCloseable {
     private final Map<String, Long> seenAtNanos = new ConcurrentHashMap<>();
-    private final AnswerTail tail;
+    private final LedgerTail tail;
 
     /** Starts watching now: only what is decided from now on matters for timing. */
     public DecisionWatch(String bootstrapServers) {
         Settings settings = Settings.from(Map.of(Setting.KAFKA_BOOTSTRAP_SERVERS.name(), bootstrapServers));
-        this.tail = new AnswerTail(settings, "decision-watch", this::arrived).start();
+        this.tail = new LedgerTail(settings, "decision-watch", this::arrived).start();
     }
 
-    private void arrived(ConsumerRecords<String, byte[]> answers, long visibleNanos) {
-        for (ConsumerRecord<String, byte[]> record : answers) {
+    private void arrived(ConsumerRecords<String, byte[]> decisions, long visibleNanos) {
+        for (ConsumerRecord<String, byte[]> record : decisions) {
             try {
-                Topics.readAnswers(record).forEach(answer -> seenAtNanos.putIfAbsent(answer.requestId(), visibleNanos));
+                Topics.readDecisions(record).forEach(decision -> seenAtNanos.putIfAbsent(decision.requestId(), visibleNanos));
             } catch (SerializationException e) {
-                // not an answer of ours: nothing to time
+                // not a decision of ours: nothing to time
             }
         }
     }

@@ -79,7 +79,7 @@ class WriterDatabaseOutageIT {
         CouponWriter writer = new CouponWriter(settings, CouponDataSource.create(settings, "writer-test"), registry);
         try {
             writer.start();
-            HealthCheck.Status down = awaitStatus(writer, false, Duration.ofSeconds(10));
+            HealthCheck.Result down = awaitStatus(writer, false, Duration.ofSeconds(10));
             assertThat(down.reason()).contains(database.jdbcUrl(proxy.hostPort())).contains("unreachable");
             assertThat(WriterMeters.databaseConnected(registry)).isFalse();
             Thread.sleep(1500);
@@ -96,10 +96,10 @@ class WriterDatabaseOutageIT {
         assertThat(writer.health().check().reason()).isEqualTo("stopped");
     }
 
-    private static HealthCheck.Status awaitStatus(CouponWriter writer, boolean ready, Duration timeout)
+    private static HealthCheck.Result awaitStatus(CouponWriter writer, boolean ready, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HealthCheck.Status status = writer.health().check();
+        HealthCheck.Result status = writer.health().check();
         while (status.ready() != ready || status.reason().startsWith("starting") || status.reason().equals("not started")) {
             assertThat(System.nanoTime() - deadline).as("writer health still %s", status).isNegative();
             Thread.sleep(50);

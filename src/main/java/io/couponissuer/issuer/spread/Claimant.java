@@ -1,6 +1,6 @@
 package io.couponissuer.issuer.spread;
 
-import io.couponissuer.message.Decision;
+import io.couponissuer.message.StandingDecision;
 
 /**
  * A user of a spread event as its stage-1 partition knows it, kept in {@code spread-claimants} while
@@ -10,7 +10,7 @@ import io.couponissuer.message.Decision;
  * @param pending claims sent and not yet decided ({@link io.couponissuer.message.ClaimDecided} not back)
  * @param coupon  the user's coupon; null while it holds none
  */
-public record Claimant(long pending, Decision coupon) {
+public record Claimant(long pending, StandingDecision coupon) {
     public static final Claimant NEW = new Claimant(0, null);
 
     public boolean holder() {
@@ -22,7 +22,7 @@ public record Claimant(long pending, Decision coupon) {
     }
 
     /** The counter decided one of the user's claims; {@code couponNow} is its coupon if it holds one. */
-    public Claimant decided(Decision couponNow) {
+    public Claimant decided(StandingDecision couponNow) {
         return new Claimant(Math.max(0, pending - 1), couponNow != null ? couponNow : coupon);
     }
 

@@ -20,19 +20,19 @@ public final class EndOffsetTimeline {
     /** Like kafka-lag-exporter's default lookup table size; older points drop off. */
     static final int MAX_POINTS = 120;
 
-    record Point(long offset, Instant at) {
+    record EndOffsetAt(long offset, Instant at) {
     }
 
-    private final Deque<Point> points = new ArrayDeque<>();
+    private final Deque<EndOffsetAt> points = new ArrayDeque<>();
 
     public void record(long end, Instant at) {
-        Point last = points.peekLast();
+        EndOffsetAt last = points.peekLast();
         if (last != null && end < last.offset()) {
             points.clear(); // the topic was recreated or truncated: the old timeline means nothing now
         } else if (last != null && end == last.offset()) {
             return;
         }
-        points.addLast(new Point(end, at));
+        points.addLast(new EndOffsetAt(end, at));
         if (points.size() > MAX_POINTS) {
             points.removeFirst();
         }
@@ -48,11 +48,11 @@ public final class EndOffsetTimeline {
         if (points.isEmpty() || position >= points.peekLast().offset()) {
             return Duration.ZERO;
         }
-        List<Point> list = new ArrayList<>(points);
-        Point first = list.get(0);
+        List<EndOffsetAt> list = new ArrayList<>(points);
+        EndOffsetAt first = list.get(0);
         Instant written;
         if (position < first.offset()) {
-            Point last = list.get(list.size() - 1);
+            EndOffsetAt last = list.get(list.size() - 1);
             if (list.size() < 2) {
                 written = first.at();
             } else {
@@ -65,8 +65,8 @@ public final class EndOffsetTimeline {
             while (list.get(i).offset() <= position) {
                 i++;
             }
-            Point before = list.get(i - 1);
-            Point after = list.get(i);
+            EndOffsetAt before = list.get(i - 1);
+            EndOffsetAt after = list.get(i);
             double fraction = (double) (position - before.offset()) / (after.offset() - before.offset());
             written = before.at().plusNanos((long) (fraction * Duration.between(before.at(), after.at()).toNanos()));
         }

@@ -46,7 +46,7 @@ public record HangingTransaction(String topic, int partition, long producerId, i
 
     /** Safe to abort automatically: ours, and its transaction was aborted everywhere else. */
     public boolean safeToAbort() {
-        return ours() && outcome != null && outcome.kind() == TransactionOutcome.Kind.ABORTED;
+        return ours() && outcome != null && outcome.kind() == TransactionOutcome.Ending.ABORTED;
     }
 
     /**
@@ -55,7 +55,7 @@ public record HangingTransaction(String topic, int partition, long producerId, i
      * lost (KAFKA-20734); writing it completes the transaction as the coordinator decided.
      */
     public boolean safeToCommit() {
-        return ours() && outcome != null && outcome.kind() == TransactionOutcome.Kind.COMMITTED
+        return ours() && outcome != null && outcome.kind() == TransactionOutcome.Ending.COMMITTED
                 && outcome.partitions().contains(topicPartition());
     }
 

@@ -74,7 +74,7 @@ public final class HangingTransactionFinder implements HangingTransactions {
      * The log's verdict per suspect and when it was read. COMMITTED and ABORTED never change; an
      * UNKNOWN one is read again after {@link #UNKNOWN_RETRY} (the whole log may have to be read).
      */
-    private final Map<Suspect, Verdict> verdicts = new HashMap<>();
+    private final Map<Suspect, CachedOutcome> verdicts = new HashMap<>();
     private static final Duration UNKNOWN_RETRY = Duration.ofSeconds(30);
     /** Producer id -> transactional id, from the latest scan's listTransactions. */
     private final Map<Long, String> transactionalIds = new HashMap<>();
@@ -82,9 +82,9 @@ public final class HangingTransactionFinder implements HangingTransactions {
     private record Suspect(TopicPartition partition, long producerId, long startOffset) {
     }
 
-    private record Verdict(TransactionOutcome outcome, Instant readAt) {
+    private record CachedOutcome(TransactionOutcome outcome, Instant readAt) {
         boolean stale(Instant now) {
-            return outcome.kind() == TransactionOutcome.Kind.UNKNOWN
+            return outcome.kind() == TransactionOutcome.Ending.UNKNOWN
                     && Duration.between(readAt, now).compareTo(UNKNOWN_RETRY) >= 0;
         }
     }
@@ -151,9 +151,9 @@ public final class HangingTransactionFinder implements HangingTransactions {
                 TransactionOutcome outcome = null;
                 TransactionOwnership ownership = null;
                 if (confirmed) {
-                    Verdict verdict = verdicts.get(suspect);
+                    CachedOutcome verdict = verdicts.get(suspect);
                     if (verdict == null || verdict.stale(now)) {
-                        verdict = new Verdict(outcome(producer), now);
+                        verdict = new CachedOutcome(outcome(producer), now);
                         verdicts.put(suspect, verdict);
                     }
                     outcome = verdict.outcome();

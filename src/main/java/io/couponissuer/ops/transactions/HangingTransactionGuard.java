@@ -145,9 +145,9 @@ public final class HangingTransactionGuard implements AutoCloseable {
             }
             boolean stopsTheIssuer = confirmed.stream().anyMatch(h -> issuerReads.contains(h.topic()));
             if (problems.isEmpty()) {
-                return HealthCheck.Status.ready("transactions");
+                return HealthCheck.Result.ready("transactions");
             }
-            return new HealthCheck.Status("transactions", !stopsTheIssuer, String.join("; ", problems));
+            return new HealthCheck.Result("transactions", !stopsTheIssuer, String.join("; ", problems));
         };
     }
 

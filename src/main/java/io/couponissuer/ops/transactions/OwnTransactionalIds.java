@@ -30,9 +30,9 @@ public record OwnTransactionalIds(String applicationId) {
 
     /** @param transactionVersion per {@code __transaction_state}, or {@link TransactionStateLog#VERSION_UNKNOWN} */
     public TransactionOwnership judge(String transactionalId, int transactionVersion) {
-        TransactionOwnership.Kind kind = !matches(transactionalId) ? TransactionOwnership.Kind.FOREIGN
-                : transactionVersion == TRANSACTION_VERSION_2 ? TransactionOwnership.Kind.OURS
-                : TransactionOwnership.Kind.NOT_VERSION_2;
+        TransactionOwnership.Finding kind = !matches(transactionalId) ? TransactionOwnership.Finding.FOREIGN
+                : transactionVersion == TRANSACTION_VERSION_2 ? TransactionOwnership.Finding.OURS
+                : TransactionOwnership.Finding.NOT_VERSION_2;
         return new TransactionOwnership(kind, transactionalId, transactionVersion, shape());
     }
 

@@ -13,13 +13,13 @@ import java.util.Set;
  * @param transactionVersion the client transaction version its records carry
  *                        ({@link TransactionStateLog#VERSION_UNKNOWN} when they do not say)
  */
-public record TransactionOutcome(Kind kind, String transactionalId, Set<TopicPartition> partitions, String evidence,
+public record TransactionOutcome(Ending kind, String transactionalId, Set<TopicPartition> partitions, String evidence,
                                  int transactionVersion) {
     public TransactionOutcome {
         partitions = Set.copyOf(partitions);
     }
 
-    public enum Kind {
+    public enum Ending {
         /** It reached PrepareCommit: its other partitions hold (or were sent) COMMIT markers. */
         COMMITTED,
         /** It reached PrepareAbort (or an epoch fence): no partition of it holds a COMMIT marker. */
@@ -29,6 +29,6 @@ public record TransactionOutcome(Kind kind, String transactionalId, Set<TopicPar
     }
 
     static TransactionOutcome unknown(String why) {
-        return new TransactionOutcome(Kind.UNKNOWN, null, Set.of(), why, TransactionStateLog.VERSION_UNKNOWN);
+        return new TransactionOutcome(Ending.UNKNOWN, null, Set.of(), why, TransactionStateLog.VERSION_UNKNOWN);
     }
 }

@@ -9,9 +9,9 @@ package io.couponissuer.ops.transactions;
  *                           ({@link TransactionStateLog#VERSION_UNKNOWN} when the log does not say)
  * @param ownIds             how this application's transactional ids look, for the operator
  */
-public record TransactionOwnership(Kind kind, String transactionalId, int transactionVersion, String ownIds) {
+public record TransactionOwnership(Finding kind, String transactionalId, int transactionVersion, String ownIds) {
 
-    public enum Kind {
+    public enum Finding {
         /** One of this application's Kafka Streams producers, under transaction version 2: repairable. */
         OURS,
         /** Another application's producer (another group's offsets, an integrator's producer), or no id known. */
@@ -21,10 +21,10 @@ public record TransactionOwnership(Kind kind, String transactionalId, int transa
     }
 
     public boolean ours() {
-        return kind == Kind.OURS;
+        return kind == Finding.OURS;
     }
 
-    /** Why the guard leaves it alone; empty for {@link Kind#OURS}. */
+    /** Why the guard leaves it alone; empty for {@link Finding#OURS}. */
     public String reason() {
         return switch (kind) {
             case OURS -> "";

@@ -150,7 +150,7 @@ public final class TransactionStateLog {
      * and epoch, then the first record after it. PrepareCommit or CompleteCommit means its COMMIT
      * markers were sent to its partitions (under transaction version 2 at the next epoch);
      * PrepareAbort, CompleteAbort or PrepareEpochFence means ABORT markers. No such Ongoing record,
-     * or nothing after it, means the log cannot tell: {@link TransactionOutcome.Kind#UNKNOWN}.
+     * or nothing after it, means the log cannot tell: {@link TransactionOutcome.Ending#UNKNOWN}.
      * Neither can it when several transactions ran at that producer and epoch (transaction version
      * below 2 keeps the epoch from one transaction to the next): which of them left the partition
      * open is not in the log, so that is UNKNOWN too. The outcome's transaction version is the one
@@ -193,11 +193,11 @@ public final class TransactionStateLog {
             int version = started.transactionVersion() == next.transactionVersion() ? next.transactionVersion()
                     : VERSION_UNKNOWN;
             if (next.state().committing()) {
-                return new TransactionOutcome(TransactionOutcome.Kind.COMMITTED, started.transactionalId(),
+                return new TransactionOutcome(TransactionOutcome.Ending.COMMITTED, started.transactionalId(),
                         started.partitions(), evidence, version);
             }
             if (next.state().aborting()) {
-                return new TransactionOutcome(TransactionOutcome.Kind.ABORTED, started.transactionalId(),
+                return new TransactionOutcome(TransactionOutcome.Ending.ABORTED, started.transactionalId(),
                         started.partitions(), evidence, version);
             }
             return TransactionOutcome.unknown(evidence + ": neither a commit nor an abort follows the Ongoing record");

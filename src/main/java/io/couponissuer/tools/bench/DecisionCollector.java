@@ -1,11 +1,11 @@
 package io.couponissuer.tools.bench;
 
 import io.couponissuer.config.Settings;
-import io.couponissuer.kafka.AnswerTail;
+import io.couponissuer.kafka.LedgerTail;
 import io.couponissuer.kafka.Topics;
-import io.couponissuer.message.Answer;
-import io.couponissuer.message.CouponIssued;
 import io.couponissuer.message.Decision;
+import io.couponissuer.message.CouponIssued;
+import io.couponissuer.message.StandingDecision;
 import io.couponissuer.message.Rejection;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Tails the answer topics ({@link AnswerTail}) from {@link #start()} (before the run sends
+ * Tails the ledger ({@link LedgerTail}) from {@link #start()} (before the run sends
  * anything) and keeps every decision of the run's events with the time it
  * became visible: what any downstream reader could see, and when.
  *
@@ -27,7 +27,7 @@ import java.util.Set;
  * rejections holds many, and which many is only known by reading it), or at the end.
  */
 final class DecisionCollector implements AutoCloseable {
-    private final AnswerTail tail;
+    private final LedgerTail tail;
     private final RunPlan plan;
     /** Guarded by itself: filled by the tail's thread, parsed into {@link #decisions} by the caller. */
     private final List<Unread> unread = new ArrayList<>();
@@ -37,7 +37,7 @@ final class DecisionCollector implements AutoCloseable {
     private volatile long lastArrivalNanos;
 
     DecisionCollector(Settings settings, RunPlan plan) {
-        this.tail = new AnswerTail(settings, "coupon-bench-decisions", this::arrived);
+        this.tail = new LedgerTail(settings, "coupon-bench-decisions", this::arrived);
         this.plan = plan;
     }
 
@@ -74,7 +74,7 @@ final class DecisionCollector implements AutoCloseable {
             unread.clear();
         }
         for (Unread u : arrived) {
-            for (Answer answer : Topics.readAnswers(u.record())) {
+            for (Decision answer : Topics.readDecisions(u.record())) {
                 ObservedDecision decision = observed(answer, u.visibleNanos());
                 decisions.add(decision);
                 decidedRequestIds.add(decision.requestId());
@@ -82,13 +82,13 @@ final class DecisionCollector implements AutoCloseable {
         }
     }
 
-    private static ObservedDecision observed(Answer answer, long visible) {
+    private static ObservedDecision observed(Decision answer, long visible) {
         if (answer instanceof CouponIssued coupon) {
             return new ObservedDecision(coupon.requestId(), coupon.eventId(), coupon.userId(), true,
                     coupon.couponId(), coupon.seq(), null, null, null, visible);
         }
         Rejection rejection = (Rejection) answer;
-        Decision first = rejection.firstDecision();
+        StandingDecision first = rejection.firstDecision();
         return new ObservedDecision(rejection.requestId(), rejection.eventId(), rejection.userId(), false, null, 0,
                 rejection.reason().name(), first == null ? null : first.status().name(),
                 first == null ? null : first.requestId(), visible);

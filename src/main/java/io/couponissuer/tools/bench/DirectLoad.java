@@ -89,7 +89,7 @@ final class DirectLoad implements ApplicationLoad {
         ApplyRequest first = requests.get(0);
         // Keyed as the gateway keys it once it knows whether the event is spread (a batch: by its event).
         IssuerCommand value = requests.size() == 1 ? first : new ApplyBatch(first.eventId(), requests);
-        String key = plan.spread() && requests.size() == 1 ? first.spreadKey() : first.eventId();
+        String key = plan.spread() && requests.size() == 1 ? first.eventUserKey() : first.eventId();
         inFlight.acquire();
         long sentNanos = System.nanoTime();
         producer.send(new ProducerRecord<>(Topics.APPLY_REQUESTS.name(), key, value), (metadata, error) -> {

@@ -1,6 +1,6 @@
 package io.couponissuer.tools.judge;
 
-import io.couponissuer.message.DecisionKey;
+import io.couponissuer.message.EventUserKey;
 import io.couponissuer.tools.judge.InvariantJudge.ClientAnswer;
 import io.couponissuer.tools.judge.InvariantJudge.EventShown;
 import io.couponissuer.tools.judge.InvariantJudge.LedgerDecision;
@@ -39,7 +39,7 @@ final class AnswersAgainstLedger {
         Map<String, Long> issuedOf = new HashMap<>();
         for (LedgerDecision d : ours) {
             if (d.issued()) {
-                couponOf.putIfAbsent(DecisionKey.of(d.eventId(), d.userId()), d);
+                couponOf.putIfAbsent(EventUserKey.of(d.eventId(), d.userId()), d);
                 issuedOf.merge(d.eventId(), 1L, Long::sum);
             }
         }
@@ -48,7 +48,7 @@ final class AnswersAgainstLedger {
             if (cap == null) {
                 continue;
             }
-            LedgerDecision coupon = couponOf.get(DecisionKey.of(s.eventId(), s.userId()));
+            LedgerDecision coupon = couponOf.get(EventUserKey.of(s.eventId(), s.userId()));
             long issued = issuedOf.getOrDefault(s.eventId(), 0L);
             // The user's coupon, or SOLD_OUT for a user without one of an event that sold out.
             boolean agrees = coupon != null

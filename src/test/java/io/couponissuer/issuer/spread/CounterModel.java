@@ -59,12 +59,12 @@ final class CounterModel {
     }
 
     /** The user's coupon after this decision, as the decider reports it to the claim's partition; null if none. */
-    static io.couponissuer.message.Decision couponOf(String userId, Decision decision) {
+    static io.couponissuer.message.StandingDecision couponOf(String userId, Decision decision) {
         if (decision.kind() != Decision.Kind.ISSUED && decision.kind() != Decision.Kind.DUPLICATE) {
             return null;
         }
-        return new io.couponissuer.message.Decision(decision.holderRequestId(), EVENT, userId,
-                io.couponissuer.message.Decision.Status.ISSUED, null, EVENT + "-" + decision.seq(), decision.seq(),
+        return new io.couponissuer.message.StandingDecision(decision.holderRequestId(), EVENT, userId,
+                io.couponissuer.message.StandingDecision.Status.ISSUED, null, EVENT + "-" + decision.seq(), decision.seq(),
                 java.time.Instant.EPOCH);
     }
 

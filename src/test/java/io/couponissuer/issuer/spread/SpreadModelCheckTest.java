@@ -1,7 +1,7 @@
 package io.couponissuer.issuer.spread;
 
 import io.couponissuer.message.ClaimDecided;
-import io.couponissuer.message.Decision;
+import io.couponissuer.message.StandingDecision;
 import io.couponissuer.message.EventSoldOut;
 import io.couponissuer.message.IssuerCommand;
 import io.couponissuer.message.RejectReason;
@@ -54,12 +54,12 @@ class SpreadModelCheckTest {
         int operations = 50 + random.nextInt(400);
         int defineAt = random.nextInt(4) == 0 ? random.nextInt(operations) : 0;
 
-        GateState[] gates = new GateState[partitions];
+        ClaimWindow[] gates = new ClaimWindow[partitions];
         List<Map<String, Claimant>> claimants = new ArrayList<>();
         List<ArrayDeque<Claim>> claims = new ArrayList<>();
         List<ArrayDeque<IssuerCommand>> notices = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
-            gates[p] = GateState.UNKNOWN;
+            gates[p] = ClaimWindow.UNKNOWN;
             claimants.add(new HashMap<>());
             claims.add(new ArrayDeque<>());
             notices.add(new ArrayDeque<>());
@@ -71,7 +71,7 @@ class SpreadModelCheckTest {
         Map<Long, Long> countedClaimsOf = new HashMap<>();
         List<Answered> answers = new ArrayList<>();
         List<long[]> localSoldOuts = new ArrayList<>(); // {partition, gate version}
-        List<Decision> localDuplicates = new ArrayList<>();
+        List<StandingDecision> localDuplicates = new ArrayList<>();
         // "partition/version" of gates whose counted claims of that version were decided after the counter
         // had opened a newer one (a redefinition overtook them).
         Set<String> overtaken = new HashSet<>();
@@ -99,20 +99,20 @@ class SpreadModelCheckTest {
                 applicants.add(user);
                 int p = Math.floorMod(user.hashCode(), partitions);
                 long gateVersion = gates[p].version();
-                ClaimGate.Verdict verdict = ClaimGate.admit(gates[p],
+                ClaimRules.Ruling ruling = ClaimRules.admit(gates[p],
                         claimants.get(p).getOrDefault(user, Claimant.NEW), AT);
-                gates[p] = verdict.next();
-                remember(claimants.get(p), user, verdict.claimant());
-                if (verdict.kind() == ClaimGate.Verdict.Kind.ANSWER && verdict.reason() == RejectReason.DUPLICATE) {
+                gates[p] = ruling.next();
+                remember(claimants.get(p), user, ruling.claimant());
+                if (ruling.step() == ClaimRules.Ruling.Step.REJECT_HERE && ruling.reason() == RejectReason.DUPLICATE) {
                     answers.add(new Answered(requestId, user, "DUPLICATE", order[0]++));
-                    localDuplicates.add(verdict.first());
-                } else if (verdict.kind() == ClaimGate.Verdict.Kind.ANSWER) {
-                    assertThat(verdict.reason()).isEqualTo(RejectReason.SOLD_OUT);
+                    localDuplicates.add(ruling.first());
+                } else if (ruling.step() == ClaimRules.Ruling.Step.REJECT_HERE) {
+                    assertThat(ruling.reason()).isEqualTo(RejectReason.SOLD_OUT);
                     answers.add(new Answered(requestId, user, "SOLD_OUT(local)", order[0]++));
                     localSoldOuts.add(new long[] {p, gateVersion});
                 } else {
                     claims.get(p).add(new Claim(p, requestId, user,
-                            verdict.kind() == ClaimGate.Verdict.Kind.CLAIM_COUNTED, gateVersion));
+                            ruling.step() == ClaimRules.Ruling.Step.CLAIM_COUNTED, gateVersion));
                 }
             } else if (action < 80) {
                 ArrayDeque<Claim> queue = claims.get(random.nextInt(partitions));
@@ -173,7 +173,7 @@ class SpreadModelCheckTest {
         // A DUPLICATE given by a gate carries the user's one coupon.
         Map<String, String> couponOf = new HashMap<>();
         issued.forEach(a -> couponOf.put(a.userId(), a.answer()));
-        for (Decision first : localDuplicates) {
+        for (StandingDecision first : localDuplicates) {
             assertThat("ISSUED:" + first.seq()).as("a gate's DUPLICATE carries the coupon, %s", at)
                     .isEqualTo(couponOf.get(first.userId()));
         }

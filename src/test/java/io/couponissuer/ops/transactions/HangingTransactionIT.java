@@ -129,13 +129,13 @@ class HangingTransactionIT {
                 assertThat(h.confirmed()).isTrue();
                 assertThat(h.producerId()).isEqualTo(made.producerId());
                 assertThat(h.startOffset()).isEqualTo(made.startOffset());
-                assertThat(h.outcome().kind()).isEqualTo(TransactionOutcome.Kind.COMMITTED);
+                assertThat(h.outcome().kind()).isEqualTo(TransactionOutcome.Ending.COMMITTED);
                 assertThat(h.outcome().evidence()).contains("ONGOING", "PREPARE_COMMIT");
             });
             assertThat(registry.counter("coupon.hanging.transaction.repairs", "result", "refused").count())
                     .as("refused once, not at every scan").isEqualTo(1.0);
             assertThat(registry.counter("coupon.hanging.transaction.repairs", "result", "aborted").count()).isZero();
-            HealthCheck.Status health = guard.health().check();
+            HealthCheck.Result health = guard.health().check();
             assertThat(health.ready()).as("the issuer cannot read its input past it").isFalse();
             assertThat(health.reason()).contains(stuck.toString(), "from offset " + made.startOffset(),
                     "producer " + made.producerId(), "COMMITTED", "kafka-transactions.sh --bootstrap-server "
@@ -177,11 +177,11 @@ class HangingTransactionIT {
                 assertThat(h.producerId()).isEqualTo(foreign.producerId());
                 assertThat(h.startOffset()).isEqualTo(foreign.startOffset());
                 assertThat(h.outcome().kind()).as("the log says aborted: only ownership keeps the guard off it")
-                        .isEqualTo(TransactionOutcome.Kind.ABORTED);
-                assertThat(h.ownership().kind()).isEqualTo(TransactionOwnership.Kind.FOREIGN);
+                        .isEqualTo(TransactionOutcome.Ending.ABORTED);
+                assertThat(h.ownership().kind()).isEqualTo(TransactionOwnership.Finding.FOREIGN);
                 assertThat(h.safeToAbort()).isFalse();
             });
-            HealthCheck.Status health = guard.health().check();
+            HealthCheck.Result health = guard.health().check();
             assertThat(health.ready()).as("it still stops the issuer's input").isFalse();
             assertThat(health.reason()).contains(stuck + " from offset " + foreign.startOffset(),
                     "not repaired: transactional id " + foreignId + " is not this application's",

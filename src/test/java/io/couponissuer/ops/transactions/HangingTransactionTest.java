@@ -14,7 +14,7 @@ class HangingTransactionTest {
     private static final OwnTransactionalIds OWN = new OwnTransactionalIds("coupon-issuer");
     private static final String OURS = "coupon-issuer-6f1c2b3a-0d4e-4f5a-8b6c-7d8e9fa0b1c2-1";
 
-    private static HangingTransaction hanging(TransactionOutcome.Kind kind, String transactionalId, int version) {
+    private static HangingTransaction hanging(TransactionOutcome.Ending kind, String transactionalId, int version) {
         TransactionOutcome outcome = new TransactionOutcome(kind, transactionalId, Set.of(STUCK), "the log's records", version);
         return new HangingTransaction(STUCK.topic(), STUCK.partition(), 7, 3, 0, 40, 41, Instant.EPOCH, Instant.EPOCH,
                 "CompleteAbort at epoch 4", true, outcome, OWN.judge(transactionalId, version));
@@ -22,13 +22,13 @@ class HangingTransactionTest {
 
     @Test
     void oursIsRepairedAsTheLogSays() {
-        assertThat(hanging(TransactionOutcome.Kind.ABORTED, OURS, 2).safeToAbort()).isTrue();
-        assertThat(hanging(TransactionOutcome.Kind.COMMITTED, OURS, 2).safeToCommit()).isTrue();
+        assertThat(hanging(TransactionOutcome.Ending.ABORTED, OURS, 2).safeToAbort()).isTrue();
+        assertThat(hanging(TransactionOutcome.Ending.COMMITTED, OURS, 2).safeToCommit()).isTrue();
     }
 
     @Test
     void anotherApplicationsIsNamedWithTheRemedyAndNeverRepaired() {
-        for (TransactionOutcome.Kind kind : TransactionOutcome.Kind.values()) {
+        for (TransactionOutcome.Ending kind : TransactionOutcome.Ending.values()) {
             HangingTransaction foreign = hanging(kind, "integrator-7", 2);
             assertThat(foreign.safeToAbort()).as(kind.name()).isFalse();
             assertThat(foreign.safeToCommit()).as(kind.name()).isFalse();
@@ -42,9 +42,9 @@ class HangingTransactionTest {
 
     @Test
     void oursUnderTransactionVersion1IsNotRepaired() {
-        HangingTransaction version1 = hanging(TransactionOutcome.Kind.ABORTED, OURS, 1);
+        HangingTransaction version1 = hanging(TransactionOutcome.Ending.ABORTED, OURS, 1);
         assertThat(version1.safeToAbort()).isFalse();
-        assertThat(hanging(TransactionOutcome.Kind.COMMITTED, OURS, TransactionStateLog.VERSION_UNKNOWN).safeToCommit())
+        assertThat(hanging(TransactionOutcome.Ending.COMMITTED, OURS, TransactionStateLog.VERSION_UNKNOWN).safeToCommit())
                 .isFalse();
         assertThat(version1.describe(Instant.EPOCH, "broker:9092")).contains("not repaired: transactional id " + OURS
                 + " is this application's, but its transaction used transaction version 1", "kafka-transactions.sh");

@@ -16,7 +16,7 @@ class OwnTransactionalIdsTest {
         assertThat(OWN.matches(STREAMS_ID)).isTrue();
         assertThat(OWN.matches("coupon-issuer-" + UUID.randomUUID() + "-12")).isTrue();
         TransactionOwnership ownership = OWN.judge(STREAMS_ID, 2);
-        assertThat(ownership.kind()).isEqualTo(TransactionOwnership.Kind.OURS);
+        assertThat(ownership.kind()).isEqualTo(TransactionOwnership.Finding.OURS);
         assertThat(ownership.ours()).isTrue();
         assertThat(ownership.reason()).isEmpty();
     }
@@ -32,23 +32,23 @@ class OwnTransactionalIdsTest {
                 "coupon-issuer-" + UUID.randomUUID().toString().toUpperCase() + "-1"}) {
             assertThat(OWN.matches(id)).as(id).isFalse();
             TransactionOwnership ownership = OWN.judge(id, 2);
-            assertThat(ownership.kind()).as(id).isEqualTo(TransactionOwnership.Kind.FOREIGN);
+            assertThat(ownership.kind()).as(id).isEqualTo(TransactionOwnership.Finding.FOREIGN);
             assertThat(ownership.reason()).as(id).contains("transactional id " + id + " is not this application's",
                     "coupon-issuer-<process uuid>-<thread index>");
         }
-        assertThat(OWN.judge(null, 2).kind()).as("no id known").isEqualTo(TransactionOwnership.Kind.FOREIGN);
+        assertThat(OWN.judge(null, 2).kind()).as("no id known").isEqualTo(TransactionOwnership.Finding.FOREIGN);
         assertThat(OWN.judge(null, 2).reason()).contains("no transactional id is known");
     }
 
     @Test
     void oursUnderAnotherOrAnUnknownTransactionVersionIsLeftAlone() {
         TransactionOwnership version1 = OWN.judge(STREAMS_ID, 1);
-        assertThat(version1.kind()).isEqualTo(TransactionOwnership.Kind.NOT_VERSION_2);
+        assertThat(version1.kind()).isEqualTo(TransactionOwnership.Finding.NOT_VERSION_2);
         assertThat(version1.ours()).isFalse();
         assertThat(version1.reason()).contains(STREAMS_ID, "transaction version 1");
-        assertThat(OWN.judge(STREAMS_ID, 0).kind()).isEqualTo(TransactionOwnership.Kind.NOT_VERSION_2);
+        assertThat(OWN.judge(STREAMS_ID, 0).kind()).isEqualTo(TransactionOwnership.Finding.NOT_VERSION_2);
         TransactionOwnership unknown = OWN.judge(STREAMS_ID, TransactionStateLog.VERSION_UNKNOWN);
-        assertThat(unknown.kind()).isEqualTo(TransactionOwnership.Kind.NOT_VERSION_2);
+        assertThat(unknown.kind()).isEqualTo(TransactionOwnership.Finding.NOT_VERSION_2);
         assertThat(unknown.reason()).contains("does not record its transaction version");
     }
 }

@@ -40,7 +40,7 @@ class TransactionStateLogTest {
                 .add("t", State.PREPARE_COMMIT, 2, 2918, CHANGELOG, OUTPUT, OFFSETS)
                 .add("t", State.COMPLETE_COMMIT, 2, 2918).add("t", State.EMPTY, 2, 2919);
         TransactionOutcome outcome = TransactionStateLog.outcome(log, 2, (short) 2917);
-        assertThat(outcome.kind()).isEqualTo(TransactionOutcome.Kind.COMMITTED);
+        assertThat(outcome.kind()).isEqualTo(TransactionOutcome.Ending.COMMITTED);
         assertThat(outcome.partitions()).containsExactlyInAnyOrder(CHANGELOG, OUTPUT, OFFSETS);
         assertThat(outcome.evidence()).contains("@2 ONGOING", "@3 PREPARE_COMMIT");
     }
@@ -48,7 +48,7 @@ class TransactionStateLogTest {
     @Test
     void transactionVersion1CommitKeepsItsEpoch() {
         add("t", State.ONGOING, 7, 3, OUTPUT).add("t", State.PREPARE_COMMIT, 7, 3, OUTPUT).add("t", State.COMPLETE_COMMIT, 7, 3);
-        assertThat(TransactionStateLog.outcome(log, 7, (short) 3).kind()).isEqualTo(TransactionOutcome.Kind.COMMITTED);
+        assertThat(TransactionStateLog.outcome(log, 7, (short) 3).kind()).isEqualTo(TransactionOutcome.Ending.COMMITTED);
     }
 
     @Test
@@ -72,27 +72,27 @@ class TransactionStateLogTest {
     void abortsAndEpochFencesAreAborted() {
         add("t", State.ONGOING, 2, 10, OUTPUT).add("t", State.PREPARE_ABORT, 2, 11, OUTPUT)
                 .add("t", State.ONGOING, 2, 12, OUTPUT).add("t", State.PREPARE_EPOCH_FENCE, 2, 12, OUTPUT);
-        assertThat(TransactionStateLog.outcome(log, 2, (short) 10).kind()).isEqualTo(TransactionOutcome.Kind.ABORTED);
-        assertThat(TransactionStateLog.outcome(log, 2, (short) 12).kind()).isEqualTo(TransactionOutcome.Kind.ABORTED);
+        assertThat(TransactionStateLog.outcome(log, 2, (short) 10).kind()).isEqualTo(TransactionOutcome.Ending.ABORTED);
+        assertThat(TransactionStateLog.outcome(log, 2, (short) 12).kind()).isEqualTo(TransactionOutcome.Ending.ABORTED);
     }
 
     @Test
     void theVerdictIsThatOfTheHangingEpochNotOfALaterTransaction() {
         add("t", State.ONGOING, 2, 186, CHANGELOG).add("t", State.PREPARE_ABORT, 2, 187, CHANGELOG)
                 .add("t", State.ONGOING, 2, 188, CHANGELOG).add("t", State.PREPARE_COMMIT, 2, 189, CHANGELOG);
-        assertThat(TransactionStateLog.outcome(log, 2, (short) 186).kind()).isEqualTo(TransactionOutcome.Kind.ABORTED);
-        assertThat(TransactionStateLog.outcome(log, 2, (short) 188).kind()).isEqualTo(TransactionOutcome.Kind.COMMITTED);
+        assertThat(TransactionStateLog.outcome(log, 2, (short) 186).kind()).isEqualTo(TransactionOutcome.Ending.ABORTED);
+        assertThat(TransactionStateLog.outcome(log, 2, (short) 188).kind()).isEqualTo(TransactionOutcome.Ending.COMMITTED);
     }
 
     @Test
     void withoutItsOngoingRecordOrAnEndTheLogCannotTell() {
         add("t", State.COMPLETE_COMMIT, 2, 50).add("u", State.ONGOING, 9, 1, OUTPUT);
         assertThat(TransactionStateLog.outcome(log, 2, (short) 49).kind())
-                .as("compacted away").isEqualTo(TransactionOutcome.Kind.UNKNOWN);
+                .as("compacted away").isEqualTo(TransactionOutcome.Ending.UNKNOWN);
         assertThat(TransactionStateLog.outcome(log, 9, (short) 1).kind())
-                .as("not decided yet").isEqualTo(TransactionOutcome.Kind.UNKNOWN);
+                .as("not decided yet").isEqualTo(TransactionOutcome.Ending.UNKNOWN);
         assertThat(TransactionStateLog.outcome(log, 3, (short) 1).kind())
-                .as("a producer the log never saw").isEqualTo(TransactionOutcome.Kind.UNKNOWN);
+                .as("a producer the log never saw").isEqualTo(TransactionOutcome.Ending.UNKNOWN);
     }
 
     @Test
@@ -103,7 +103,7 @@ class TransactionStateLogTest {
                 .add("t", State.COMPLETE_COMMIT, 2, 7).add("t", State.ONGOING, 2, 7, OUTPUT)
                 .add("t", State.PREPARE_ABORT, 2, 7, OUTPUT).add("t", State.COMPLETE_ABORT, 2, 7);
         TransactionOutcome outcome = TransactionStateLog.outcome(log, 2, (short) 7);
-        assertThat(outcome.kind()).isEqualTo(TransactionOutcome.Kind.UNKNOWN);
+        assertThat(outcome.kind()).isEqualTo(TransactionOutcome.Ending.UNKNOWN);
         assertThat(outcome.evidence()).contains("2 transactions");
     }
 
@@ -111,6 +111,6 @@ class TransactionStateLogTest {
     void recordsOfOtherTransactionalIdsInBetweenDoNotDecide() {
         add("t", State.ONGOING, 2, 5, OUTPUT).add("other", State.PREPARE_COMMIT, 8, 1, OUTPUT)
                 .add("t", State.PREPARE_ABORT, 2, 6, OUTPUT);
-        assertThat(TransactionStateLog.outcome(log, 2, (short) 5).kind()).isEqualTo(TransactionOutcome.Kind.ABORTED);
+        assertThat(TransactionStateLog.outcome(log, 2, (short) 5).kind()).isEqualTo(TransactionOutcome.Ending.ABORTED);
     }
 }

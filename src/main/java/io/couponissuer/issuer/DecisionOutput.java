@@ -1,29 +1,30 @@
 package io.couponissuer.issuer;
 
+import io.couponissuer.issuer.spread.SpreadGate;
 import io.couponissuer.kafka.IssuerCommandSerde;
-import io.couponissuer.message.Answer;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.CouponIssued;
 import io.couponissuer.message.Decision;
 import io.couponissuer.message.RejectReason;
 import io.couponissuer.message.Rejection;
 import io.couponissuer.message.RejectionBatch;
+import io.couponissuer.message.StandingDecision;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 import java.util.List;
 
 /**
- * How an application's answer leaves the issuer, for both the decider and a spread event's stage-1
- * partition: onto its ledger topic (coupon.issued or coupon.rejected, keyed by eventId, in the task's
- * transaction; a batch's rejections in one record) and, when a client waits for it, straight to that
- * client (DecisionFeed).
+ * How a decision leaves the issuer, for both the decider and a spread event's stage-1 partition: onto
+ * its ledger topic (coupon.issued or coupon.rejected, keyed by eventId, in the task's transaction; a
+ * batch's rejections in one record) and, when a client waits for it, straight to that client
+ * ({@link DecisionFeed}).
  */
-final class AnswerOut {
+final class DecisionOutput implements SpreadGate.Rejections {
     private final RejectionCounter rejections;
     private final DecisionFeed feed;
 
-    AnswerOut(RejectionCounter rejections, DecisionFeed feed) {
+    DecisionOutput(RejectionCounter rejections, DecisionFeed feed) {
         this.rejections = rejections;
         this.feed = feed;
     }
@@ -33,9 +34,9 @@ final class AnswerOut {
         tellWaiter(record, coupon);
     }
 
-    /** @param first for DUPLICATE: the user's coupon; null otherwise */
-    void rejected(ProcessorContext<String, Object> context, Record<String, ?> record, ApplyRequest request,
-                  RejectReason reason, Decision first) {
+    @Override
+    public void rejected(ProcessorContext<String, Object> context, Record<String, ?> record, ApplyRequest request,
+                  RejectReason reason, StandingDecision first) {
         Rejection rejection = rejection(request, reason, first);
         tellWaiter(record, rejection);
         rejections.count(request.eventId(), reason);
@@ -43,13 +44,13 @@ final class AnswerOut {
     }
 
     /** A rejection made, not yet sent or told to anyone ({@link #decidedTogether}). */
-    static Rejection rejection(ApplyRequest request, RejectReason reason, Decision first) {
+    static Rejection rejection(ApplyRequest request, RejectReason reason, StandingDecision first) {
         return new Rejection(request.requestId(), request.eventId(), request.userId(), reason,
                 request.requestedAt(), first);
     }
 
     /**
-     * The answers of one input batch, decided whole: each coupon onto coupon.issued, the rejections in
+     * The decisions of one input batch, made whole: each coupon onto coupon.issued, the rejections in
      * one record (none if empty); only once all of that is sent do the waiting clients and the counter
      * hear of them, so a send that fails has told nobody anything.
      */
@@ -71,10 +72,10 @@ final class AnswerOut {
         }
     }
 
-    /** The answer, as it goes onto the ledger, to a client waiting for it (only if one said so). */
-    private void tellWaiter(Record<String, ?> record, Answer answer) {
+    /** The decision, as it goes onto the ledger, to a client waiting for it (only if one said so). */
+    private void tellWaiter(Record<String, ?> record, Decision decision) {
         if (record.headers().lastHeader(IssuerCommandSerde.AWAITED_HEADER) != null) {
-            feed.decided(answer);
+            feed.decided(decision);
         }
     }
 }

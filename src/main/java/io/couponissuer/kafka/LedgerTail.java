@@ -18,20 +18,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Tails the answer topics (coupon.issued and coupon.rejected) from their ends as of {@link #start()},
- * read_committed, so an answer counts once its transaction commits. No consumer group: every tail
- * sees every partition. Each batch goes to the listener with the moment it became visible here,
- * still as bytes: the gateway, the bench and the tests each parse only what they need
- * ({@link Topics#readAnswer}).
+ * Tails the ledger ({@link Topics#LEDGER}: coupon.issued and coupon.rejected) from its ends as of
+ * {@link #start()}, read_committed, so a decision counts once its transaction commits. No consumer
+ * group: every tail sees every partition. Each batch goes to the listener with the moment it became
+ * visible here, still as bytes: the gateway, the bench and the tests each parse only what they need
+ * ({@link Topics#readDecisions}).
  */
-public final class AnswerTail implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(AnswerTail.class);
+public final class LedgerTail implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerTail.class);
     private static final Duration POLL = Duration.ofMillis(100);
 
     /** Called on the tail's own thread, one batch at a time. */
     @FunctionalInterface
     public interface Listener {
-        void arrived(ConsumerRecords<String, byte[]> answers, long visibleNanos);
+        void arrived(ConsumerRecords<String, byte[]> decisions, long visibleNanos);
     }
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -42,7 +42,7 @@ public final class AnswerTail implements AutoCloseable {
     private volatile RuntimeException failure;
 
     /** @param clientId names this tail in the broker's logs and quotas */
-    public AnswerTail(Settings settings, String clientId, Listener listener) {
+    public LedgerTail(Settings settings, String clientId, Listener listener) {
         Map<String, Object> config = ClientConfigs.readCommittedConsumer(settings, null, clientId);
         // If a position ever falls off the log, the tail goes on from the end: it only serves what comes next.
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
@@ -57,9 +57,9 @@ public final class AnswerTail implements AutoCloseable {
      * Assigns every partition and fixes the start positions before returning, so nothing sent after
      * this call can be missed.
      */
-    public AnswerTail start() {
+    public LedgerTail start() {
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : Topics.ANSWERS) {
+        for (String topic : Topics.LEDGER) {
             consumer.partitionsFor(topic, Duration.ofSeconds(30))
                     .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
         }
@@ -74,9 +74,9 @@ public final class AnswerTail implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                ConsumerRecords<String, byte[]> answers = consumer.poll(POLL);
-                if (!answers.isEmpty()) {
-                    listener.arrived(answers, System.nanoTime());
+                ConsumerRecords<String, byte[]> decisions = consumer.poll(POLL);
+                if (!decisions.isEmpty()) {
+                    listener.arrived(decisions, System.nanoTime());
                 }
             }
         } catch (WakeupException e) {
@@ -85,7 +85,7 @@ public final class AnswerTail implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             failure = e;
-            LOG.error("Answer tail {} stopped", thread.getName(), e);
+            LOG.error("Ledger tail {} stopped", thread.getName(), e);
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
