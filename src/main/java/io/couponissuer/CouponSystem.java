@@ -4,7 +4,8 @@ import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.gateway.CommandPublisher;
 import io.couponissuer.gateway.DecisionWaiter;
-import io.couponissuer.kafka.CommittedDefinitions;
+import io.couponissuer.gateway.EdgeRejections;
+import io.couponissuer.kafka.CommittedEvents;
 import io.couponissuer.kafka.RecordKeyFile;
 import io.couponissuer.gateway.GatewayServer;
 import io.couponissuer.health.HealthAndMetricsRoutes;
@@ -207,9 +208,11 @@ public final class CouponSystem implements AutoCloseable {
         DecisionWaiter waiter = new DecisionWaiter(settings);
         running.push(waiter);
         waiter.start();
-        CommittedDefinitions definitions = new CommittedDefinitions(settings, "coupon-gateway-definitions");
+        CommittedEvents definitions = new CommittedEvents(settings, "coupon-gateway-definitions");
         running.push(definitions);
         definitions.start();
+        EdgeRejections edgeRejections = new EdgeRejections(settings, waiter.id(), registry);
+        running.push(edgeRejections);
         OpsMonitor ops = new OpsMonitor(
                 new LagMonitor(MonitoredGroup.of(settings), new OffsetsReader(settings, Clock.systemUTC(), Duration.ofSeconds(5)),
                         Duration.ofMillis(settings.getInt(Setting.COUPON_LAG_WINDOW_MS)),
@@ -224,7 +227,7 @@ public final class CouponSystem implements AutoCloseable {
         // Its own small pool: it only reads the winners (GET /api/events/{id}/coupons), and starts without the database.
         HikariDataSource ledger = CouponDataSource.forOccasionalReads(settings, "coupon-gateway");
         running.push(ledger);
-        gateway = new GatewayServer(settings, publisher, waiter, definitions, queries, new CouponLedgerReader(ledger), readiness,
+        gateway = new GatewayServer(settings, publisher, waiter, definitions, edgeRejections, queries, new CouponLedgerReader(ledger), readiness,
                 registry, Clock.systemUTC(),
                 new OpsPage(ops::summary)::register).start();
         running.push(gateway);

@@ -268,11 +268,16 @@ class ProductionShapeIT {
         }
     }
 
-    /** The hot event (cap 100) and 20 others (cap 30), created through the gateway's admin API. */
+    /**
+     * The hot event (cap 1,000) and 20 others (cap 30), created through the gateway's admin API. The
+     * hot event is not sold out by a fault, so its issuer still has applications to decide (a sold-out
+     * event the gateway answers itself); the others sell out early, and their answers after a fault
+     * are the gateway's at the edge.
+     */
     private static Map<String, Integer> createEvents(String prefix) throws Exception {
         ensureRunning();
         Map<String, Integer> caps = new LinkedHashMap<>();
-        caps.put(prefix + "-hot", 100);
+        caps.put(prefix + "-hot", 1_000);
         for (int i = 0; i < 20; i++) {
             caps.put(prefix + "-e" + i, 30);
         }

@@ -62,6 +62,7 @@ class WholeMachineCrashIT {
         say("dev up and ready in %d ms (seed %d, %d rounds); logs in %s", millis(start), seed, rounds, cluster.dir());
         List<String> lines = new ArrayList<>();
         double earlyAnswers = 0;
+        double edgeAnswers = 0;
         for (int round = 1; round <= rounds; round++) {
             Map<String, Integer> caps = events("r" + round);
             CouponInvariants invariants = new CouponInvariants(cluster.bootstrapServers(), database, caps);
@@ -88,6 +89,7 @@ class WholeMachineCrashIT {
                 }
             } else {
                 earlyAnswers += cluster.answersByIssuer(); // this process's count, just before it dies
+                edgeAnswers += cluster.answersAtTheEdge();
                 cluster.dev().kill();
                 when = "";
             }
@@ -115,6 +117,8 @@ class WholeMachineCrashIT {
         say("all rounds:%n  %s", String.join("\n  ", lines));
         assertThat(earlyAnswers).as("answers handed over before the commit in the random-kill rounds: the ones this test"
                 + " checks against the ledger").isPositive();
+        assertThat(edgeAnswers).as("answers the gateway decided at the edge in the random-kill rounds, checked against"
+                + " the ledger too").isPositive();
         assertThat(firstReady).isNotNull();
     }
 

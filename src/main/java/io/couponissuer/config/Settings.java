@@ -45,6 +45,15 @@ public final class Settings {
         }
     }
 
+    /** true or false, in any case; anything else is refused, so a typo does not silently turn a feature off. */
+    public boolean getBoolean(Setting setting) {
+        String value = get(setting).trim();
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new IllegalArgumentException(setting.name() + " must be true or false, was '" + value + "'");
+    }
+
     public Path getPath(Setting setting) {
         return Path.of(get(setting));
     }

@@ -1,6 +1,6 @@
 package io.couponissuer.gateway;
 
-import io.couponissuer.kafka.CommittedDefinitions;
+import io.couponissuer.kafka.CommittedEvents;
 import io.couponissuer.message.Decision;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.EventDefinition;
@@ -27,24 +27,26 @@ final class ApplicationHandlers {
      */
     private static final long BARRIER_TIMEOUT_MS = 2_000;
 
-    private final CommandPublisher publisher;
+    private final ApplicationBatches batches;
     private final DecisionWaiter waiter;
     private final IssuerQueries queries;
-    private final CommittedDefinitions definitions;
+    private final CommittedEvents definitions;
     private final BrokerFailures brokerFailures;
     private final Clock clock;
     private final ApplicationTimers timers;
     private final CallerIdentity identity;
     private final WaitSlots waitSlots;
+    private final EdgeAnswers edge;
 
-    ApplicationHandlers(CommandPublisher publisher, DecisionWaiter waiter, IssuerQueries queries,
-                        CommittedDefinitions definitions, BrokerFailures brokerFailures, Clock clock,
-                        ApplicationTimers timers, CallerIdentity identity, WaitSlots waitSlots) {
+    ApplicationHandlers(ApplicationBatches batches, DecisionWaiter waiter, IssuerQueries queries,
+                        CommittedEvents definitions, BrokerFailures brokerFailures, Clock clock,
+                        ApplicationTimers timers, CallerIdentity identity, WaitSlots waitSlots, EdgeAnswers edge) {
+        this.edge = edge;
         this.definitions = definitions;
         this.identity = identity;
         this.waitSlots = waitSlots;
         this.timers = timers;
-        this.publisher = publisher;
+        this.batches = batches;
         this.waiter = waiter;
         this.queries = queries;
         this.brokerFailures = brokerFailures;
@@ -52,22 +54,34 @@ final class ApplicationHandlers {
     }
 
     /**
-     * 202 PENDING once the broker has the application; with {@code ?waitMs=N} the answer waits up to
-     * N ms for the decision (200 ISSUED or REJECTED), else still 202 PENDING; also at once when the
-     * gateway holds its most waits already ({@link WaitSlots}). 404 for an event that provably has no
-     * definition: nothing is sent then.
+     * 200 with the rejection when committed records already prove it ({@link EdgeAnswers}), whether or
+     * not {@code ?waitMs} was given; else 202 PENDING once the broker has the application; with
+     * {@code ?waitMs=N} the answer waits up to N ms for the decision (200 ISSUED or REJECTED), else still
+     * 202 PENDING; also at once when the gateway holds its most waits already ({@link WaitSlots}). 404
+     * for an event that provably has no definition: nothing is sent then.
      */
     void apply(Context ctx) {
         Caller caller = identity.caller(ctx); // who it is comes first: a stranger learns nothing else
         String eventId = RequestBodies.id(ctx, "eventId");
         int waitMs = waitMs(ctx);
         String userId = caller.applicant(RequestBodies.read(ctx, RequestBodies.ApplicationBody.class).userId());
+        // Judged by its arrival, at the edge and by the issuer alike.
+        ApplyRequest request = new ApplyRequest(UUID.randomUUID().toString(), eventId, userId, clock.instant());
         ctx.future(() -> lookUp(eventId).thenCompose(lookup -> {
             if (lookup == Lookup.ABSENT) {
                 ctx.status(404).json(unknownEvent(eventId));
                 return CompletableFuture.completedFuture(null);
             }
-            return send(ctx, eventId, userId, waitMs, lookup == Lookup.SPREAD);
+            return edge.answer(request).handle((proven, error) -> {
+                if (error != null) {
+                    brokerFailures.answer(ctx, error);
+                } else if (proven.isPresent()) {
+                    ctx.status(200).json(Answer.of(proven.get()));
+                } else {
+                    return send(ctx, request, waitMs, lookup == Lookup.SPREAD);
+                }
+                return CompletableFuture.<Void>completedFuture(null);
+            }).thenCompose(next -> next);
         }));
     }
 
@@ -93,10 +107,11 @@ final class ApplicationHandlers {
         return new ApiException.ApiError("unknown_event", "no event '" + eventId + "' is defined", "eventId", null);
     }
 
-    private CompletableFuture<Void> send(Context ctx, String eventId, String userId, int askedWaitMs, boolean spread) {
+    private CompletableFuture<Void> send(Context ctx, ApplyRequest request, int askedWaitMs, boolean spread) {
         int waitMs = askedWaitMs > 0 && waitSlots.tryTake() ? askedWaitMs : 0;
-        String requestId = UUID.randomUUID().toString();
-        ApplyRequest request = new ApplyRequest(requestId, eventId, userId, clock.instant());
+        String requestId = request.requestId();
+        String eventId = request.eventId();
+        String userId = request.userId();
         Answer pending = Answer.pending(requestId, eventId, userId);
         // A spread event's application goes straight to its user's stage-1 partition.
         String key = spread ? request.eventUserKey() : eventId;
@@ -107,7 +122,7 @@ final class ApplicationHandlers {
         }
         long startNanos = System.nanoTime();
 
-        return publisher.publish(key, request, answer == null ? null : waiter.id())
+        return batches.publish(key, request, answer == null ? null : waiter.id())
                 .handle((metadata, error) -> error)
                 .thenCompose(error -> {
                     long ackedNanos = System.nanoTime();

@@ -81,6 +81,11 @@ public final class CommandPublisher implements AutoCloseable {
         return acknowledged.orTimeout(sendTimeoutMs, TimeUnit.MILLISECONDS);
     }
 
+    /** COUPON_GATEWAY_SEND_TIMEOUT_MS: the longest a client waits for the broker to take its record. */
+    int sendTimeoutMs() {
+        return sendTimeoutMs;
+    }
+
     @Override
     public void close() {
         producer.close(java.time.Duration.ofSeconds(5));

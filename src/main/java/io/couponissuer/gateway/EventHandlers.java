@@ -1,6 +1,6 @@
 package io.couponissuer.gateway;
 
-import io.couponissuer.kafka.CommittedDefinitions;
+import io.couponissuer.kafka.CommittedEvents;
 import io.couponissuer.message.EventDefinition;
 import io.couponissuer.query.EventState;
 import io.couponissuer.query.EventStatus;
@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 final class EventHandlers {
     private final AdminAuth auth;
     private final CommandPublisher publisher;
-    private final CommittedDefinitions definitions;
+    private final CommittedEvents definitions;
     private final long takeTimeoutMs;
     private final IssuerQueries queries;
     private final BrokerFailures brokerFailures;
@@ -38,7 +38,7 @@ final class EventHandlers {
     record EventPage(List<ListedEvent> events, String next) {
     }
 
-    EventHandlers(AdminAuth auth, CommandPublisher publisher, CommittedDefinitions definitions, long takeTimeoutMs,
+    EventHandlers(AdminAuth auth, CommandPublisher publisher, CommittedEvents definitions, long takeTimeoutMs,
                   IssuerQueries queries, BrokerFailures brokerFailures, Clock clock) {
         this.definitions = definitions;
         this.takeTimeoutMs = takeTimeoutMs;

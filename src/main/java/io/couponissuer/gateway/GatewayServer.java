@@ -4,7 +4,7 @@ import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.db.CouponLedgerReader;
 import io.couponissuer.health.HealthAndMetricsRoutes;
-import io.couponissuer.kafka.CommittedDefinitions;
+import io.couponissuer.kafka.CommittedEvents;
 import io.couponissuer.health.Readiness;
 import io.couponissuer.json.Json;
 import io.couponissuer.query.IssuerQueries;
@@ -42,15 +42,18 @@ public final class GatewayServer implements AutoCloseable {
     private final int managementPort;
     private final CallerIdentity identity;
     private final ClientRateLimit rates;
+    private final ApplicationBatches batches;
 
     /**
-     * @param definitions the definitions in effect, read committed: which events exist, which are spread
+     * @param definitions the definitions in effect, read committed: which events exist, which are spread,
+     *                    and what committed records prove of an application (docs/architecture.md#answers-at-the-edge)
+     * @param edgeRejections where the rejections decided at the edge are written, to coupon.rejected
      * @param ledger   the coupon table, for the winners of an event
      * @param opsRoutes the operators' routes (the ops page and its summary), added by the wiring; with
      *                  /metrics they are served on COUPON_MANAGEMENT_PORT when it is set, else here
      */
     public GatewayServer(Settings settings, CommandPublisher publisher, DecisionWaiter waiter,
-                         CommittedDefinitions definitions, IssuerQueries queries,
+                         CommittedEvents definitions, EdgeRejections edgeRejections, IssuerQueries queries,
                          CouponLedgerReader ledger, Readiness readiness, PrometheusMeterRegistry registry, Clock clock,
                          Consumer<JavalinConfig> opsRoutes) {
         this.host = settings.get(Setting.COUPON_HTTP_HOST);
@@ -64,9 +67,13 @@ public final class GatewayServer implements AutoCloseable {
         EventHandlers events = new EventHandlers(auth, publisher, definitions,
                 settings.getInt(Setting.COUPON_GATEWAY_DEFINE_TIMEOUT_MS), queries, brokerFailures, clock);
         CouponListHandlers coupons = new CouponListHandlers(auth, queries, ledger);
-        ApplicationHandlers applications = new ApplicationHandlers(publisher, waiter, queries, definitions,
+        this.batches = new ApplicationBatches(publisher, settings.getInt(Setting.COUPON_GATEWAY_BATCH_MS),
+                settings.getInt(Setting.COUPON_GATEWAY_BATCH_MAX), registry);
+        ApplicationHandlers applications = new ApplicationHandlers(batches, waiter, queries, definitions,
                 brokerFailures, clock, new ApplicationTimers(registry), identity,
-                WaitSlots.waits(settings.getInt(Setting.COUPON_GATEWAY_MAX_WAITS), registry));
+                WaitSlots.waits(settings.getInt(Setting.COUPON_GATEWAY_MAX_WAITS), registry),
+                new EdgeAnswers(definitions, edgeRejections, settings.getBoolean(Setting.COUPON_GATEWAY_EDGE_ANSWERS),
+                        settings.getInt(Setting.COUPON_GATEWAY_SEND_TIMEOUT_MS), registry));
         // A client is its token's user (jwt mode, a valid token), else its source address (or the first
         // untrusted X-Forwarded-For hop).
         ClientRateLimit rates = ClientRateLimit.from(settings,
@@ -210,6 +217,7 @@ public final class GatewayServer implements AutoCloseable {
         if (management != null) {
             management.stop();
         }
+        batches.close();
         identity.close();
         rates.close();
     }

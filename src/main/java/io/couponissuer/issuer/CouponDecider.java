@@ -3,6 +3,7 @@ package io.couponissuer.issuer;
 import io.couponissuer.issuer.spread.SpreadCounter;
 import io.couponissuer.issuer.spread.SpreadMetrics;
 import io.couponissuer.kafka.IssuerCommandSerde;
+import io.couponissuer.kafka.Topics;
 import io.couponissuer.message.ApplyBatch;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.Claim;
@@ -24,6 +25,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 
@@ -150,6 +152,10 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
             if (staged.issuedAny()) {
                 issuedCounts.put(eventId, staged.issued());
                 recentCounts.put(eventId, staged.issued());
+                EventDefinition definition = definition(eventId);
+                if (staged.issued() >= definition.cap()) {
+                    publishDefinition(each, definition, staged.issued());
+                }
             }
             for (ApplyRequest application : staged.rerouted()) {
                 context.forward(each.withKey(application.eventUserKey()).withValue(application), CouponTopology.REROUTE_SINK);
@@ -186,10 +192,22 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
         EventDefinition definition = before == null ? received : received.withSpread(before.isSpread());
         definitions.put(definition.eventId(), definition);
         recentDefinitions.put(definition.eventId(), definition);
-        context.forward(record.withValue(definition), CouponTopology.EVENTS_SINK);
+        publishDefinition(record, definition, issuedCount(definition.eventId()));
         // The definition's place in its partition orders the definitions, and is the same on a replay.
         counter.defined(definition, issuedCount(definition.eventId()), () -> context.recordMetadata().orElseThrow(
                 () -> new IllegalStateException("a definition without its input record")).offset() + 1);
+    }
+
+    /**
+     * The definition in effect onto coupon.events, with the count now (Topics.ISSUED_COUNT_HEADER): when
+     * it is taken, and in the transaction of the coupon that sells the event out under it. From these
+     * records alone a gateway can prove an answer (kafka.CommittedEvent).
+     */
+    private void publishDefinition(Record<String, IssuerCommand> cause, EventDefinition definition, long issued) {
+        Headers headers = new RecordHeaders();
+        headers.add(Topics.ISSUED_COUNT_HEADER, Long.toString(issued).getBytes(StandardCharsets.US_ASCII));
+        context.forward(cause.withKey(definition.eventId()).withValue((IssuerCommand) definition).withHeaders(headers),
+                CouponTopology.EVENTS_SINK);
     }
 
     /**
@@ -223,6 +241,9 @@ final class CouponDecider implements Processor<String, IssuerCommand, String, Ob
             return null;
         }
         StandingDecision coupon = issue(record, request, issued + 1);
+        if (batch == null && issued + 1 >= definition.cap()) {
+            publishDefinition(record, definition, issued + 1); // a batch's, once it is written
+        }
         counter.issued(definition, issued + 1);
         return coupon;
     }

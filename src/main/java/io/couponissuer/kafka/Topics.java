@@ -23,9 +23,20 @@ public final class Topics {
      */
     public static final Topic<IssuerCommand> APPLY_REQUESTS = new Topic<>("coupon.apply-requests",
             new IssuerCommandSerde());
-    /** Accepted event definitions, compacted, keyed by eventId. */
+    /**
+     * Accepted event definitions, compacted, keyed by eventId: the definition in effect, written when the
+     * issuer takes it and again when the event sells out under it ({@link #ISSUED_COUNT_HEADER}).
+     */
     public static final Topic<EventDefinition> EVENTS = new Topic<>("coupon.events",
             new JsonSerde<>(EventDefinition.class));
+    /**
+     * The header on every record of {@link #EVENTS}: how many coupons the issuer had issued when it wrote
+     * it, in decimal. The issuer writes the definition in effect when it takes it, and again in the
+     * transaction of the coupon that sells the event out. With it a reader knows which coupons it must
+     * have read before it may answer under that definition, and whether the event is sold out under it
+     * (kafka.CommittedEvent).
+     */
+    public static final String ISSUED_COUNT_HEADER = "coupon.issued-count";
     /** Issued coupons, keyed by eventId. */
     public static final Topic<CouponIssued> ISSUED = new Topic<>("coupon.issued", new JsonSerde<>(CouponIssued.class));
     /**
@@ -34,6 +45,12 @@ public final class Topics {
      * ({@link #REJECTION_BATCHES}). Read both with {@link #readDecisions}.
      */
     public static final Topic<Rejection> REJECTED = new Topic<>("coupon.rejected", new JsonSerde<>(Rejection.class));
+    /**
+     * The header on a record of {@link #REJECTED} that a gateway wrote: rejections it decided at the edge
+     * from committed records (docs/architecture.md#answers-at-the-edge), with the gateway's id. A record
+     * without it was written by an issuer.
+     */
+    public static final String DECIDED_BY_HEADER = "coupon.decided-by";
     /** The batch shape of {@link #REJECTED}: the same topic, a record with the header coupon.type: RejectionBatch. */
     public static final Topic<RejectionBatch> REJECTION_BATCHES = new Topic<>(REJECTED.name(), new RejectionBatchSerde());
     /**

@@ -74,7 +74,8 @@ class GatewayInputTest {
                 .with(Setting.KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:" + deadPort)
                 .with(Setting.COUPON_HTTP_PORT, 0)
                 .with(Setting.COUPON_ADMIN_TOKEN, TOKEN)
-                .with(Setting.COUPON_GATEWAY_SEND_TIMEOUT_MS, 1500);
+                .with(Setting.COUPON_GATEWAY_SEND_TIMEOUT_MS, 1500)
+                .with(Setting.COUPON_GATEWAY_BATCH_MS, 50); // applications sent together share a record
         publisher = new CommandPublisher(settings);
         waiter = new DecisionWaiter(settings); // never started: these requests never wait for a decision
         kafka = new KafkaConnectivity(settings).start();
@@ -87,7 +88,8 @@ class GatewayInputTest {
         // A pool that opens no connection until a request needs one (none here does), closed with the JVM.
         // Never started either: with no broker it cannot prove an event absent, so applications go to the broker.
         return new GatewayServer(settings, publisher, waiter,
-                new io.couponissuer.kafka.CommittedDefinitions(settings, "gateway-input-test"), NOTHING_KNOWN,
+                new io.couponissuer.kafka.CommittedEvents(settings, "gateway-input-test"),
+                new EdgeRejections(settings, waiter.id(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), NOTHING_KNOWN,
                 new io.couponissuer.db.CouponLedgerReader(io.couponissuer.db.CouponDataSource.forOccasionalReads(settings,
                         "gateway-input-test")),
                 Readiness.of(new RoleChecks("gateway", List.of(kafka))),
@@ -140,6 +142,23 @@ class GatewayInputTest {
         assertThat(java.util.UUID.fromString(error.path("correlationId").asText())).as("the log line's id").isNotNull();
         assertThat(response.body()).as("nothing of the inside").doesNotContain("Exception").doesNotContain("127.0.0.1");
         assertThat(tookMs).as("bounded by the send timeout (1.5 s) plus margin").isLessThan(5_000);
+    }
+
+    @Test
+    void everyClientOfABatchTheBrokerDoesNotTakeGetsItsOwn503() throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            sent.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
+                            + "/api/events/batch-sale/applications?waitMs=1000")).timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"u-" + i + "\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        for (var response : sent) {
+            assertThat(response.get().statusCode()).as(response.get().body()).isEqualTo(503);
+            assertThat(Json.MAPPER.readTree(response.get().body()).path("error").asText()).isEqualTo("broker_unavailable");
+        }
     }
 
     @Test

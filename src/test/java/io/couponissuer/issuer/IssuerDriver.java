@@ -148,6 +148,17 @@ final class IssuerDriver implements AutoCloseable {
         return events.readValuesToList();
     }
 
+    /** The count a record of coupon.events carries (Topics.ISSUED_COUNT_HEADER). */
+    static long issuedCount(TestRecord<String, EventDefinition> record) {
+        return Long.parseLong(new String(record.headers().lastHeader(Topics.ISSUED_COUNT_HEADER).value(),
+                java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    /** The definitions written to coupon.events since the last call, with their headers. */
+    List<TestRecord<String, EventDefinition>> eventRecords() {
+        return events.readRecordsToList();
+    }
+
     /** The coupon.type of every record the topology wrote back to coupon.apply-requests since the last call. */
     List<String> writtenBackTypes() {
         return writtenBack.readRecordsToList().stream().map(record -> IssuerCommandSerde.typeOf(record.headers())).toList();

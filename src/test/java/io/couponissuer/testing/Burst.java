@@ -23,16 +23,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code i mod events}; every {@code duplicateEvery}-th application repeats an earlier applicant of
  * the same event, so invariant 2 is exercised too.
  *
- * <p>Records every answer: each 202 with its requestId and when it came, each 503 (the gateway's
- * "the broker did not take it"), and anything else (which no test expects).
+ * <p>Records every answer: each 202, and each 200 with the decision (a {@code ?waitMs} answer, or one
+ * the gateway decided at the edge), with its requestId and when it came; each 503 (the gateway's "the
+ * broker did not take it"), and anything else (which no test expects).
  */
 public final class Burst implements AutoCloseable {
-    /** A 202: the gateway says the broker has this application. */
-    /** @param sentNanos when the application was sent; {@code atNanos} when its 202/200 arrived */
-    public record Accepted(String requestId, String eventId, String userId, long atNanos, long sentNanos) {
+    /**
+     * A 202 (the broker has this application) or a 200 (its decision).
+     *
+     * @param status    202 or 200
+     * @param sentNanos when the application was sent; {@code atNanos} when its answer arrived
+     */
+    public record Accepted(String requestId, String eventId, String userId, int status, long atNanos, long sentNanos) {
+        /** A 202: the application went to the issuer and its decision was not told. */
+        public boolean pending() {
+            return status == 202;
+        }
     }
 
-    /** A 200 to a {@code ?waitMs} application: the decision the client was told (reason null for ISSUED). */
+    /** A 200: the decision the client was told (reason null for ISSUED). */
     public record Answered(String requestId, String userId, String status, String couponId, String reason) {
     }
 
@@ -124,10 +133,11 @@ public final class Burst implements AutoCloseable {
         long sentNanos = System.nanoTime();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 202 || (waitMs > 0 && response.statusCode() == 200)) {
+            if (response.statusCode() == 202 || response.statusCode() == 200) {
                 JsonNode body = Json.MAPPER.readTree(response.body());
                 String requestId = body.path("requestId").asText();
-                accepted.put(requestId, new Accepted(requestId, eventId, userId, System.nanoTime(), sentNanos));
+                accepted.put(requestId, new Accepted(requestId, eventId, userId, response.statusCode(), System.nanoTime(),
+                        sentNanos));
                 if (response.statusCode() == 200) {
                     answered.put(requestId, new Answered(requestId, body.path("userId").asText(null), body.path("status").asText(),
                             body.path("couponId").asText(null), body.path("reason").asText(null)));
@@ -193,7 +203,7 @@ public final class Burst implements AutoCloseable {
     }
 
     public String summary() {
-        return String.format("sent %d applications in %.1f s: %d x 202, %d x 503, %d other",
+        return String.format("sent %d applications in %.1f s: %d x 202 or 200, %d x 503, %d other",
                 accepted.size() + unavailableAtNanos.size() + unexpected.size(),
                 (System.nanoTime() - startNanos) / 1e9, accepted.size(), unavailableAtNanos.size(), unexpected.size());
     }

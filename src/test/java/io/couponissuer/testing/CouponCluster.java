@@ -236,6 +236,13 @@ public final class CouponCluster implements AutoCloseable {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
+    /** Applications the gateway decided at the edge since it started (coupon_gateway_edge_answers_total). */
+    public double answersAtTheEdge() throws IOException, InterruptedException {
+        String metrics = TestHttp.getAsAdmin(gatewayUrl() + "/metrics", ADMIN_TOKEN).body();
+        return metrics.lines().filter(l -> l.startsWith("coupon_gateway_edge_answers_total{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     /** Defines an event through the gateway (admin API), as an operator would. */
     public void createEvent(String eventId, int cap) throws IOException, InterruptedException {
         createEvent(eventId, cap, false);

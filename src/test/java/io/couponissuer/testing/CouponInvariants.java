@@ -192,6 +192,7 @@ public final class CouponInvariants {
                     continue;
                 }
                 JsonNode value = json(record.value());
+                boolean atEdge = record.headers().lastHeader(Topics.DECIDED_BY_HEADER) != null;
                 // A record of coupon.rejected holds one rejection, or an ApplyBatch's rejections.
                 List<JsonNode> answers = new ArrayList<>();
                 if (RejectionBatchSerde.isBatch(record.headers())) {
@@ -207,7 +208,7 @@ public final class CouponInvariants {
                     decisions.add(topic.equals(Topics.ISSUED.name())
                             ? LedgerDecision.issued(requestId, eventId, userId, v.get("couponId").asText(), v.get("seq").asLong())
                             : LedgerDecision.rejected(requestId, eventId, userId, v.get("reason").asText(),
-                            first.path("status").asText(null), first.path("requestId").asText(null)));
+                            first.path("status").asText(null), first.path("requestId").asText(null), atEdge));
                 }
             }
         }

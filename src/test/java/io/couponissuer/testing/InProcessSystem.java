@@ -38,6 +38,19 @@ public final class InProcessSystem implements AutoCloseable {
         return new InProcessSystem(own, CouponSystem.start(own, EnumSet.allOf(CouponSystem.Role.class)));
     }
 
+    /** {@link #start} on this database with this admin token, returned once every readiness check passes. */
+    public static InProcessSystem startReady(Settings settings, TestDatabase database, String adminToken) {
+        InProcessSystem system = start(settings.with(Setting.COUPON_JDBC_URL, database.jdbcUrl())
+                .with(Setting.COUPON_ADMIN_TOKEN, adminToken));
+        try {
+            EveryCheckReady.await(system.gatewayUrl() + "/health/ready", adminToken, java.time.Duration.ofSeconds(60));
+        } catch (RuntimeException | Error e) {
+            system.close();
+            throw e;
+        }
+        return system;
+    }
+
     /** The settings it runs with, ports included. */
     public Settings settings() {
         return settings;

@@ -113,6 +113,17 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         return Admin.create(ClientConfigs.admin(settings()));
     }
 
+    /** The sum of a topic's end offsets: how many records it has taken so far (a test compares two of them). */
+    public long endOffsetSum(String topic) throws Exception {
+        try (Admin admin = admin()) {
+            var partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                    .collect(java.util.stream.Collectors.toMap(
+                            p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+                            p -> org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            return admin.listOffsets(partitions).all().get().values().stream().mapToLong(info -> info.offset()).sum();
+        }
+    }
+
     /** An acks=all, idempotent producer; the caller closes it. */
     public <K, V> KafkaProducer<K, V> producer(Serializer<K> keySerializer, Serializer<V> valueSerializer) {
         return new KafkaProducer<>(ClientConfigs.producer(settings(), "it-producer"), keySerializer, valueSerializer);

@@ -74,15 +74,16 @@ final class DecisionCollector implements AutoCloseable {
             unread.clear();
         }
         for (Unread u : arrived) {
+            boolean atEdge = u.record().headers().lastHeader(Topics.DECIDED_BY_HEADER) != null;
             for (Decision answer : Topics.readDecisions(u.record())) {
-                ObservedDecision decision = observed(answer, u.visibleNanos());
+                ObservedDecision decision = observed(answer, atEdge, u.visibleNanos());
                 decisions.add(decision);
                 decidedRequestIds.add(decision.requestId());
             }
         }
     }
 
-    private static ObservedDecision observed(Decision answer, long visible) {
+    private static ObservedDecision observed(Decision answer, boolean atEdge, long visible) {
         if (answer instanceof CouponIssued coupon) {
             return new ObservedDecision(coupon.requestId(), coupon.eventId(), coupon.userId(), true,
                     coupon.couponId(), coupon.seq(), null, null, null, visible);
@@ -91,7 +92,7 @@ final class DecisionCollector implements AutoCloseable {
         StandingDecision first = rejection.firstDecision();
         return new ObservedDecision(rejection.requestId(), rejection.eventId(), rejection.userId(), false, null, 0,
                 rejection.reason().name(), first == null ? null : first.status().name(),
-                first == null ? null : first.requestId(), visible);
+                first == null ? null : first.requestId(), atEdge, visible);
     }
 
     /** Waits until every given request has a decision; returns how many are still undecided at the deadline. */

@@ -35,16 +35,19 @@ public final class InvariantJudge {
      *
      * @param firstStatus    for a DUPLICATE: the status of the first decision it carries (null if none)
      * @param firstRequestId for a DUPLICATE: the request of the first decision it carries (null if none)
+     * @param atEdge         a rejection a gateway decided from committed records (header coupon.decided-by):
+     *                       its application was never on coupon.apply-requests
      */
     public record LedgerDecision(String requestId, String eventId, String userId, boolean issued, String couponId,
-                                 long seq, String reason, String firstStatus, String firstRequestId) {
+                                 long seq, String reason, String firstStatus, String firstRequestId, boolean atEdge) {
         public static LedgerDecision issued(String requestId, String eventId, String userId, String couponId, long seq) {
-            return new LedgerDecision(requestId, eventId, userId, true, couponId, seq, null, null, null);
+            return new LedgerDecision(requestId, eventId, userId, true, couponId, seq, null, null, null, false);
         }
 
         public static LedgerDecision rejected(String requestId, String eventId, String userId, String reason,
-                                              String firstStatus, String firstRequestId) {
-            return new LedgerDecision(requestId, eventId, userId, false, null, 0, reason, firstStatus, firstRequestId);
+                                              String firstStatus, String firstRequestId, boolean atEdge) {
+            return new LedgerDecision(requestId, eventId, userId, false, null, 0, reason, firstStatus, firstRequestId,
+                    atEdge);
         }
 
         String status() {
@@ -145,7 +148,10 @@ public final class InvariantJudge {
         return findings.judgement(unmatched, perEvent);
     }
 
-    /** requestId -> application: those on the apply topic, or (not read) those accepted plus those decided. */
+    /**
+     * requestId -> application: those on the apply topic and those decided at the edge (which never
+     * reach it), or (not read) those accepted plus those decided.
+     */
     private Map<String, Application> applications(List<LedgerDecision> ours, Findings findings) {
         Map<String, Application> applications = new LinkedHashMap<>();
         if (received != null) {
@@ -154,6 +160,9 @@ public final class InvariantJudge {
                     findings.add(InvariantCheck.APPLICATION_TWICE_ON_APPLY_TOPIC, a.toString());
                 }
             }
+            // An application also on the apply topic is decided by the issuer too: DECIDED_MORE_THAN_ONCE.
+            ours.stream().filter(LedgerDecision::atEdge).forEach(d -> applications.putIfAbsent(d.requestId(),
+                    new Application(d.requestId(), d.eventId(), d.userId())));
             for (Application a : accepted) {
                 if (!applications.containsKey(a.requestId())) {
                     findings.add(InvariantCheck.ACCEPTED_NOT_ON_APPLY_TOPIC, a.toString());
@@ -231,9 +240,13 @@ public final class InvariantJudge {
         }
         long duplicates = 0;
         long soldOut = 0;
+        long atEdge = 0;
         for (LedgerDecision d : ofEvent) {
             if (d.issued()) {
                 continue;
+            }
+            if (d.atEdge()) {
+                atEdge++;
             }
             LedgerDecision coupon = coupons.get(d.userId());
             if (d.duplicate()) {
@@ -255,7 +268,7 @@ public final class InvariantJudge {
             }
         }
         return "cap " + cap + ", applicants " + applicants.size() + ", issued " + issued.size() + ", sold out "
-                + soldOut + ", duplicates " + duplicates;
+                + soldOut + ", duplicates " + duplicates + ", rejected at the edge " + atEdge;
     }
 
     private static void judgeCouponIds(List<LedgerDecision> ours, Findings findings) {

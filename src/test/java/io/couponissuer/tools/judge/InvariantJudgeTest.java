@@ -74,7 +74,38 @@ class InvariantJudgeTest {
         Judgement judgement = new Run().judge();
         assertThat(judgement.message()).isEqualTo("all invariants hold");
         assertThat(judgement.holds()).isTrue();
-        assertThat(judgement.perEvent()).containsEntry(E, "cap 2, applicants 3, issued 2, sold out 2, duplicates 1");
+        assertThat(judgement.perEvent()).containsEntry(E, "cap 2, applicants 3, issued 2, sold out 2, duplicates 1, rejected at the edge 0");
+    }
+
+    @Test
+    void answersAtTheEdgeAreApplicationsOfTheirOwnJudgedByTheSameRules() {
+        // r3 (u0's DUPLICATE) and r5 (u2's second SOLD_OUT) decided by a gateway: never on the apply topic.
+        Run edge = new Run();
+        edge.applications.removeIf(a -> a.requestId().equals("r3") || a.requestId().equals("r5"));
+        edge.decisions.set(3, atEdge(duplicate("r3", "u0", "ISSUED", "r0")));
+        edge.decisions.set(4, atEdge(rejected("r5", "u2", "SOLD_OUT")));
+        Judgement judgement = edge.judge();
+        assertThat(judgement.message()).isEqualTo("all invariants hold");
+        assertThat(judgement.perEvent()).containsEntry(E, "cap 2, applicants 3, issued 2, sold out 2, duplicates 1, rejected at the edge 2");
+
+        // Not on the apply topic and not marked: the issuer never saw it.
+        assertBreaks(run -> run.applications.removeIf(a -> a.requestId().equals("r5")),
+                InvariantCheck.ACCEPTED_NOT_ON_APPLY_TOPIC, InvariantCheck.DECISION_WITHOUT_APPLICATION);
+        // Answered at the edge and sent to the issuer as well.
+        assertBreaks(run -> run.decisions.add(atEdge(rejected("r5", "u2", "SOLD_OUT"))), InvariantCheck.DECIDED_MORE_THAN_ONCE);
+        assertBreaks(run -> {
+            run.applications.removeIf(a -> a.requestId().equals("r3"));
+            run.decisions.set(3, atEdge(rejected("r3", "u0", "SOLD_OUT")));
+            run.answers.remove(0);
+        }, InvariantCheck.SOLD_OUT_TO_HOLDER);
+        assertBreaks(run -> {
+            run.applications.removeIf(a -> a.requestId().equals("r3"));
+            run.decisions.set(3, atEdge(duplicate("r3", "u0", "ISSUED", "r1")));
+        }, InvariantCheck.DUPLICATE_NOT_CARRYING_FIRST);
+        assertBreaks(run -> {
+            run.applications.removeIf(a -> a.requestId().equals("r5"));
+            run.decisions.set(4, atEdge(rejected("r5", "u2", "CLOSED")));
+        }, InvariantCheck.NON_FINAL_REJECTION);
     }
 
     @Test
@@ -131,7 +162,7 @@ class InvariantJudgeTest {
         assertBreaks(run -> run.decisions.add(rejected("r2", "u2", "SOLD_OUT")), InvariantCheck.DECIDED_MORE_THAN_ONCE);
         assertBreaks(run -> run.decisions.add(duplicate("r9", "u0", "ISSUED", "r0")), InvariantCheck.DECISION_WITHOUT_APPLICATION);
         assertBreaks(run -> {
-            run.decisions.set(3, new LedgerDecision("r3", E, "u1", false, null, 0, "DUPLICATE", "ISSUED", "r1"));
+            run.decisions.set(3, new LedgerDecision("r3", E, "u1", false, null, 0, "DUPLICATE", "ISSUED", "r1", false));
             run.answers.remove(0);
         }, InvariantCheck.DECISION_NOT_OF_ITS_APPLICATION);
     }
@@ -199,11 +230,16 @@ class InvariantJudgeTest {
     }
 
     private static LedgerDecision rejected(String requestId, String userId, String reason) {
-        return LedgerDecision.rejected(requestId, E, userId, reason, null, null);
+        return LedgerDecision.rejected(requestId, E, userId, reason, null, null, false);
     }
 
     private static LedgerDecision duplicate(String requestId, String userId, String firstStatus, String firstRequestId) {
-        return LedgerDecision.rejected(requestId, E, userId, "DUPLICATE", firstStatus, firstRequestId);
+        return LedgerDecision.rejected(requestId, E, userId, "DUPLICATE", firstStatus, firstRequestId, false);
+    }
+
+    private static LedgerDecision atEdge(LedgerDecision d) {
+        return LedgerDecision.rejected(d.requestId(), d.eventId(), d.userId(), d.reason(), d.firstStatus(),
+                d.firstRequestId(), true);
     }
 
     private static CouponRow row(String requestId, String userId, long seq) {

@@ -1,17 +1,21 @@
 package io.couponissuer.kafka;
 
+import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
+import io.couponissuer.message.CouponIssued;
 import io.couponissuer.message.EventDefinition;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,27 +25,35 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The event definitions in effect, as the issuer committed them on {@code coupon.events} (read
- * committed, from the beginning): what a gateway may know of an event without asking an issuer.
+ * What a gateway may know of the events without asking an issuer, as the issuer committed it (read
+ * committed, from the beginning): the definitions in effect on {@code coupon.events} and the coupons
+ * on {@code coupon.issued}, per event a {@link CommittedEvent}.
  *
  * <p>{@link #caughtUp()} is a read barrier: it completes once this reader has read everything that
- * was committed on the topic when it was called. An event still missing then was not defined when
+ * was committed on both topics when it was called. An event still missing then was not defined when
  * the question was asked, and since the gateway answers a definition's 201 only once the definition
  * is committed here ({@link #taken}), no application that follows a successful creation can be told
- * the event does not exist (invariant 6). Barriers asked for while one is being served share the
- * next one, so a flood of made-up event ids costs one end-offsets request per round, not one each.
+ * the event does not exist (invariant 6). The answers at the edge other than a holder's DUPLICATE
+ * are given only after a barrier asked once the application arrived. Barriers asked for while one is
+ * being served share the next one, so a flood costs one end-offsets request per round, not one each.
  *
- * <p>Its size is the number of defined events: only admins define events.
+ * <p>Its size: the definitions, as many as events (only admins define events), and the holders it
+ * keeps, at most {@code perEvent} of one event and {@code total} in all; an event over either is
+ * left to the issuer.
  */
-public final class CommittedDefinitions implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(CommittedDefinitions.class);
+public final class CommittedEvents implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CommittedEvents.class);
     /** Also the longest a barrier waits for its round to start: no wakeup, which would land in endOffsets. */
-    private static final Duration POLL = Duration.ofMillis(50);
+    private static final Duration POLL = Duration.ofMillis(5);
     private static final Duration END_OFFSETS_TIMEOUT = Duration.ofSeconds(5);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread thread;
-    private final Map<String, EventDefinition> definitions = new ConcurrentHashMap<>();
+    private final Map<String, CommittedEvent> events = new ConcurrentHashMap<>();
+    private final int holdersPerEvent;
+    private final long holdersInAll;
+    /** Holders kept over all events (reader thread only). */
+    private long kept;
     /** Definitions sent by this gateway, waiting to be seen committed. */
     private final Map<String, List<Awaited>> awaited = new ConcurrentHashMap<>();
     /** Barriers asked for since the last round took them. */
@@ -60,22 +72,28 @@ public final class CommittedDefinitions implements AutoCloseable {
     private record Round(Map<TopicPartition, Long> ends, List<CompletableFuture<Void>> barriers) {
     }
 
-    public CommittedDefinitions(Settings settings, String clientId) {
+    /** Keeps holders up to COUPON_GATEWAY_EDGE_HOLDERS_PER_EVENT of one event and COUPON_GATEWAY_EDGE_HOLDERS in all. */
+    public CommittedEvents(Settings settings, String clientId) {
+        this.holdersPerEvent = settings.getInt(Setting.COUPON_GATEWAY_EDGE_HOLDERS_PER_EVENT);
+        this.holdersInAll = settings.getInt(Setting.COUPON_GATEWAY_EDGE_HOLDERS);
         Map<String, Object> config = ClientConfigs.readCommittedConsumer(settings, null, clientId);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // A broker answers one request per connection at a time: a barrier's end-offsets request queued
         // behind a fetch that waits the default 500 ms for data made every barrier cost half a second.
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, clientId);
         thread.setDaemon(true);
     }
 
-    /** Assigns every partition of coupon.events from its beginning and starts reading. */
-    public CommittedDefinitions start() {
+    /** Assigns every partition of coupon.events and coupon.issued from its beginning and starts reading. */
+    public CommittedEvents start() {
         List<TopicPartition> all = new ArrayList<>();
-        consumer.partitionsFor(Topics.EVENTS.name(), Duration.ofSeconds(30))
-                .forEach(info -> all.add(new TopicPartition(info.topic(), info.partition())));
+        for (String topic : List.of(Topics.EVENTS.name(), Topics.ISSUED.name())) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(info -> all.add(new TopicPartition(info.topic(), info.partition())));
+        }
         partitions = List.copyOf(all);
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
@@ -88,10 +106,16 @@ public final class CommittedDefinitions implements AutoCloseable {
 
     /** The definition in effect as far as this reader has read; empty if it has not read one. */
     public Optional<EventDefinition> get(String eventId) {
-        return Optional.ofNullable(definitions.get(eventId));
+        CommittedEvent event = events.get(eventId);
+        return event == null ? Optional.empty() : event.definition();
     }
 
-    /** Completes once everything committed on coupon.events at the time of this call has been read. */
+    /** What this reader has read of an event, if anything. */
+    public Optional<CommittedEvent> event(String eventId) {
+        return Optional.ofNullable(events.get(eventId));
+    }
+
+    /** Completes once everything committed on coupon.events and coupon.issued at the time of this call has been read. */
     public CompletableFuture<Void> caughtUp() {
         CompletableFuture<Void> barrier = new CompletableFuture<>();
         synchronized (asked) {
@@ -112,10 +136,8 @@ public final class CommittedDefinitions implements AutoCloseable {
         CompletableFuture<EventDefinition> taken = new CompletableFuture<>();
         awaited.computeIfAbsent(sent.eventId(), id -> new java.util.concurrent.CopyOnWriteArrayList<>())
                 .add(new Awaited(sent, taken));
-        EventDefinition current = definitions.get(sent.eventId());
-        if (current != null && sameTerms(sent, current)) {
-            complete(sent.eventId(), current);
-        }
+        get(sent.eventId()).filter(current -> sameTerms(sent, current))
+                .ifPresent(current -> complete(sent.eventId(), current));
         taken.whenComplete((definition, error) -> forget(sent.eventId(), taken));
         return taken;
     }
@@ -174,12 +196,35 @@ public final class CommittedDefinitions implements AutoCloseable {
             return;
         }
         try {
-            EventDefinition definition = Topics.EVENTS.read(record);
-            definitions.put(definition.eventId(), definition);
-            complete(definition.eventId(), definition);
+            if (record.topic().equals(Topics.ISSUED.name())) {
+                CouponIssued coupon = Topics.ISSUED.read(record);
+                boolean keep = kept < holdersInAll && eventOf(coupon.eventId()).keepsFewerThan(holdersPerEvent);
+                kept += eventOf(coupon.eventId()).issued(coupon, keep);
+            } else {
+                EventDefinition definition = Topics.EVENTS.read(record);
+                eventOf(definition.eventId()).defined(definition, issuedCount(record));
+                complete(definition.eventId(), definition);
+            }
         } catch (RuntimeException e) {
-            LOG.warn("Unreadable definition at {}-{}@{} skipped: {}", record.topic(), record.partition(),
+            LOG.warn("Unreadable record at {}-{}@{} skipped: {}", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
+        }
+    }
+
+    private CommittedEvent eventOf(String eventId) {
+        return events.computeIfAbsent(eventId, CommittedEvent::new);
+    }
+
+    /** The count the issuer wrote on a definition record (Topics.ISSUED_COUNT_HEADER); -1 if none. */
+    private static long issuedCount(ConsumerRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader(Topics.ISSUED_COUNT_HEADER);
+        if (header == null || header.value() == null || header.value().length > 19) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(new String(header.value(), StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 
