@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -37,11 +38,20 @@ final class ApplicationHandlers {
     private final CallerIdentity identity;
     private final WaitSlots waitSlots;
     private final EdgeAnswers edge;
+    /**
+     * The HTTP server's threads. A future completed on a Kafka client's I/O thread (a producer's ack, the
+     * decision feed, the committed-events reader) would have that thread write the HTTP answer, so every
+     * answer is written from here instead: the producer's network thread went on writing answers
+     * instead of sending.
+     */
+    private final Executor responses;
 
     ApplicationHandlers(ApplicationBatches batches, DecisionWaiter waiter, IssuerQueries queries,
                         CommittedEvents definitions, BrokerFailures brokerFailures, Clock clock,
-                        ApplicationTimers timers, CallerIdentity identity, WaitSlots waitSlots, EdgeAnswers edge) {
+                        ApplicationTimers timers, CallerIdentity identity, WaitSlots waitSlots, EdgeAnswers edge,
+                        Executor responses) {
         this.edge = edge;
+        this.responses = responses;
         this.definitions = definitions;
         this.identity = identity;
         this.waitSlots = waitSlots;
@@ -72,7 +82,7 @@ final class ApplicationHandlers {
                 ctx.status(404).json(unknownEvent(eventId));
                 return CompletableFuture.completedFuture(null);
             }
-            return edge.answer(request).handle((proven, error) -> {
+            return edge.answer(request).handleAsync((proven, error) -> {
                 if (error != null) {
                     brokerFailures.answer(ctx, error);
                 } else if (proven.isPresent()) {
@@ -81,7 +91,7 @@ final class ApplicationHandlers {
                     return send(ctx, request, waitMs, lookup == Lookup.SPREAD);
                 }
                 return CompletableFuture.<Void>completedFuture(null);
-            }).thenCompose(next -> next);
+            }, responses).thenCompose(next -> next);
         }));
     }
 
@@ -123,7 +133,7 @@ final class ApplicationHandlers {
         long startNanos = System.nanoTime();
 
         return batches.publish(key, request, answer == null ? null : waiter.id())
-                .handle((metadata, error) -> error)
+                .handleAsync((metadata, error) -> error, responses)
                 .thenCompose(error -> {
                     long ackedNanos = System.nanoTime();
                     timers.published(startNanos, ackedNanos, error == null);
@@ -138,10 +148,10 @@ final class ApplicationHandlers {
                         ctx.status(202).json(pending);
                         return CompletableFuture.completedFuture(null);
                     }
-                    return answer.completeOnTimeout(pending, waitMs, TimeUnit.MILLISECONDS).thenAccept(told -> {
+                    return answer.completeOnTimeout(pending, waitMs, TimeUnit.MILLISECONDS).thenAcceptAsync(told -> {
                         timers.waited(ackedNanos, System.nanoTime(), told != pending);
                         ctx.status(told == pending ? 202 : 200).json(told);
-                    });
+                    }, responses);
                 });
     }
 

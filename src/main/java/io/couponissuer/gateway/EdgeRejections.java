@@ -43,8 +43,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EdgeRejections implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeRejections.class);
-    /** Gathers a burst into few records; every edge answer waits this long at most for it. */
-    private static final int LINGER_MS = 5;
+    /**
+     * Every edge answer waits for its record, so hardly at all: the thread below already gathers what
+     * arrives while a send is in flight into one record per event.
+     */
+    private static final int LINGER_MS = 1;
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final BlockingQueue<Unsent> queued;

@@ -6,6 +6,8 @@ import io.couponissuer.db.CouponLedgerReader;
 import io.couponissuer.health.HealthAndMetricsRoutes;
 import io.couponissuer.kafka.CommittedEvents;
 import io.couponissuer.health.Readiness;
+import io.javalin.util.ConcurrencyUtil;
+import org.eclipse.jetty.util.thread.ThreadPool;
 import io.couponissuer.json.Json;
 import io.couponissuer.query.IssuerQueries;
 import io.javalin.Javalin;
@@ -67,13 +69,16 @@ public final class GatewayServer implements AutoCloseable {
         EventHandlers events = new EventHandlers(auth, publisher, definitions,
                 settings.getInt(Setting.COUPON_GATEWAY_DEFINE_TIMEOUT_MS), queries, brokerFailures, clock);
         CouponListHandlers coupons = new CouponListHandlers(auth, queries, ledger);
+        // Javalin's own pool (its name and sizes), made here so the handlers can answer on it.
+        ThreadPool serverThreads = ConcurrencyUtil.jettyThreadPool("JettyServerThreadPool", 8, 250, false);
         this.batches = new ApplicationBatches(publisher, settings.getInt(Setting.COUPON_GATEWAY_BATCH_MS),
                 settings.getInt(Setting.COUPON_GATEWAY_BATCH_MAX), registry);
         ApplicationHandlers applications = new ApplicationHandlers(batches, waiter, queries, definitions,
                 brokerFailures, clock, new ApplicationTimers(registry), identity,
                 WaitSlots.waits(settings.getInt(Setting.COUPON_GATEWAY_MAX_WAITS), registry),
                 new EdgeAnswers(definitions, edgeRejections, settings.getBoolean(Setting.COUPON_GATEWAY_EDGE_ANSWERS),
-                        settings.getInt(Setting.COUPON_GATEWAY_SEND_TIMEOUT_MS), registry));
+                        settings.getInt(Setting.COUPON_GATEWAY_SEND_TIMEOUT_MS), registry),
+                serverThreads);
         // A client is its token's user (jwt mode, a valid token), else its source address (or the first
         // untrusted X-Forwarded-For hop).
         ClientRateLimit rates = ClientRateLimit.from(settings,
@@ -81,6 +86,7 @@ public final class GatewayServer implements AutoCloseable {
                 identity, registry);
         this.rates = rates;
         this.app = Javalin.create(cfg -> {
+            cfg.jetty.threadPool = serverThreads;
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.http.maxRequestSize = RequestBodies.MAX_BODY_BYTES;
             cfg.startup.showJavalinBanner = false;

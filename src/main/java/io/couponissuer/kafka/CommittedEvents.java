@@ -34,8 +34,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * the question was asked, and since the gateway answers a definition's 201 only once the definition
  * is committed here ({@link #taken}), no application that follows a successful creation can be told
  * the event does not exist (invariant 6). The answers at the edge other than a holder's DUPLICATE
- * are given only after a barrier asked once the application arrived. Barriers asked for while one is
- * being served share the next one, so a flood costs one end-offsets request per round, not one each.
+ * are given only after a barrier asked once the application arrived. A thread of its own serves the
+ * barriers with a consumer of its own, so a round costs one end-offsets request, answered at once (on
+ * the reader's connection it would wait behind the reader's fetch); barriers asked for while one round
+ * is served share the next one.
  *
  * <p>Its size: the definitions, as many as events (only admins define events), and the holders it
  * keeps, at most {@code perEvent} of one event and {@code total} in all; an event over either is
@@ -43,7 +45,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CommittedEvents implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CommittedEvents.class);
-    /** Also the longest a barrier waits for its round to start: no wakeup, which would land in endOffsets. */
     private static final Duration POLL = Duration.ofMillis(5);
     private static final Duration END_OFFSETS_TIMEOUT = Duration.ofSeconds(5);
 
@@ -56,10 +57,13 @@ public final class CommittedEvents implements AutoCloseable {
     private long kept;
     /** Definitions sent by this gateway, waiting to be seen committed. */
     private final Map<String, List<Awaited>> awaited = new ConcurrentHashMap<>();
-    /** Barriers asked for since the last round took them. */
+    /** Barriers asked for since the last round took them; its lock also guards {@link #read}'s updates. */
     private final List<CompletableFuture<Void>> asked = new ArrayList<>();
-    /** Rounds whose end offsets are known, waiting for the position to pass them (reader thread only). */
-    private final List<Round> rounds = new ArrayList<>();
+    /** The barrier thread's consumer: end offsets only, on a connection of its own. */
+    private final KafkaConsumer<String, byte[]> ends;
+    private final Thread barrierThread;
+    /** The reader's positions after it applied what it polled: everything before them is in {@link #events}. */
+    private volatile Map<TopicPartition, Long> read = Map.of();
     private List<TopicPartition> partitions = List.of();
     /** Written under {@link #asked}'s lock, so no barrier is added after the reader stopped. */
     private volatile boolean running = true;
@@ -69,8 +73,6 @@ public final class CommittedEvents implements AutoCloseable {
     private record Awaited(EventDefinition sent, CompletableFuture<EventDefinition> taken) {
     }
 
-    private record Round(Map<TopicPartition, Long> ends, List<CompletableFuture<Void>> barriers) {
-    }
 
     /** Keeps holders up to COUPON_GATEWAY_EDGE_HOLDERS_PER_EVENT of one event and COUPON_GATEWAY_EDGE_HOLDERS in all. */
     public CommittedEvents(Settings settings, String clientId) {
@@ -78,13 +80,17 @@ public final class CommittedEvents implements AutoCloseable {
         this.holdersInAll = settings.getInt(Setting.COUPON_GATEWAY_EDGE_HOLDERS);
         Map<String, Object> config = ClientConfigs.readCommittedConsumer(settings, null, clientId);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // A broker answers one request per connection at a time: a barrier's end-offsets request queued
-        // behind a fetch that waits the default 500 ms for data made every barrier cost half a second.
+        // A fetch returns as soon as there is data; this bounds an idle reader's fetch, so that a stop
+        // and the loop's position updates do not wait the default 500 ms.
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        this.ends = new KafkaConsumer<>(ClientConfigs.readCommittedConsumer(settings, null, clientId + "-barriers"),
+                new StringDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, clientId);
         thread.setDaemon(true);
+        this.barrierThread = new Thread(this::serveBarriers, clientId + "-barriers");
+        barrierThread.setDaemon(true);
     }
 
     /** Assigns every partition of coupon.events and coupon.issued from its beginning and starts reading. */
@@ -101,6 +107,7 @@ public final class CommittedEvents implements AutoCloseable {
             started = true;
         }
         thread.start();
+        barrierThread.start();
         return this;
     }
 
@@ -123,6 +130,7 @@ public final class CommittedEvents implements AutoCloseable {
                 barrier.completeExceptionally(new IllegalStateException("the reader of " + Topics.EVENTS.name() + " stopped"));
             } else {
                 asked.add(barrier);
+                asked.notifyAll();
             }
         }
         return barrier;
@@ -176,8 +184,14 @@ public final class CommittedEvents implements AutoCloseable {
                         return;
                     }
                 }
-                startRound();
-                finishRounds();
+                Map<TopicPartition, Long> positions = new java.util.HashMap<>();
+                for (TopicPartition partition : partitions) {
+                    positions.put(partition, consumer.position(partition));
+                }
+                synchronized (asked) {
+                    read = positions;
+                    asked.notifyAll();
+                }
             }
         } catch (RuntimeException e) {
             LOG.error("The reader of {} stopped; applications for events it does not know go to the issuer",
@@ -185,8 +199,8 @@ public final class CommittedEvents implements AutoCloseable {
         } finally {
             synchronized (asked) {
                 running = false;
+                asked.notifyAll();
             }
-            failRounds();
             consumer.close(Duration.ofSeconds(2));
         }
     }
@@ -228,56 +242,85 @@ public final class CommittedEvents implements AutoCloseable {
         }
     }
 
-    private void startRound() {
-        List<CompletableFuture<Void>> barriers;
-        synchronized (asked) {
-            if (asked.isEmpty()) {
-                return;
-            }
-            barriers = new ArrayList<>(asked);
-            asked.clear();
-        }
+    /**
+     * Rounds, one after another: take every barrier asked so far, ask for the end offsets (read_committed:
+     * the last stable offsets, what is committed now), and complete the barriers once the reader's
+     * positions reach them.
+     */
+    private void serveBarriers() {
         try {
-            // read_committed: the end offsets are the last stable offsets, what is committed now.
-            rounds.add(new Round(consumer.endOffsets(partitions, END_OFFSETS_TIMEOUT), barriers));
-        } catch (RuntimeException e) {
-            barriers.forEach(barrier -> barrier.completeExceptionally(e));
-        }
-    }
-
-    private void finishRounds() {
-        rounds.removeIf(round -> {
-            for (Map.Entry<TopicPartition, Long> end : round.ends().entrySet()) {
-                if (consumer.position(end.getKey()) < end.getValue()) {
-                    return false;
+            while (true) {
+                List<CompletableFuture<Void>> barriers;
+                synchronized (asked) {
+                    while (running && asked.isEmpty()) {
+                        asked.wait();
+                    }
+                    if (!running) {
+                        return;
+                    }
+                    barriers = new ArrayList<>(asked);
+                    asked.clear();
                 }
+                Map<TopicPartition, Long> committed;
+                try {
+                    committed = ends.endOffsets(partitions, END_OFFSETS_TIMEOUT);
+                } catch (RuntimeException e) {
+                    barriers.forEach(barrier -> barrier.completeExceptionally(e));
+                    continue;
+                }
+                synchronized (asked) {
+                    while (running && !reached(committed)) {
+                        asked.wait();
+                    }
+                }
+                if (!running) {
+                    fail(barriers);
+                    return;
+                }
+                barriers.forEach(barrier -> barrier.complete(null));
             }
-            round.barriers().forEach(barrier -> barrier.complete(null));
-            return true;
-        });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            synchronized (asked) {
+                fail(asked);
+                asked.clear();
+            }
+            ends.close(Duration.ofSeconds(2));
+        }
     }
 
-    private void failRounds() {
-        IllegalStateException stopped = new IllegalStateException("the reader of " + Topics.EVENTS.name() + " stopped");
-        rounds.forEach(round -> round.barriers().forEach(barrier -> barrier.completeExceptionally(stopped)));
-        synchronized (asked) {
-            asked.forEach(barrier -> barrier.completeExceptionally(stopped));
-            asked.clear();
+    private boolean reached(Map<TopicPartition, Long> committed) {
+        Map<TopicPartition, Long> positions = read;
+        for (Map.Entry<TopicPartition, Long> end : committed.entrySet()) {
+            if (positions.getOrDefault(end.getKey(), 0L) < end.getValue()) {
+                return false;
+            }
         }
+        return true;
+    }
+
+    private static void fail(List<CompletableFuture<Void>> barriers) {
+        IllegalStateException stopped = new IllegalStateException("the reader of " + Topics.EVENTS.name() + " stopped");
+        barriers.forEach(barrier -> barrier.completeExceptionally(stopped));
     }
 
     @Override
     public void close() {
         synchronized (asked) {
             running = false;
+            asked.notifyAll();
         }
         if (!started) {
             consumer.close(Duration.ZERO);
+            ends.close(Duration.ZERO);
             return;
         }
         consumer.wakeup();
+        ends.wakeup();
         try {
             thread.join(5_000);
+            barrierThread.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
