@@ -26,7 +26,9 @@ import io.couponissuer.ops.lag.OffsetsReader;
 import io.couponissuer.ops.lag.SpreadEventPartitions;
 import io.couponissuer.ops.transactions.HangingTransactionFinder;
 import io.couponissuer.ops.transactions.HangingTransactionGuard;
+import io.couponissuer.query.AnswerStreams;
 import io.couponissuer.query.FailoverIssuerQueries;
+import io.couponissuer.query.StreamedIssuerQueries;
 import io.couponissuer.query.InstanceSecret;
 import io.couponissuer.query.IssuerQueries;
 import io.couponissuer.query.IssuerStoreRoutes;
@@ -47,6 +49,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -164,7 +168,8 @@ public final class CouponSystem implements AutoCloseable {
         InstanceSecret secret = InstanceSecret.of(settings.get(Setting.COUPON_INSTANCE_SECRET));
         issuer = new CouponIssuer(settings, registry, secret);
         running.push(issuer);
-        IssuerStoreRoutes storeRoutes = new IssuerStoreRoutes(issuer.queries(), issuer.queries().localOnly(), secret);
+        IssuerStoreRoutes storeRoutes = new IssuerStoreRoutes(issuer.queries(), issuer.queries().localOnly(), issuer.answers(),
+                secret);
         issuerChecks = new RoleChecks("issuer", List.of(kafka, issuer.health(), transactions.health()));
         startOpsServer(settings.get(Setting.COUPON_ISSUER_HTTP_HOST), settings.getInt(Setting.COUPON_ISSUER_HTTP_PORT),
                 Readiness.of(issuerChecks), storeRoutes::register, "Issuer stores, health and metrics");
@@ -200,14 +205,12 @@ public final class CouponSystem implements AutoCloseable {
         // process also runs (dev, all) are listed on its readiness without gating it.
         Readiness readiness = new Readiness(new RoleChecks("gateway", List.of(kafka)),
                 Stream.of(issuerChecks, writerChecks).filter(Objects::nonNull).toList());
-        IssuerQueries queries = issuer != null ? issuer.queries()
-                : FailoverIssuerQueries.overHttp(settings.get(Setting.COUPON_ISSUER_URL),
-                        InstanceSecret.of(settings.get(Setting.COUPON_INSTANCE_SECRET)));
-        CommandPublisher publisher = new CommandPublisher(settings);
-        running.push(publisher);
         DecisionWaiter waiter = new DecisionWaiter(settings);
         running.push(waiter);
         waiter.start();
+        IssuerQueries queries = issuer != null ? issuer.queries() : remoteIssuers(settings, waiter);
+        CommandPublisher publisher = new CommandPublisher(settings);
+        running.push(publisher);
         CommittedEvents definitions = new CommittedEvents(settings, "coupon-gateway-definitions");
         running.push(definitions);
         definitions.start();
@@ -231,6 +234,20 @@ public final class CouponSystem implements AutoCloseable {
                 registry, Clock.systemUTC(),
                 new OpsPage(ops::summary)::register).start();
         running.push(gateway);
+    }
+
+    /**
+     * The issuers of a gateway of its own: store questions over HTTP, and one stream of answers from
+     * each instance for the clients that wait (docs/architecture.md#answers-before-the-commit).
+     */
+    private IssuerQueries remoteIssuers(Settings settings, DecisionWaiter waiter) {
+        InstanceSecret secret = InstanceSecret.of(settings.get(Setting.COUPON_INSTANCE_SECRET));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        String urls = settings.get(Setting.COUPON_ISSUER_URL);
+        AnswerStreams answers = new AnswerStreams(http, FailoverIssuerQueries.urls(urls), secret,
+                new String(waiter.id(), StandardCharsets.UTF_8)).start();
+        running.push(answers);
+        return new StreamedIssuerQueries(FailoverIssuerQueries.overHttp(http, urls, secret), answers);
     }
 
     public int gatewayPort() {

@@ -93,6 +93,9 @@ class FaultToleranceIT {
             verify(test, caps, burst);
             assertThat(cluster.answersByIssuer()).as("answers the gateway got from the owning issuer before its commit")
                     .isPositive();
+            // They came on the one stream the gateway holds from the issuer, not one request each.
+            assertThat(cluster.issuerMetric("a", "coupon_issuer_answer_streams")).as("answer streams").isEqualTo(1);
+            assertThat(cluster.issuerMetric("a", "coupon_issuer_answer_waits")).as("long polls held").isZero();
             // The lever is static membership (COUPON_INSTANCE_ID): the restarted member takes its partitions
             // back at once instead of waiting for the dead one's session timeout.
             assertThat(decidingAgain).isLessThan(Duration.ofSeconds(15));

@@ -139,7 +139,7 @@ final class ApplicationHandlers {
                     timers.published(startNanos, ackedNanos, error == null);
                     if (error != null) {
                         if (answer != null) {
-                            answer.cancel(true); // nothing to wait for: stops the ledger waiter and the long polls
+                            answer.cancel(true); // nothing to wait for: forgets the ledger waiter and the issuers' answer
                         }
                         brokerFailures.answer(ctx, error);
                         return CompletableFuture.completedFuture(null);
@@ -159,9 +159,9 @@ final class ApplicationHandlers {
      * The answer from whichever decision comes first: the owning issuer's as it makes it
      * (IssuerQueries#awaitDecision, before its commit; docs/architecture.md#answers-before-the-commit) or the
      * committed one on the ledger ({@link DecisionWaiter}). Both are asked before the application is
-     * sent, so no decision slips past. Once it completes (an answer, the wait ran out, or cancelled) the rest are stopped: the long polls
-     * to the issuers are aborted and the ledger waiter is forgotten, so none holds a connection or an
-     * entry for the rest of the wait.
+     * sent, so no decision slips past. Once it completes (an answer, the wait ran out, or cancelled) the
+     * rest are stopped: the registration on the issuers' answers and the ledger waiter are forgotten,
+     * so none holds an entry for the rest of the wait.
      */
     private CompletableFuture<Answer> firstAnswer(String eventId, String spreadUserId, String requestId,
                                                   int waitMs) {

@@ -43,11 +43,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EdgeRejections implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeRejections.class);
-    /**
-     * Every edge answer waits for its record, so hardly at all: the thread below already gathers what
-     * arrives while a send is in flight into one record per event.
-     */
-    private static final int LINGER_MS = 1;
+    /** The thread below gathers already (GATHER_NANOS); the producer adds no wait of its own. */
+    private static final int LINGER_MS = 0;
+    /** How long the thread gathers after the first rejection: fewer, larger records under a flood. */
+    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final BlockingQueue<Unsent> queued;
@@ -117,6 +116,13 @@ public final class EdgeRejections implements AutoCloseable {
                     continue;
                 }
                 taken.add(first);
+                long until = System.nanoTime() + GATHER_NANOS;
+                while (taken.size() < ApplyBatch.MAX_APPLICATIONS && System.nanoTime() < until) {
+                    Unsent next = queued.poll(until - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    if (next != null) {
+                        taken.add(next);
+                    }
+                }
                 queued.drainTo(taken);
                 send(taken);
             } catch (InterruptedException e) {

@@ -24,14 +24,14 @@ final class WaitSlots {
     }
 
     /**
-     * COUPON_GATEWAY_MAX_WAITS ?waitMs waits: each holds a ledger waiter and one or two long polls to the
-     * issuers for up to 10 s. Past the bound an application is still taken and answered 202 PENDING at
+     * COUPON_GATEWAY_MAX_WAITS ?waitMs waits: each holds a ledger waiter and a registration on the
+     * issuers' answers for up to 10 s. Past the bound an application is still taken and answered 202 PENDING at
      * once, which every client already handles (a wait that ran out answers the same), instead of an
      * error that would make it send again.
      */
     static WaitSlots waits(int max, MeterRegistry registry) {
         return new WaitSlots(max, registry, "coupon.gateway.waits",
-                "?waitMs waits in flight (long polls to the issuers and ledger waiters)", "waits");
+                "?waitMs waits in flight (ledger waiters and registrations on the issuers' answers)", "waits");
     }
 
     /** COUPON_GATEWAY_MAX_THROTTLE_HOLDS 429s held back before they are sent ({@link ClientRateLimit}). */

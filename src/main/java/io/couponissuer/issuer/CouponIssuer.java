@@ -2,6 +2,7 @@ package io.couponissuer.issuer;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.kafka.RecordAuthenticator;
+import io.couponissuer.query.AnswerFeed;
 import io.couponissuer.config.Settings;
 import io.couponissuer.health.HealthCheck;
 import io.couponissuer.query.InstanceSecret;
@@ -64,7 +65,9 @@ public final class CouponIssuer implements AutoCloseable {
         this.metrics = new KafkaStreamsMetrics(streams, Tags.empty(), metricsRefresh, METRICS_REFRESH);
         metrics.bindTo(registry);
         Gauge.builder("coupon.issuer.answer.waits", feed, DecisionFeed::waiting)
-                .description("gateways' waits for an answer this instance holds open (?waitMs long polls)").register(registry);
+                .description("waits for an answer this instance holds (?waitMs of a gateway in this process, or a long poll of another instance)").register(registry);
+        Gauge.builder("coupon.issuer.answer.streams", feed, DecisionFeed::streams)
+                .description("gateways this instance streams its answers to (one stream each)").register(registry);
         // One series per state, 1 for the current one: alerts can say "not RUNNING for 1 minute".
         for (KafkaStreams.State state : KafkaStreams.State.values()) {
             Gauge.builder("coupon.issuer.streams.state", streams, s -> s.state() == state ? 1 : 0)
@@ -88,6 +91,11 @@ public final class CouponIssuer implements AutoCloseable {
             return HealthCheck.Result.notReady("issuer", "streams state is " + state
                     + (restoring.isEmpty() ? "" : "; " + restoring));
         };
+    }
+
+    /** The decisions on awaited applications, streamed to the gateways of their own that subscribe. */
+    public AnswerFeed answers() {
+        return feed;
     }
 
     public RoutedIssuerQueries queries() {

@@ -2,6 +2,7 @@ package io.couponissuer.issuer;
 
 import io.couponissuer.issuer.spread.SpreadGate;
 import io.couponissuer.kafka.IssuerCommandSerde;
+import org.apache.kafka.common.header.Header;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.CouponIssued;
 import io.couponissuer.message.Decision;
@@ -74,8 +75,9 @@ final class DecisionOutput implements SpreadGate.Rejections {
 
     /** The decision, as it goes onto the ledger, to a client waiting for it (only if one said so). */
     private void tellWaiter(Record<String, ?> record, Decision decision) {
-        if (record.headers().lastHeader(IssuerCommandSerde.AWAITED_HEADER) != null) {
-            feed.decided(decision);
+        Header awaited = record.headers().lastHeader(IssuerCommandSerde.AWAITED_HEADER);
+        if (awaited != null) {
+            feed.decided(awaited.value(), decision);
         }
     }
 }

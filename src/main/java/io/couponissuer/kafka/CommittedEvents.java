@@ -46,6 +46,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CommittedEvents implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CommittedEvents.class);
     private static final Duration POLL = Duration.ofMillis(5);
+    /**
+     * Rounds start at most this often: under a flood a round is one end-offsets request to the broker
+     * for every barrier asked meanwhile, not one per millisecond.
+     */
+    private static final long ROUND_EVERY_NANOS = Duration.ofMillis(2).toNanos();
     private static final Duration END_OFFSETS_TIMEOUT = Duration.ofSeconds(5);
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -249,7 +254,12 @@ public final class CommittedEvents implements AutoCloseable {
      */
     private void serveBarriers() {
         try {
+            long lastRound = System.nanoTime() - ROUND_EVERY_NANOS;
             while (true) {
+                long wait = lastRound + ROUND_EVERY_NANOS - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
                 List<CompletableFuture<Void>> barriers;
                 synchronized (asked) {
                     while (running && asked.isEmpty()) {
@@ -261,6 +271,7 @@ public final class CommittedEvents implements AutoCloseable {
                     barriers = new ArrayList<>(asked);
                     asked.clear();
                 }
+                lastRound = System.nanoTime();
                 Map<TopicPartition, Long> committed;
                 try {
                     committed = ends.endOffsets(partitions, END_OFFSETS_TIMEOUT);

@@ -5,7 +5,6 @@ import io.couponissuer.message.StandingDecision;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -25,13 +24,16 @@ public final class FailoverIssuerQueries implements IssuerQueries {
     }
 
     /** Issuer instances at these comma-separated base URLs (COUPON_ISSUER_URL), asked in order. */
-    public static FailoverIssuerQueries overHttp(String commaSeparatedUrls, InstanceSecret secret) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        return new FailoverIssuerQueries(Arrays.stream(commaSeparatedUrls.split(","))
-                .map(String::trim).filter(url -> !url.isEmpty())
-                .map(url -> (IssuerQueries) new RemoteIssuerQueries(http, URI.create(url.endsWith("/") ? url : url + "/"), false,
-                        secret))
+    public static FailoverIssuerQueries overHttp(HttpClient http, String commaSeparatedUrls, InstanceSecret secret) {
+        return new FailoverIssuerQueries(urls(commaSeparatedUrls).stream()
+                .map(url -> (IssuerQueries) new RemoteIssuerQueries(http, url, false, secret))
                 .toList());
+    }
+
+    /** The base URLs of COUPON_ISSUER_URL (comma-separated), each ending in a slash. */
+    public static List<URI> urls(String commaSeparatedUrls) {
+        return Arrays.stream(commaSeparatedUrls.split(",")).map(String::trim).filter(url -> !url.isEmpty())
+                .map(url -> URI.create(url.endsWith("/") ? url : url + "/")).toList();
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.couponissuer.query;
 
+import io.couponissuer.json.Json;
 import io.couponissuer.message.Ids;
+import io.javalin.http.sse.SseClient;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 
@@ -14,15 +16,18 @@ public final class IssuerStoreRoutes {
     private final IssuerQueries queries;
     private final IssuerQueries localOnly;
     private final InstanceSecret secret;
+    private final AnswerFeed answers;
     /** A gateway waits at most 10 s (?waitMs); the margin covers the hop. */
     static final int MAX_DECISION_WAIT_MS = 15_000;
 
     /**
      * @param queries   answered by the owner of the event, this instance or another
      * @param localOnly answered from this instance's stores only (for a question another instance forwarded)
+     * @param answers   this instance's decisions on awaited applications, streamed to their gateways
      * @param secret    what gateways and other issuers must present: the port may be reachable by others
      */
-    public IssuerStoreRoutes(IssuerQueries queries, IssuerQueries localOnly, InstanceSecret secret) {
+    public IssuerStoreRoutes(IssuerQueries queries, IssuerQueries localOnly, AnswerFeed answers, InstanceSecret secret) {
+        this.answers = answers;
         this.queries = queries;
         this.localOnly = localOnly;
         this.secret = secret;
@@ -34,6 +39,7 @@ public final class IssuerStoreRoutes {
         config.routes.get("/internal/events/{eventId}", this::event);
         config.routes.get("/internal/events/{eventId}/decisions/{userId}", this::standingDecision);
         config.routes.get("/internal/events/{eventId}/answers/{requestId}", this::awaitDecision);
+        config.routes.sse("/internal/answers/{gatewayId}", this::streamAnswers);
         config.routes.exception(IssuerQueries.UnavailableException.class, (e, ctx) ->
                 ctx.status(503).header("Retry-After", "1").json(Map.of("error", "unavailable", "message", e.getMessage())));
         config.routes.exception(IllegalArgumentException.class, (e, ctx) ->
@@ -76,6 +82,41 @@ public final class IssuerStoreRoutes {
         String userId = ctx.queryParam("userId") == null ? null : Ids.require("userId", ctx.queryParam("userId"));
         ctx.future(() -> target(ctx).awaitDecision(eventId, userId, requestId, waitMs).thenAccept(decision -> decision.ifPresentOrElse(
                 found -> ctx.json(DecisionBody.of(found)), () -> ctx.status(204))));
+    }
+
+    /**
+     * Server-sent events, one {@code decision} event (a {@link DecisionBody}) for every decision this
+     * instance makes on an application marked with the gateway's id, for as long as the gateway stays
+     * connected: one stream per gateway and issuer instead of a long poll per waiting client.
+     */
+    private void streamAnswers(SseClient client) {
+        String gatewayId = Ids.require("gatewayId", client.ctx().pathParam("gatewayId"));
+        AutoCloseable subscription;
+        try {
+            subscription = answers.subscribe(gatewayId, decision -> {
+                if (client.terminated()) {
+                    throw new IllegalStateException("the gateway went away");
+                }
+                try {
+                    client.sendEvent("decision", Json.MAPPER.writeValueAsString(DecisionBody.of(decision)));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        } catch (IllegalStateException e) {
+            client.ctx().status(503);
+            client.close();
+            return;
+        }
+        client.onClose(() -> {
+            try {
+                subscription.close();
+            } catch (Exception e) {
+                // nothing held beyond the subscription
+            }
+        });
+        client.keepAlive();
+        client.sendComment("streaming the answers for gateway " + gatewayId);
     }
 
     private void standingDecision(Context ctx) {

@@ -55,6 +55,35 @@ class DecisionFeedTest {
     }
 
     @Test
+    void aSubscribedGatewayIsStreamedTheDecisionsMarkedWithItsIdOnly() throws Exception {
+        try (DecisionFeed feed = new DecisionFeed()) {
+            java.util.concurrent.BlockingQueue<Decision> first = new java.util.concurrent.LinkedBlockingQueue<>();
+            java.util.concurrent.BlockingQueue<Decision> second = new java.util.concurrent.LinkedBlockingQueue<>();
+            java.util.concurrent.BlockingQueue<Decision> other = new java.util.concurrent.LinkedBlockingQueue<>();
+            AutoCloseable g1 = feed.subscribe("g1", first::add);
+            feed.subscribe("g2", other::add);
+            byte[] g1Id = "g1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            feed.decided(g1Id, coupon("a"));
+            assertThat(first.poll(5, TimeUnit.SECONDS)).isEqualTo(coupon("a"));
+            // A waiter in this process comes first; then the stream; a gateway nobody streams to: kept unclaimed.
+            CompletableFuture<Decision> local = feed.await("b");
+            feed.decided(g1Id, coupon("b"));
+            assertThat(local.get(5, TimeUnit.SECONDS)).isEqualTo(coupon("b"));
+            feed.decided("g3".getBytes(java.nio.charset.StandardCharsets.UTF_8), coupon("c"));
+            assertThat(feed.await("c").get(5, TimeUnit.SECONDS)).isEqualTo(coupon("c"));
+            // The gateway subscribes again (it reconnected): the new stream replaces the old.
+            feed.subscribe("g1", second::add);
+            feed.decided(g1Id, coupon("d"));
+            assertThat(second.poll(5, TimeUnit.SECONDS)).isEqualTo(coupon("d"));
+            assertThat(feed.streams()).isEqualTo(2);
+            g1.close(); // the old handle closes nothing of the new stream
+            assertThat(feed.streams()).isEqualTo(2);
+            assertThat(first).isEmpty();
+            assertThat(other).as("nothing of another gateway's").isEmpty();
+        }
+    }
+
+    @Test
     void anAnswerMadeBeforeItsWaiterRegistersIsStillDelivered() throws Exception {
         try (DecisionFeed feed = new DecisionFeed()) {
             CouponIssued coupon = coupon("early");

@@ -162,6 +162,13 @@ public final class CouponCluster implements AutoCloseable {
         return issuers.get(id).awaitHttpOk("http://127.0.0.1:" + issuerPorts.get(id) + "/health/ready", timeout);
     }
 
+    /** A series of issuer {@code id}'s /metrics (the sum of its samples), e.g. coupon_issuer_answer_streams. */
+    public double issuerMetric(String id, String series) throws IOException, InterruptedException {
+        String metrics = TestHttp.get("http://127.0.0.1:" + issuerPorts.get(id) + "/metrics").body();
+        return metrics.lines().filter(l -> l.startsWith(series + " ") || l.startsWith(series + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     public RoleProcess issuer(String id) {
         return issuers.get(id);
     }
