@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
  * that the issuer pays its per-record cost once per batch (docs/benchmarks.md#batches-of-applications):
  * the first application of an event opens a batch, which is sent {@code COUPON_GATEWAY_BATCH_MS} later
  * or as soon as it holds {@code COUPON_GATEWAY_BATCH_MAX} applications, whichever comes first. A batch
- * of one is sent as the plain application; a spread event's applications go on their own. Every application's future completes when the broker has
- * its record, or fails with it: each client still gets its own answer, and a batch the broker refuses
- * is a 503 for each of its clients.
+ * of one is sent as the plain application; a spread event's applications go on their own. Every
+ * application's future completes when the broker has its record, or fails with it: each client still
+ * gets its own answer, and a batch the broker refuses is a 503 for each of its clients.
  *
  * <p>Awaited applications (header coupon.awaited) and the rest are gathered apart, so the issuer hands
  * the decision feed only decisions somebody waits for.

@@ -71,11 +71,6 @@ public final class DecisionFeed implements AnswerFeed, AutoCloseable {
         waiting.remove(requestId);
     }
 
-    /** The decider made this decision on an awaited application (stream thread). */
-    void decided(Decision decision) {
-        decided(null, decision);
-    }
-
     /**
      * The decider made this decision on an application awaited by {@code awaitedBy} (header
      * coupon.awaited; stream thread): to its waiter in this process, else to that gateway's stream.

@@ -159,6 +159,11 @@ class GatewayInputTest {
             assertThat(response.get().statusCode()).as(response.get().body()).isEqualTo(503);
             assertThat(Json.MAPPER.readTree(response.get().body()).path("error").asText()).isEqualTo("broker_unavailable");
         }
+        // They shared records: a gateway that sent each on its own would pass the lines above too.
+        String metrics = io.couponissuer.testing.TestHttp.getAsAdmin("http://127.0.0.1:" + gateway.port() + "/metrics", TOKEN).body();
+        double largest = metrics.lines().filter(line -> line.startsWith("coupon_gateway_batch_applications_max "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).max().orElse(0);
+        assertThat(largest).as("applications in the largest record sent").isGreaterThan(1);
     }
 
     @Test

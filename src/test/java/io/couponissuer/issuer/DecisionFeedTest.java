@@ -87,7 +87,7 @@ class DecisionFeedTest {
     void anAnswerMadeBeforeItsWaiterRegistersIsStillDelivered() throws Exception {
         try (DecisionFeed feed = new DecisionFeed()) {
             CouponIssued coupon = coupon("early");
-            feed.decided(coupon);
+            feed.decided(null, coupon);
             assertThat(feed.await("early").get(1, TimeUnit.SECONDS)).isEqualTo(coupon);
             assertThat(feed.await("early")).as("handed over once").isNotDone();
         }
@@ -106,7 +106,7 @@ class DecisionFeedTest {
                     return;
                 }
                 for (int i = 0; i < n; i++) {
-                    feed.decided(coupon("r" + i));
+                    feed.decided(null, coupon("r" + i));
                 }
             });
             decider.start();
