@@ -86,7 +86,7 @@ final class ApplicationHandlers {
                 if (error != null) {
                     brokerFailures.answer(ctx, error);
                 } else if (proven.isPresent()) {
-                    ctx.status(200).json(Answer.of(proven.get()));
+                    answered(ctx, 200, Answer.of(proven.get()));
                 } else {
                     return send(ctx, request, waitMs, lookup == Lookup.SPREAD);
                 }
@@ -145,14 +145,19 @@ final class ApplicationHandlers {
                         return CompletableFuture.completedFuture(null);
                     }
                     if (answer == null) {
-                        ctx.status(202).json(pending);
+                        answered(ctx, 202, pending);
                         return CompletableFuture.completedFuture(null);
                     }
                     return answer.completeOnTimeout(pending, waitMs, TimeUnit.MILLISECONDS).thenAcceptAsync(told -> {
                         timers.waited(ackedNanos, System.nanoTime(), told != pending);
-                        ctx.status(told == pending ? 202 : 200).json(told);
+                        answered(ctx, told == pending ? 202 : 200, told);
                     }, responses);
                 });
+    }
+
+    private void answered(Context ctx, int status, Answer answer) {
+        timers.told(answer);
+        ctx.status(status).json(answer);
     }
 
     /**

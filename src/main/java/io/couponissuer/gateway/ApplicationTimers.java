@@ -1,9 +1,12 @@
 package io.couponissuer.gateway;
 
+import io.couponissuer.message.RejectReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * wait ({@code coupon_gateway_decision_wait_seconds}, outcome decided or pending). The rest of
  * {@code coupon_gateway_requests_seconds} is HTTP and JSON. And which source gave a waiting client
  * its decision first ({@code coupon_gateway_answers_total}): the issuer as it decided, or the
- * committed ledger.
+ * committed ledger. And what clients were told ({@code coupon_gateway_applications_total}, by answer:
+ * ISSUED, PENDING or the rejection's reason), wherever it was decided.
  */
 final class ApplicationTimers {
     private final Timer publishedOk;
@@ -22,6 +26,8 @@ final class ApplicationTimers {
     private final Timer pending;
     private final Counter answeredByIssuer;
     private final Counter answeredByLedger;
+    /** Every answer has its series from the start, so a rate over it is 0 rather than absent. */
+    private final Map<String, Counter> told = new HashMap<>();
 
     ApplicationTimers(MeterRegistry registry) {
         answeredByIssuer = answers(registry, "issuer");
@@ -30,6 +36,25 @@ final class ApplicationTimers {
         publishedFailed = publish(registry, "failed");
         decided = wait(registry, "decided");
         pending = wait(registry, "pending");
+        told.put("ISSUED", applications(registry, "ISSUED"));
+        told.put("PENDING", applications(registry, "PENDING"));
+        for (RejectReason reason : RejectReason.values()) {
+            told.put(reason.name(), applications(registry, reason.name()));
+        }
+    }
+
+    private static Counter applications(MeterRegistry registry, String answer) {
+        return Counter.builder("coupon.gateway.applications")
+                .description("applications answered, by what the client was told: ISSUED, PENDING or the rejection's reason")
+                .tag("answer", answer).register(registry);
+    }
+
+    /** Counts what a client was told of its application. */
+    void told(Answer answer) {
+        Counter counter = told.get(answer.reason() != null ? answer.reason().name() : answer.status());
+        if (counter != null) {
+            counter.increment();
+        }
     }
 
     private static Timer publish(MeterRegistry registry, String outcome) {

@@ -68,6 +68,11 @@ public final class CouponIssuer implements AutoCloseable {
                 .description("waits for an answer this instance holds (?waitMs of a gateway in this process, or a long poll of another instance)").register(registry);
         Gauge.builder("coupon.issuer.answer.streams", feed, DecisionFeed::streams)
                 .description("gateways this instance streams its answers to (one stream each)").register(registry);
+        Gauge.builder("coupon.issuer.restoring.partitions", restores, RestoreProgress::partitions)
+                .description("changelog partitions the issuer is restoring its stores from (it decides nothing on their tasks meanwhile)")
+                .register(registry);
+        Gauge.builder("coupon.issuer.restore.remaining.records", restores, RestoreProgress::remainingRecords)
+                .description("changelog records still to restore, over the restores in progress").register(registry);
         // One series per state, 1 for the current one: alerts can say "not RUNNING for 1 minute".
         for (KafkaStreams.State state : KafkaStreams.State.values()) {
             Gauge.builder("coupon.issuer.streams.state", streams, s -> s.state() == state ? 1 : 0)

@@ -65,6 +65,16 @@ final class RestoreProgress implements StateRestoreListener {
         return restoring.values().stream().sorted(Comparator.comparing(Restoring::movedAt)).toList();
     }
 
+    /** Changelog partitions being restored now. */
+    int partitions() {
+        return restoring.size();
+    }
+
+    /** Records still to restore, summed over the restores in progress (each to the end it started with). */
+    long remainingRecords() {
+        return restoring.values().stream().mapToLong(r -> Math.max(0, r.end() - r.position())).sum();
+    }
+
     /** One line per restore in progress, for readiness; empty when none. */
     String describe() {
         Instant now = clock.instant();

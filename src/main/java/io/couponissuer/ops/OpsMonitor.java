@@ -1,5 +1,6 @@
 package io.couponissuer.ops;
 
+import io.couponissuer.kafka.Topics;
 import io.couponissuer.ops.lag.LagMetrics;
 import io.couponissuer.ops.lag.LagMonitor;
 import io.couponissuer.ops.lag.LagReport;
@@ -82,6 +83,11 @@ public final class OpsMonitor implements AutoCloseable {
     void sample() {
         LagReport report = lag.sample();
         lagMetrics.update(report);
+        try {
+            lagMetrics.updateEndOffsets(lag.endOffsets(Topics.NAMES));
+        } catch (RuntimeException e) {
+            LOG.debug("End offsets not read: {}", e.getMessage()); // the lag report says what Kafka answered
+        }
         String eventsError = null;
         try {
             events = queries.events();

@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  */
 final class DocReferences {
     /** Where documentation is cited: sources, tests, resources, scripts, docs and the build's own files. */
-    static final List<String> SCANNED = List.of("src/main", "src/test", "bin", "docs", "topology", ".ci",
+    static final List<String> SCANNED = List.of("src/main", "src/test", "bin", "docs", "topology", ".ci", "ops",
             "README.md", "docker-compose.yml", "Dockerfile", "pom.xml");
 
     private static final Pattern ROOT_PATH =

@@ -7,10 +7,12 @@ import org.yaml.snakeyaml.Yaml;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -106,5 +108,33 @@ class DockerComposeTest {
             assertThat(env(issuer).get("COUPON_ISSUER_HTTP_HOST")).as(issuer).isEqualTo("0.0.0.0");
             assertThat(services.get(issuer)).as("%s publishes no port", issuer).doesNotContainKey("ports");
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theMonitoringProfileScrapesEveryRoleOnThePortItServesMetricsOn() throws IOException {
+        for (String kit : List.of("prometheus", "grafana")) {
+            assertThat((List<String>) services.get(kit).get("profiles")).as(kit).containsExactly("monitoring");
+        }
+        assertThat((List<String>) services.get("prometheus").get("volumes"))
+                .contains("./ops/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro",
+                        "./ops/prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro");
+        Map<String, Object> prometheus = new Yaml().load(Files.readString(Path.of("ops/prometheus/prometheus.yml")));
+        assertThat((List<String>) prometheus.get("rule_files")).containsExactly("/etc/prometheus/alerts.yml");
+        Map<String, List<String>> targets = new TreeMap<>();
+        for (Map<String, Object> job : (List<Map<String, Object>>) prometheus.get("scrape_configs")) {
+            List<String> jobTargets = new ArrayList<>();
+            for (Map<String, Object> config : (List<Map<String, Object>>) job.get("static_configs")) {
+                jobTargets.addAll((List<String>) config.get("targets"));
+            }
+            targets.put((String) job.get("job_name"), jobTargets);
+        }
+        // Each role's metrics port as the compose file sets it (or the setting's default).
+        assertThat(targets).containsExactly(
+                Map.entry("coupon-gateway", List.of("gateway:" + env("gateway").get("COUPON_MANAGEMENT_PORT"))),
+                Map.entry("coupon-issuer", servicesRunning("issuer").stream()
+                        .map(issuer -> issuer + ":" + env(issuer).get("COUPON_ISSUER_HTTP_PORT")).toList()),
+                Map.entry("coupon-writer", List.of("writer:" + env("writer").getOrDefault("COUPON_WRITER_HTTP_PORT",
+                        Setting.COUPON_WRITER_HTTP_PORT.defaultValue()))));
     }
 }

@@ -1,5 +1,6 @@
 package io.couponissuer.ops;
 
+import io.couponissuer.testing.DebianTool;
 import io.couponissuer.testing.TestHttp;
 import io.couponissuer.config.Setting;
 import io.couponissuer.json.Json;
@@ -89,7 +90,7 @@ class OpsPageIT {
 
     @Test
     void theOpsPageShowsTheEventAndTheGroupsInAHeadlessBrowser() throws Exception {
-        requireChromium();
+        DebianTool.require("chromium", "chromium chromium-driver");
         // No COUPON_MANAGEMENT_PORT: the page shares the API's port, so its data need the admin token.
         String withoutToken = chromium("--dump-dom", "--virtual-time-budget=5000", base + "/ops");
         assertThat(withoutToken).as("no token: the page asks for it and shows no figure")
@@ -114,7 +115,7 @@ class OpsPageIT {
     /** Each event links to its winners; the page shows them from the table once it has the admin token. */
     @Test
     void theOpsPageLinksEachEventToItsWinners() throws Exception {
-        requireChromium();
+        DebianTool.require("chromium", "chromium chromium-driver");
         // The token in the fragment, as an operator's bookmark would carry it: it never reaches the server.
         String dom = chromium("--dump-dom", "--virtual-time-budget=8000", base + "/ops?winners=" + EVENT + "#token=" + TOKEN);
         assertThat(dom).contains("<a class=\"winners-link\" href=\"/ops?winners=" + EVENT + "\">");
@@ -222,7 +223,7 @@ class OpsPageIT {
                 assertThat(send(asAdmin(base + "/health/ready?detail")).body()).contains(named);
                 assertThat(send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).GET()).body())
                         .as("the public readiness names no partition or remedy").doesNotContain("coupon.issued");
-                if (chromiumInstalled()) {
+                if (DebianTool.find("chromium", "chromium chromium-driver").isPresent()) {
                     String dom = chromium("--dump-dom", "--virtual-time-budget=8000", base + "/ops#token=" + TOKEN);
                     assertThat(dom).containsPattern("<li class=\"status-HANGING\" data-partition=\"coupon.issued-2\">"
                             + "<div class=\"hanging-head\">coupon.issued-2 · producer " + made.producerId());
@@ -240,25 +241,6 @@ class OpsPageIT {
     /** The gateway's operators' routes share the API port here: they need the admin token. */
     private static HttpRequest.Builder asAdmin(String url) {
         return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN).GET();
-    }
-
-    /**
-     * CI (CI=true) installs Chromium in .ci/run and must run this test; elsewhere a machine without
-     * Chromium skips it with the one command that installs it.
-     */
-    private static boolean chromiumInstalled() {
-        boolean installed = java.util.stream.Stream.of(System.getenv("PATH").split(java.io.File.pathSeparator))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, "chromium")));
-        if ("true".equals(System.getenv("CI"))) {
-            assertThat(installed).as("chromium on PATH (.ci/run installs it)").isTrue();
-        }
-        return installed;
-    }
-
-    private static void requireChromium() {
-        boolean installed = chromiumInstalled();
-        org.junit.jupiter.api.Assumptions.assumeTrue(installed,
-                "chromium is not installed: apt-get install -y chromium chromium-driver (as .ci/run does)");
     }
 
     /** Runs Chromium headless with the flags a test box needs and returns its standard output. */

@@ -3,6 +3,8 @@ package io.couponissuer.ops.lag;
 import io.couponissuer.health.GaugeRows;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import org.apache.kafka.common.TopicPartition;
+
 import java.util.Map;
 import java.util.HashMap;
 
@@ -13,7 +15,8 @@ import java.util.HashMap;
  * labels group, topic, partition; plus {@code coupon_consumergroup_status} per group (0 OK, 1 WARN,
  * 2 STALL, 3 STOP, 4 ERR), and {@code coupon_spread_counter_lag} / {@code _seconds} per spread event
  * and group: the lag of the partition its counter (stage 2) reads. Each sample replaces the rows, so
- * a partition that is gone disappears.
+ * a partition that is gone disappears. And {@code kafka_partition_latest_offset} (topic, partition),
+ * kafka-lag-exporter's name too, for the project's topics: records arriving on coupon.failed show there.
  */
 public final class LagMetrics {
     private final GaugeRows lag;
@@ -22,6 +25,7 @@ public final class LagMetrics {
     private final GaugeRows hanging;
     private final GaugeRows counterLag;
     private final GaugeRows counterLagSeconds;
+    private final GaugeRows latestOffsets;
 
     public LagMetrics(MeterRegistry registry) {
         lag = new GaugeRows(registry, "kafka.consumergroup.group.lag",
@@ -36,6 +40,15 @@ public final class LagMetrics {
                 "records still to read on the partition of a spread event's counter (stage 2)");
         counterLagSeconds = new GaugeRows(registry, "coupon.spread.counter.lag.seconds",
                 "estimated age of the next record on the partition of a spread event's counter (stage 2)");
+        latestOffsets = new GaugeRows(registry, "kafka.partition.latest.offset",
+                "end offset of each partition of the project's topics, read committed (records and transaction markers)");
+    }
+
+    public void updateEndOffsets(Map<TopicPartition, Long> ends) {
+        Map<Tags, Number> rows = new HashMap<>();
+        ends.forEach((partition, end) -> rows.put(
+                Tags.of("topic", partition.topic(), "partition", String.valueOf(partition.partition())), end));
+        latestOffsets.update(rows);
     }
 
     public void update(LagReport report) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -61,6 +62,11 @@ public final class LagMonitor implements AutoCloseable {
         this.transactions = transactions;
         this.bootstrapServers = bootstrapServers;
         this.clock = clock;
+    }
+
+    /** The end offset of every partition of these topics, read committed (see {@link OffsetsReader#endOffsets}). */
+    public Map<TopicPartition, Long> endOffsets(Collection<String> topics) {
+        return reader.endOffsets(topics);
     }
 
     public LagReport sample() {

@@ -19,6 +19,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -108,6 +109,28 @@ public final class OffsetsReader implements AutoCloseable {
             return GroupOffsets.failed(group.groupId(), at, "interrupted");
         } catch (RuntimeException e) {
             return GroupOffsets.failed(group.groupId(), at, describe(e));
+        }
+    }
+
+    /**
+     * The end offset (read_committed: the last stable offset) of every partition of these topics; a
+     * topic that does not exist fails the read.
+     */
+    public Map<TopicPartition, Long> endOffsets(Collection<String> topics) {
+        try {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (TopicDescription topic : admin.describeTopics(topics).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).values()) {
+                topic.partitions().forEach(p -> partitions.add(new TopicPartition(topic.name(), p.partition())));
+            }
+            return offsets(partitions, OffsetSpec.latest());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(describe(e.getCause()), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no answer from Kafka within " + timeout.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * The parts of a docker-compose.yml that say what runs: each service's image, command, environment
  * (anchors and merge keys resolved, {@code ${VAR}}, {@code ${VAR:-default}} and {@code ${VAR:?message}}
- * interpolated), published ports and volumes, in the file's order. Whatever else the file holds
+ * interpolated), published ports and volumes, in the file's order. A service under a profile is left
+ * out, as `docker compose up` without {@code --profile} leaves it. Whatever else the file holds
  * (restart policies, build contexts) has no local meaning and is not read.
  */
 public record ComposeFile(List<Service> services) {
@@ -59,6 +60,9 @@ public record ComposeFile(List<Service> services) {
         for (Map.Entry<?, ?> entry : services.entrySet()) {
             String name = String.valueOf(entry.getKey());
             Map<String, Object> service = (Map<String, Object>) entry.getValue();
+            if (!strings(service.get("profiles")).isEmpty()) {
+                continue; // as `docker compose up` without --profile: the monitoring kit is not the system
+            }
             parsed.add(new Service(name,
                     String.valueOf(service.getOrDefault("image", "")),
                     strings(service.get("command")),

@@ -31,6 +31,8 @@ class LocalPlanTest {
         assertThat(plan.stream().filter(n -> n.kind() == ServiceKind.KAFKA_NODE).map(Node::service)).containsExactly("kafka-1", "kafka-2", "kafka-3");
         assertThat(node(plan, "postgres").kind()).isEqualTo(ServiceKind.PROVIDED);
         assertThat(node(plan, "postgres").localPorts()).containsEntry(5432, 5432);
+        // The monitoring profile is not the system: `docker compose up` leaves it out, and so does `cluster`.
+        assertThat(plan).extracting(Node::service).doesNotContain("prometheus", "grafana");
 
         Map<String, String> kafka1 = node(plan, "kafka-1").environment();
         assertThat(kafka1).containsEntry("KAFKA_LISTENERS", "PLAINTEXT://127.0.0.1:29100,CONTROLLER://127.0.0.1:29101")
