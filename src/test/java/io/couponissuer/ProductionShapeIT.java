@@ -201,6 +201,42 @@ class ProductionShapeIT {
                 takeover.toMillis());
     }
 
+    @Test
+    @Order(6)
+    void anIssuerPausedPastItsSessionIsReplacedAndItsZombieChangesNothing(TestInfo test) throws Exception {
+        timedDuringBurst(test, "pause-issuer", 600, (caps, hot, burst, watch) -> {
+            String issuer = issuerOwning(hot);
+            RoleProcess paused = cluster.process(issuer);
+            long pausedAt = System.nanoTime();
+            paused.pause();
+            try {
+                say("SIGSTOP %s, the owner of %s, after %d accepted", issuer, hot, burst.acceptedCount());
+                // The other issuer takes the partitions once the paused one's session (10 s) and its open
+                // transaction have run out; the paused one holds its sockets and learns of it only on waking.
+                Duration takeover = watch.awaitDecidingAgain(pausedAt, burst, List.of(hot), Duration.ofSeconds(90));
+                say("%s decided again %d ms after the pause, by the other issuer", hot, takeover.toMillis());
+            } finally {
+                paused.resume();
+            }
+            say("SIGCONT %s after %d ms: it wakes as a zombie, fenced, and rejoins", issuer, millisSince(pausedAt));
+            awaitAliveAfterWaking(issuer, paused);
+            return null;
+        });
+    }
+
+    /**
+     * A woken process finds out what it missed (fenced, its session gone) and must recover in place:
+     * ready again, and still alive some seconds later. With Kafka 4.4's transactional state stores
+     * a woken issuer died here, a JVM crash in RocksDB (docs/bench-log/2026-12-06-restart-after-kill.md).
+     */
+    private static void awaitAliveAfterWaking(String service, RoleProcess woken) throws InterruptedException {
+        long wokeAt = System.nanoTime();
+        Duration ready = cluster.awaitReady(service, Duration.ofSeconds(120));
+        Thread.sleep(10_000);
+        assertThat(woken.isAlive()).as("%s alive 10 s after it was ready again; its log: %s", service, woken.log()).isTrue();
+        say("%s ready %d ms after it was resumed, and alive %d ms after", service, ready.toMillis(), millisSince(wokeAt));
+    }
+
     /** What a test does in the middle of its burst; returns what it measured. */
     @FunctionalInterface
     private interface Fault<T> {

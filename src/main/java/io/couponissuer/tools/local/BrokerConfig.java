@@ -129,9 +129,10 @@ public sealed interface BrokerConfig permits BrokerConfig.SingleNode, BrokerConf
             p.put("message.max.bytes", String.valueOf(MESSAGE_MAX_BYTES));
             // After a crash the restarted node's registration is refused (DUPLICATE_BROKER_REGISTRATION) until the
             // controller has waited out the dead incarnation's session: 9 s by default, most of a restart
-            // (docs/operations.md#restarts). One node in one JVM heartbeats to itself; 4 s still rides out a long GC pause.
-            p.put("broker.session.timeout.ms", "4000");
-            p.put("broker.heartbeat.interval.ms", "1000");
+            // (docs/operations.md#restarts). One node in one JVM heartbeats to itself, every 500 ms; a stall past 2 s
+            // fences it until its next heartbeat, a blip its clients retry through.
+            p.put("broker.session.timeout.ms", "2000");
+            p.put("broker.heartbeat.interval.ms", "500");
             // A killed issuer's open transaction must be rolled back (at its timeout) before another instance can read the
             // killed one's offsets; Kafka looks for timed-out transactions every 10 s by default (docs/production-shape.md#node-failures).
             p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");

@@ -130,6 +130,36 @@ public final class RoleProcess implements AutoCloseable {
         awaitExit();
     }
 
+    /**
+     * SIGSTOP: the process freezes as in a long GC pause or a stalled VM, every thread at once, its
+     * sockets open; nothing it holds (sessions, leases, transactions) is given up until others time it out.
+     */
+    public synchronized void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a paused process runs on from where it stopped, unaware of the time it lost. */
+    public synchronized void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(name + " is not running: cannot send SIG" + signal);
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " (" + name + ") failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill -" + signal + " for " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling " + name, e);
+        }
+    }
+
     /** SIGTERM: the role's shutdown hook closes it cleanly. Falls back to kill -9 after 30 s. */
     public synchronized void stop() {
         if (process == null) {
