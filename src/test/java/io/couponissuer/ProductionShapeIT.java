@@ -224,6 +224,26 @@ class ProductionShapeIT {
         });
     }
 
+    @Test
+    @Order(7)
+    void theWriterPausedPastItsSessionWakesAndStoresEveryCoupon(TestInfo test) throws Exception {
+        duringBurst(test, "pause-writer", 600, (caps, hot, burst) -> {
+            RoleProcess writer = cluster.process("writer");
+            long pausedAt = System.nanoTime();
+            writer.pause();
+            try {
+                say("SIGSTOP writer after %d accepted: coupons wait on coupon.issued", burst.acceptedCount());
+                // Past its group session (10 s): the group drops it while it holds an uncommitted batch.
+                Thread.sleep(15_000);
+            } finally {
+                writer.resume();
+            }
+            say("SIGCONT writer after %d ms: its commit fails, it rejoins and stores from the committed offsets", millisSince(pausedAt));
+            awaitAliveAfterWaking("writer", writer);
+            return null; // the check after the burst requires every issued coupon in the table
+        });
+    }
+
     /**
      * A woken process finds out what it missed (fenced, its session gone) and must recover in place:
      * ready again, and still alive some seconds later. With Kafka 4.4's transactional state stores
