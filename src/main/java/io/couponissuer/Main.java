@@ -1,12 +1,14 @@
 package io.couponissuer;
 
 import io.couponissuer.issuer.CouponTopology;
+import io.couponissuer.ops.access.KafkaSetupCommand;
 import io.couponissuer.ops.lag.LagCommand;
 import io.couponissuer.tools.bench.BenchCommand;
 import io.couponissuer.tools.local.BrokerCommand;
 import io.couponissuer.tools.local.ClusterCommand;
 import io.couponissuer.tools.local.DevCommand;
 import io.couponissuer.tools.local.KafkaNodeCommand;
+import io.couponissuer.tools.local.secrets.KafkaSecretsCommand;
 import io.couponissuer.writer.ReplayCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,6 +30,8 @@ import java.util.concurrent.Callable;
                 BrokerCommand.class,
                 ClusterCommand.class,
                 KafkaNodeCommand.class,
+                KafkaSetupCommand.class,
+                KafkaSecretsCommand.class,
                 ReplayCommand.class,
                 LagCommand.class,
                 BenchCommand.class,

@@ -12,8 +12,10 @@ import io.couponissuer.testing.CouponInvariants;
 import io.couponissuer.testing.DecisionWatch;
 import io.couponissuer.testing.StableOffsets;
 import io.couponissuer.testing.TestDatabase;
+import io.couponissuer.config.Settings;
+import io.couponissuer.kafka.ClientConfigs;
+import io.couponissuer.testing.CommittedTopics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -74,7 +76,7 @@ class ProductionShapeIT {
             killAll(cluster);
             throw e;
         }
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
+        admin = Admin.create(ClientConfigs.admin(superUser()));
         say("production shape up in %d ms: %s; logs in %s", millisSince(start),
                 plan.stream().map(n -> n.service() + "(" + n.role() + ")").toList(), dir.resolve("logs"));
     }
@@ -90,6 +92,11 @@ class ProductionShapeIT {
                 "issuer-1", kafkaInfo, "issuer-2", kafkaInfo,
                 // The burst's clients share one address and stand for many users: no per-client rate.
                 "gateway", Map.of("COUPON_KAFKA_LOG_LEVEL", "INFO", "COUPON_GATEWAY_CLIENT_RATE", "0"));
+    }
+
+    /** The checks read everything: as the setup job's super user, over the nodes' SSL listener. */
+    private static Settings superUser() {
+        return Settings.from(cluster.superUserSettings());
     }
 
     /** kill -9 of every process the cluster started: a test has nothing to keep. */
@@ -275,7 +282,7 @@ class ProductionShapeIT {
      */
     private static Duration timedDuringBurst(TestInfo test, String prefix, int acceptedFirst, TimedFault fault)
             throws Exception {
-        try (DecisionWatch watch = new DecisionWatch(cluster.bootstrapServers())) {
+        try (DecisionWatch watch = new DecisionWatch(superUser())) {
             return duringBurst(test, prefix, acceptedFirst, (caps, hot, burst) -> fault.inject(caps, hot, burst, watch));
         }
     }
@@ -316,7 +323,7 @@ class ProductionShapeIT {
     /** Brings back what an earlier, failed test may have left down, so that one failure does not fail the rest. */
     private static void ensureRunning() {
         for (LocalPlan.Node node : cluster.nodes()) {
-            if (node.kind() != LocalPlan.ServiceKind.PROVIDED && !cluster.process(node.service()).isAlive()) {
+            if (node.kind() != LocalPlan.ServiceKind.PROVIDED && !node.job() && !cluster.process(node.service()).isAlive()) {
                 say("%s was down (an earlier test failed): restarting it", node.service());
                 cluster.restart(node.service());
                 cluster.awaitReady(node.service(), Duration.ofSeconds(120));
@@ -369,10 +376,10 @@ class ProductionShapeIT {
     private static void verify(TestInfo test, Map<String, Integer> caps, Burst burst) throws Exception {
         say("%s: %s, %d answered with the decision", test.getDisplayName(), burst.summary(), burst.answered().size());
         assertThat(burst.unexpected()).as("answers other than 200/202 and 503 with Retry-After").isEmpty();
-        CouponInvariants.Report report = new CouponInvariants(cluster.bootstrapServers(), database, caps)
+        CouponInvariants.Report report = new CouponInvariants(new CommittedTopics(superUser()), database, caps)
                 .check(burst, CHECK_TIMEOUT);
         say("invariants 1-4 and 8 hold: %s", report);
-        Duration stable = StableOffsets.awaitEverywhere(cluster.bootstrapServers(), Duration.ofSeconds(60));
+        Duration stable = StableOffsets.awaitEverywhere(superUser(), Duration.ofSeconds(60));
         say("no open transaction on any partition (last stable offset = end everywhere) after %d ms", stable.toMillis());
     }
 

@@ -6,6 +6,8 @@ package io.couponissuer.config;
  */
 public enum Setting {
     KAFKA_BOOTSTRAP_SERVERS("127.0.0.1:9092", "Kafka brokers to connect to"),
+    KAFKA_CLIENT_PROPERTIES("", "a Kafka client properties file with how every client of the process proves who it is "
+            + "(security.protocol, sasl.*, ssl.*; nothing else); empty: PLAINTEXT (docs/security.md#kafkas-own-security)"),
     COUPON_TOPIC_PARTITIONS("6", "partitions of each topic when the system creates them"),
     COUPON_REPLICATION_FACTOR("1", "replication of topics, changelogs and (dev broker) internal topics"),
     COUPON_MIN_INSYNC_REPLICAS("1", "min.insync.replicas of the topics the system creates"),
@@ -59,6 +61,9 @@ public enum Setting {
             + "events past it are decided by the issuer only"),
     COUPON_GATEWAY_EDGE_UNSENT("20000", "most rejections decided at the edge waiting to be written to coupon.rejected; "
             + "while it is full, applications go to the issuer"),
+
+    COUPON_KAFKA_USERS_FILE("", "kafka-setup: properties file with each role's SCRAM-SHA-512 password (gateway=..., issuer=..., "
+            + "writer=..., ops=...); `kafka-secrets` writes one (docs/security.md#kafkas-own-security)"),
 
     COUPON_APPLICATION_ID("coupon-issuer", "Kafka Streams application.id (consumer group and changelog prefix)"),
     COUPON_STATE_DIR("data/streams", "directory of the issuer's RocksDB stores"),

@@ -6,6 +6,7 @@ import io.couponissuer.kafka.ClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.errors.AuthenticationException;
 
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -46,7 +47,12 @@ public final class KafkaConnectivity implements HealthCheck, AutoCloseable {
                     .get(PROBE_TIMEOUT_MS + 500L, TimeUnit.MILLISECONDS).size();
             last = nodes > 0 ? Result.ready("kafka") : Result.notReady("kafka", "no brokers at " + bootstrap);
         } catch (Exception e) {
-            last = Result.notReady("kafka", "unreachable at " + bootstrap + ": " + e.getClass().getSimpleName());
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            // A refused identity is a configuration to fix, not a network to wait for: say so, with Kafka's reason.
+            last = cause instanceof AuthenticationException
+                    ? Result.notReady("kafka", "authentication refused at " + bootstrap + ": " + cause.getMessage()
+                            + " (check KAFKA_CLIENT_PROPERTIES)")
+                    : Result.notReady("kafka", "unreachable at " + bootstrap + ": " + cause.getClass().getSimpleName());
         }
     }
 

@@ -2,6 +2,7 @@ package io.couponissuer.issuer;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
+import io.couponissuer.kafka.ClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -16,7 +17,7 @@ public final class IssuerStreamsConfig {
     public static Properties from(Settings settings) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.get(Setting.COUPON_APPLICATION_ID));
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS));
+        props.putAll(ClientConfigs.common(settings));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // Transactional state stores (enable.transactional.statestores) restored in about half the time
         // after kill -9, but in 4.4 a metrics read of a store's uncommitted bytes races the dirty close

@@ -6,12 +6,21 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 
 /**
  * The client configs every role shares. Each call returns a new mutable map: callers add their
- * serializers, transactional.id or tuning on top.
+ * serializers, transactional.id or tuning on top. How a client proves who it is (security.protocol,
+ * sasl.*, ssl.*) comes from the Kafka client properties file KAFKA_CLIENT_PROPERTIES, the way
+ * Kafka's own tools take {@code --command-config}; without one, clients speak PLAINTEXT.
  */
 public final class ClientConfigs {
     /** A broker that has not answered in this time is treated as gone for this request; the client retries. */
@@ -22,17 +31,52 @@ public final class ClientConfigs {
     private ClientConfigs() {
     }
 
-    public static Map<String, Object> admin(Settings settings) {
+    /** What the properties file may set: connection security only, so it cannot change how a role reads or writes. */
+    private static final Set<String> SECURITY_PREFIXES = Set.of("security.protocol", "sasl.", "ssl.");
+
+    /**
+     * The security configs of KAFKA_CLIENT_PROPERTIES (empty map when unset).
+     *
+     * @throws IllegalArgumentException when the file cannot be read or sets anything but security configs
+     */
+    public static Map<String, Object> security(Settings settings) {
+        String file = settings.get(Setting.KAFKA_CLIENT_PROPERTIES).trim();
+        if (file.isEmpty()) {
+            return new HashMap<>();
+        }
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("KAFKA_CLIENT_PROPERTIES: cannot read " + file + ": " + e, e);
+        }
         Map<String, Object> config = new HashMap<>();
+        for (String key : properties.stringPropertyNames()) {
+            if (SECURITY_PREFIXES.stream().noneMatch(key::startsWith)) {
+                throw new IllegalArgumentException("KAFKA_CLIENT_PROPERTIES: " + file + " sets " + key
+                        + "; only security.protocol, sasl.* and ssl.* are read from it");
+            }
+            config.put(key, properties.getProperty(key).trim());
+        }
+        return config;
+    }
+
+    /** bootstrap.servers and the security configs: what every client of the system starts from. */
+    public static Map<String, Object> common(Settings settings) {
+        Map<String, Object> config = security(settings);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS));
+        return config;
+    }
+
+    public static Map<String, Object> admin(Settings settings) {
+        Map<String, Object> config = common(settings);
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
         return config;
     }
 
     /** Nothing acknowledged is lost (acks=all) and retries never duplicate or reorder (idempotence). */
     public static Map<String, Object> producer(Settings settings, String clientId) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS));
+        Map<String, Object> config = common(settings);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -47,8 +91,7 @@ public final class ClientConfigs {
      * is done. A null groupId makes an assign-only reader (checks, tests) that joins no group.
      */
     public static Map<String, Object> readCommittedConsumer(Settings settings, String groupId, String clientId) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS));
+        Map<String, Object> config = common(settings);
         if (groupId != null) {
             config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         }

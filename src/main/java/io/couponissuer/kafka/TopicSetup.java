@@ -9,12 +9,16 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -57,21 +61,33 @@ public final class TopicSetup {
             Map<String, KafkaFuture<Void>> results = admin.createTopics(wanted).values();
             List<String> created = new ArrayList<>();
             List<NewTopic> existing = new ArrayList<>();
+            List<String> notOurs = new ArrayList<>();
             for (NewTopic topic : wanted) {
                 try {
                     await(results.get(topic.name()), deadline);
                     created.add(topic.name());
                 } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
+                    if (e.getCause() instanceof TopicAuthorizationException
+                            || e.getCause() instanceof ClusterAuthorizationException) {
+                        // On a secured cluster the roles may not create topics: kafka-setup made them.
+                        notOurs.add(topic.name());
+                    } else if (!(e.getCause() instanceof TopicExistsException)) {
                         throw failure("cannot create topic " + topic.name(), e.getCause());
                     }
                     existing.add(topic);
                 }
             }
-            if (existing.stream().anyMatch(topic -> topic.name().equals(Topics.APPLY_REQUESTS.name()))) {
+            if (!notOurs.contains(Topics.APPLY_REQUESTS.name())
+                    && existing.stream().anyMatch(topic -> topic.name().equals(Topics.APPLY_REQUESTS.name()))) {
                 appendTimeOnApplyRequests(admin, deadline);
             }
-            Map<String, TopicDescription> descriptions = awaitLeaders(admin, wanted, deadline);
+            List<NewTopic> visible = wanted;
+            if (!notOurs.isEmpty()) {
+                Set<String> hidden = requireExisting(admin, notOurs, deadline);
+                visible = wanted.stream().filter(topic -> !hidden.contains(topic.name())).toList();
+                existing.removeIf(topic -> hidden.contains(topic.name()));
+            }
+            Map<String, TopicDescription> descriptions = awaitLeaders(admin, visible, deadline);
             for (NewTopic topic : existing) {
                 int actual = descriptions.get(topic.name()).partitions().size();
                 if (actual != topic.numPartitions()) {
@@ -80,13 +96,40 @@ public final class TopicSetup {
                             topic.name(), actual, topic.numPartitions(), actual);
                 }
             }
-            log.info("Topics on {}: created {}, already there {}", bootstrapServers(), created,
-                    existing.stream().map(NewTopic::name).toList());
+            log.info("Topics on {}: created {}, already there {}{}", bootstrapServers(), created,
+                    existing.stream().map(NewTopic::name).toList(), notOurs.isEmpty() ? "" : " (made by kafka-setup)");
             return created;
         } finally {
             // Zero: calls still pending after a timeout are abandoned, not waited for.
             admin.close(Duration.ZERO);
         }
+    }
+
+    /**
+     * Topics this principal may not create must be there already. One it may not even describe is
+     * another role's business (the writer sees only its own): returned, and left alone.
+     */
+    private Set<String> requireExisting(Admin admin, List<String> names, long deadline) {
+        Set<String> hidden = new HashSet<>();
+        List<String> missing = new ArrayList<>();
+        Throwable cause = null;
+        for (Map.Entry<String, KafkaFuture<TopicDescription>> topic : admin.describeTopics(names).topicNameValues().entrySet()) {
+            try {
+                await(topic.getValue(), deadline);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicAuthorizationException) {
+                    hidden.add(topic.getKey());
+                } else {
+                    missing.add(topic.getKey());
+                    cause = e.getCause();
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw failure("topics " + missing + " are not there and this principal may not create them (no CREATE right; "
+                    + "run kafka-setup first: docs/security.md#kafkas-own-security)", cause);
+        }
+        return hidden;
     }
 
     /**

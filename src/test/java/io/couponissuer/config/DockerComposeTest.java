@@ -45,7 +45,8 @@ class DockerComposeTest {
 
     @Test
     void threeKraftNodesOfTheClientsKafkaVersionWithReplicationThreeAndMinIsrTwo() {
-        List<String> kafka = services.keySet().stream().filter(s -> s.startsWith("kafka-")).sorted().toList();
+        List<String> kafka = services.keySet().stream()
+                .filter(s -> String.valueOf(services.get(s).get("image")).startsWith("apache/kafka:")).sorted().toList();
         assertThat(kafka).containsExactly("kafka-1", "kafka-2", "kafka-3");
         for (String node : kafka) {
             assertThat(services.get(node).get("image")).isEqualTo("apache/kafka:" + System.getProperty("kafka.version"));
@@ -55,11 +56,49 @@ class DockerComposeTest {
                     .isEqualTo("1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093");
             assertThat((String) env.get("KAFKA_CONTROLLER_QUORUM_VOTERS"))
                     .contains(env.get("KAFKA_NODE_ID") + "@" + node + ":9093");
-            assertThat(env.get("KAFKA_ADVERTISED_LISTENERS")).isEqualTo("PLAINTEXT://" + node + ":9092");
+            assertThat(env.get("KAFKA_ADVERTISED_LISTENERS")).isEqualTo("SASL_SSL://" + node + ":9092,SSL://" + node + ":9094");
             assertThat(env.get("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR")).isEqualTo("3");
             assertThat(env.get("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR")).isEqualTo("2");
             assertThat(env.get("KAFKA_MIN_INSYNC_REPLICAS")).isEqualTo("2");
         }
+    }
+
+    @Test
+    void kafkaIsSecuredWithTlsEverywhereAScramUserPerRoleAndNoAclNoAccess() {
+        for (String node : List.of("kafka-1", "kafka-2", "kafka-3")) {
+            Map<String, Object> env = env(node);
+            assertThat((String) env.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP")).doesNotContain("PLAINTEXT")
+                    .isEqualTo("CONTROLLER:SSL,SSL:SSL,SASL_SSL:SASL_SSL");
+            assertThat(env.get("KAFKA_INTER_BROKER_LISTENER_NAME")).isEqualTo("SSL");
+            assertThat(env.get("KAFKA_SSL_CLIENT_AUTH")).isEqualTo("required");
+            assertThat(env.get("KAFKA_SASL_ENABLED_MECHANISMS")).isEqualTo("SCRAM-SHA-512");
+            assertThat(env.get("KAFKA_AUTHORIZER_CLASS_NAME")).isEqualTo("org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            assertThat(env.get("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND")).isEqualTo("false");
+            assertThat(env.get("KAFKA_SUPER_USERS")).isEqualTo("User:CN=kafka-1;User:CN=kafka-2;User:CN=kafka-3;User:CN=kafka-admin");
+            assertThat(volumes(node)).contains("${COUPON_KAFKA_SECRETS_DIR:-./secrets/kafka}/" + node + ":/etc/kafka/secrets:ro");
+        }
+        // Each role mounts its own client properties (its own SCRAM user) and nothing else of the secrets.
+        Map<String, String> own = Map.of("gateway", "gateway", "issuer-1", "issuer", "issuer-2", "issuer", "writer", "writer");
+        own.forEach((service, user) -> {
+            assertThat(env(service).get("KAFKA_CLIENT_PROPERTIES")).isEqualTo("/etc/coupon-issuer/kafka-client.properties");
+            assertThat(volumes(service).stream().filter(v -> v.contains("secrets")).toList()).containsExactly(
+                    "${COUPON_KAFKA_SECRETS_DIR:-./secrets/kafka}/" + user + ".properties:/etc/coupon-issuer/kafka-client.properties:ro");
+            assertThat(dependsOn(service)).containsEntry("kafka-setup", Map.of("condition", "service_completed_successfully"));
+        });
+        assertThat(env("kafka-setup").get("KAFKA_BOOTSTRAP_SERVERS")).isEqualTo("kafka-1:9094,kafka-2:9094,kafka-3:9094");
+        assertThat(volumes("kafka-setup")).containsExactly(
+                "${COUPON_KAFKA_SECRETS_DIR:-./secrets/kafka}/admin.properties:/etc/coupon-issuer/kafka-client.properties:ro",
+                "${COUPON_KAFKA_SECRETS_DIR:-./secrets/kafka}/users.properties:/etc/coupon-issuer/kafka-users.properties:ro");
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<String> volumes(String service) {
+        return ((List<Object>) services.get(service).getOrDefault("volumes", List.of())).stream().map(String::valueOf).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> dependsOn(String service) {
+        return (Map<String, Object>) services.get(service).get("depends_on");
     }
 
     @Test

@@ -23,7 +23,12 @@ public final class CommittedTopics {
     private final Settings settings;
 
     public CommittedTopics(String bootstrapServers) {
-        this.settings = Settings.from(Map.of(Setting.KAFKA_BOOTSTRAP_SERVERS.name(), bootstrapServers));
+        this(Settings.from(Map.of(Setting.KAFKA_BOOTSTRAP_SERVERS.name(), bootstrapServers)));
+    }
+
+    /** Reads as the client these settings make (bootstrap servers and KAFKA_CLIENT_PROPERTIES: a secured cluster's). */
+    public CommittedTopics(Settings settings) {
+        this.settings = settings;
     }
 
     public List<ConsumerRecord<String, byte[]>> readAll(String topic, Duration timeout) {

@@ -62,7 +62,11 @@ public final class CouponInvariants {
     }
 
     public CouponInvariants(String bootstrapServers, TestDatabase database, Map<String, Integer> caps) {
-        this.topics = new CommittedTopics(bootstrapServers);
+        this(new CommittedTopics(bootstrapServers), database, caps);
+    }
+
+    public CouponInvariants(CommittedTopics topics, TestDatabase database, Map<String, Integer> caps) {
+        this.topics = topics;
         this.database = database;
         this.caps = Map.copyOf(caps);
     }

@@ -30,7 +30,11 @@ public final class DecisionWatch implements AutoCloseable {
 
     /** Starts watching now: only what is decided from now on matters for timing. */
     public DecisionWatch(String bootstrapServers) {
-        Settings settings = Settings.from(Map.of(Setting.KAFKA_BOOTSTRAP_SERVERS.name(), bootstrapServers));
+        this(Settings.from(Map.of(Setting.KAFKA_BOOTSTRAP_SERVERS.name(), bootstrapServers)));
+    }
+
+    /** Watches as the client these settings make (a secured cluster's bootstrap servers and client properties). */
+    public DecisionWatch(Settings settings) {
         this.tail = new LedgerTail(settings, "decision-watch", this::arrived).start();
     }
 

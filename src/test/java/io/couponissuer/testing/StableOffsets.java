@@ -28,9 +28,14 @@ public final class StableOffsets {
 
     /** Waits until every partition's last stable offset equals its high watermark; returns how long that took. */
     public static Duration awaitEverywhere(String bootstrapServers, Duration timeout) throws Exception {
+        return awaitEverywhere(io.couponissuer.config.Settings.from(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers)), timeout);
+    }
+
+    /** As the client these settings make: on a secured cluster, a super user's (it reads every partition's offsets). */
+    public static Duration awaitEverywhere(io.couponissuer.config.Settings client, Duration timeout) throws Exception {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(io.couponissuer.kafka.ClientConfigs.admin(client))) {
             Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS);
             Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
             Set<TopicPartition> partitions = described.values().stream()

@@ -2,6 +2,7 @@ package io.couponissuer.tools.bench;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
+import io.couponissuer.kafka.ClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -39,7 +40,7 @@ final class StreamsCopy implements AutoCloseable {
         Path stateDir = temporaryDirectory(runId);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "coupon-bench-copy-" + runId);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS));
+        props.putAll(ClientConfigs.common(settings));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // the 5.0 default
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

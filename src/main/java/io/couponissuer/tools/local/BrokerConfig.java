@@ -42,6 +42,11 @@ public sealed interface BrokerConfig permits BrokerConfig.SingleNode, BrokerConf
     /** Done once, before the first start of a broker with this configuration. */
     void beforeFirstStart();
 
+    /** How a client of {@link #port} proves who it is: empty on PLAINTEXT, the node's own certificate on SSL. */
+    default Map<String, Object> clientSecurity() {
+        return Map.of();
+    }
+
     /**
      * A single node that is broker and controller in one, on 127.0.0.1 only, for {@code dev},
      * {@code broker} and the tests. Its data lives in COUPON_BROKER_DIR and survives restarts;
@@ -209,6 +214,35 @@ public sealed interface BrokerConfig permits BrokerConfig.SingleNode, BrokerConf
         /** Nothing: a node of a cluster keeps its data. */
         @Override
         public void beforeFirstStart() {
+        }
+
+        /** The node's own keystore and truststore when its inter-broker listener is SSL (its probe is then the node itself). */
+        @Override
+        public Map<String, Object> clientSecurity() {
+            String listenerName = properties.getProperty("inter.broker.listener.name", "PLAINTEXT");
+            String protocol = listenerName;
+            for (String entry : properties.getProperty("listener.security.protocol.map", "").split(",")) {
+                String[] pair = entry.trim().split(":");
+                if (pair.length == 2 && pair[0].equals(listenerName)) {
+                    protocol = pair[1];
+                }
+            }
+            if (protocol.equals("PLAINTEXT")) {
+                return Map.of();
+            }
+            if (!protocol.equals("SSL")) {
+                throw new IllegalArgumentException("the node's inter-broker listener " + listenerName + " is " + protocol
+                        + "; only PLAINTEXT and SSL are understood here");
+            }
+            Map<String, Object> security = new java.util.HashMap<>();
+            security.put("security.protocol", "SSL");
+            for (String name : java.util.List.of("ssl.keystore.location", "ssl.keystore.password", "ssl.keystore.type",
+                    "ssl.key.password", "ssl.truststore.location", "ssl.truststore.password", "ssl.truststore.type")) {
+                if (properties.getProperty(name) != null) {
+                    security.put(name, properties.getProperty(name));
+                }
+            }
+            return security;
         }
 
         private static Properties copy(Properties properties) {

@@ -10,6 +10,7 @@ import io.couponissuer.tools.local.cluster.LocalPlan;
 import io.couponissuer.tools.local.cluster.LocalPlan.Node;
 import io.couponissuer.tools.local.cluster.LocalPlan.ServiceKind;
 import io.couponissuer.tools.local.cluster.RoleProcess;
+import io.couponissuer.tools.local.secrets.KafkaSecrets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,6 +44,8 @@ import java.util.stream.Collectors;
                 + "and a gateway, until Ctrl-C. Data and logs: COUPON_CLUSTER_DIR; ports from COUPON_CLUSTER_BASE_PORT.")
 public final class ClusterCommand implements Callable<Integer> {
     private static final String BUNDLED = "/production-shape/";
+    /** The compose file's variable for the directory `kafka-secrets` wrote. */
+    private static final String KAFKA_SECRETS_DIR = "COUPON_KAFKA_SECRETS_DIR";
 
     @Option(names = "--fresh", description = "Start from scratch: wipes the cluster's volumes (broker logs, issuer state) "
             + "and deletes every row of the coupon table the writer points at.")
@@ -70,7 +73,7 @@ public final class ClusterCommand implements Callable<Integer> {
                     io.couponissuer.kafka.RecordKeyFile.loadOrCreate(dir.resolve(io.couponissuer.kafka.RecordKeyFile.NAME)));
         }
         // Parsed once: the plan and --fresh's volumes come from the same file as read and interpolated.
-        ComposeFile compose = parse(composeFile, variables::get);
+        ComposeFile compose = parse(composeFile, withKafkaSecrets(variables::get, dir));
         List<Node> plan = plan(compose, composeFile, dir, settings.getInt(Setting.COUPON_CLUSTER_BASE_PORT),
                 jvmOptions(settings), Map.of());
         if (fresh) {
@@ -95,12 +98,38 @@ public final class ClusterCommand implements Callable<Integer> {
     /** The plan for a compose file ({@code null}: the working directory's, else the bundled one). */
     public static List<Node> plan(Path compose, Function<String, String> variables, Path dir, int basePort,
                                   List<String> jvmOptions, Map<String, Map<String, String>> overrides) {
-        return plan(parse(compose, variables), compose, dir, basePort, jvmOptions, overrides);
+        return plan(parse(compose, withKafkaSecrets(variables, dir)), compose, dir, basePort, jvmOptions, overrides);
+    }
+
+    /**
+     * The Kafka secrets the compose file mounts from COUPON_KAFKA_SECRETS_DIR: when it is unset, the
+     * cluster's own in {@code dir/secrets/kafka}, generated on first use like the record keys.
+     */
+    private static Function<String, String> withKafkaSecrets(Function<String, String> variables, Path dir) {
+        String own = dir.toAbsolutePath().normalize().resolve("secrets").resolve("kafka").toString();
+        return name -> {
+            String value = variables.apply(name);
+            return name.equals(KAFKA_SECRETS_DIR) && (value == null || value.isBlank()) ? own : value;
+        };
+    }
+
+    /** Generates the secrets a compose file's services mount from the secrets directory, when they are not all there. */
+    private static void ensureKafkaSecrets(ComposeFile file, Path dir) {
+        Path secrets = Path.of(withKafkaSecrets(name -> null, dir).apply(KAFKA_SECRETS_DIR));
+        List<String> kafkaNodes = file.services().stream().filter(service -> service.image().startsWith("apache/kafka:"))
+                .map(ComposeFile.Service::name).toList();
+        boolean mounted = file.services().stream().flatMap(service -> service.volumes().stream())
+                .anyMatch(volume -> volume.bind() && Path.of(volume.hostPath()).toAbsolutePath().normalize().startsWith(secrets));
+        if (mounted && !KafkaSecrets.present(secrets, kafkaNodes)) {
+            System.out.println("Generating the cluster's Kafka certificates and SCRAM users in " + secrets + " ...");
+            KafkaSecrets.generate(secrets, kafkaNodes);
+        }
     }
 
     /** The plan for an already parsed compose file; {@code compose} (or null) only locates its Dockerfile. */
     private static List<Node> plan(ComposeFile file, Path compose, Path dir, int basePort, List<String> jvmOptions,
                                    Map<String, Map<String, String>> overrides) {
+        ensureKafkaSecrets(file, dir);
         Dockerfile dockerfile = Dockerfile.parse(read(compose == null ? null : compose.resolveSibling("Dockerfile"), "Dockerfile"));
         return LocalPlan.of(file, dockerfile, dir, basePort, jvmOptions, overrides);
     }
@@ -136,7 +165,7 @@ public final class ClusterCommand implements Callable<Integer> {
     /** The named volumes of the compose file's services: what `--fresh` may wipe. */
     private static Set<String> volumeNames(ComposeFile compose) {
         return compose.services().stream()
-                .flatMap(service -> service.volumes().stream()).map(ComposeFile.Volume::name).collect(Collectors.toSet());
+                .flatMap(service -> service.volumes().stream()).filter(volume -> !volume.bind()).map(ComposeFile.Volume::name).collect(Collectors.toSet());
     }
 
     /**
@@ -153,6 +182,13 @@ public final class ClusterCommand implements Callable<Integer> {
             }
         }
         OwnedDirectories.wipe(dir.resolve("volumes"), volumeNames, "the local cluster");
+    }
+
+    /** How `lag` proves who it is on this cluster: the ops user's properties, next to the setup job's (empty when unsecured). */
+    private static String opsClient(LocalCluster cluster) {
+        String setup = cluster.superUserSettings().getOrDefault(Setting.KAFKA_CLIENT_PROPERTIES.name(), "");
+        return setup.isBlank() ? "" : " KAFKA_CLIENT_PROPERTIES="
+                + Path.of(setup).resolveSibling(KafkaSecrets.clientProperties(io.couponissuer.ops.access.KafkaUser.OPS));
     }
 
     private static void print(LocalCluster cluster, String token) {
@@ -180,9 +216,9 @@ public final class ClusterCommand implements Callable<Integer> {
 
                   curl -s -X POST %s/api/events -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' -d '{"eventId":"spring-sale","cap":100}'
                   curl -s -X POST '%s/api/events/spring-sale/applications?waitMs=2000' -H 'Content-Type: application/json' -d '{"userId":"u-42"}'
-                  KAFKA_BOOTSTRAP_SERVERS=%s bin/coupon-issuer lag
+                  KAFKA_BOOTSTRAP_SERVERS=%s%s bin/coupon-issuer lag
 
                 """, table, cluster.bootstrapServers(), gateway, ops, ops, token, gateway, token, gateway,
-                cluster.bootstrapServers());
+                cluster.bootstrapServers(), opsClient(cluster));
     }
 }

@@ -139,7 +139,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private void awaitReady() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         Exception last = null;
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+        Map<String, Object> probe = new java.util.HashMap<>(config.clientSecurity());
+        probe.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        Admin admin = Admin.create(probe);
         try {
             while (System.nanoTime() < deadline) {
                 try {

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * The parts of a docker-compose.yml that say what runs: each service's image, command, environment
  * (anchors and merge keys resolved, {@code ${VAR}}, {@code ${VAR:-default}} and {@code ${VAR:?message}}
- * interpolated), published ports and volumes, in the file's order. A service under a profile is left
+ * interpolated), published ports, volumes and bind mounts, and which services it waits to have completed
+ * ({@code condition: service_completed_successfully}), in the file's order. A service under a profile is left
  * out, as `docker compose up` without {@code --profile} leaves it. Whatever else the file holds
  * (restart policies, build contexts) has no local meaning and is not read.
  */
@@ -28,13 +29,14 @@ public record ComposeFile(List<Service> services) {
 
     /** One service as compose would start it. */
     public record Service(String name, String image, List<String> command, Map<String, String> environment,
-                          List<PublishedPort> ports, List<Volume> volumes, List<String> dependsOn) {
+                          List<PublishedPort> ports, List<Volume> volumes, List<String> dependsOn, List<String> awaitsCompletionOf) {
         public Service {
             command = List.copyOf(command);
             environment = Map.copyOf(environment);
             ports = List.copyOf(ports);
             volumes = List.copyOf(volumes);
             dependsOn = List.copyOf(dependsOn);
+            awaitsCompletionOf = List.copyOf(awaitsCompletionOf);
         }
     }
 
@@ -42,8 +44,14 @@ public record ComposeFile(List<Service> services) {
     public record PublishedPort(int host, int container) {
     }
 
-    /** {@code "kafka-1:/var/lib/kafka/data"}: a named volume mounted at a container path. */
-    public record Volume(String name, String containerPath) {
+    /**
+     * {@code "kafka-1:/var/lib/kafka/data"}: a named volume mounted at a container path, or
+     * {@code "./secrets/kafka/kafka-1:/etc/kafka/secrets:ro"}: a host file or directory (hostPath set, name null).
+     */
+    public record Volume(String name, String hostPath, String containerPath) {
+        public boolean bind() {
+            return hostPath != null;
+        }
     }
 
     /**
@@ -68,8 +76,9 @@ public record ComposeFile(List<Service> services) {
                     strings(service.get("command")),
                     environment(name, service.get("environment"), variables),
                     ports(name, service.get("ports")),
-                    volumes(name, service.get("volumes")),
-                    dependsOn(service.get("depends_on"))));
+                    volumes(name, service.get("volumes"), variables),
+                    dependsOn(service.get("depends_on")),
+                    awaitsCompletionOf(service.get("depends_on"))));
         }
         return new ComposeFile(parsed);
     }
@@ -134,15 +143,17 @@ public record ComposeFile(List<Service> services) {
         return published;
     }
 
-    private static List<Volume> volumes(String service, Object volumes) {
+    private static List<Volume> volumes(String service, Object volumes, Function<String, String> variables) {
         List<Volume> mounted = new ArrayList<>();
-        for (String volume : strings(volumes)) {
+        for (String given : strings(volumes)) {
+            String volume = interpolate(service, given, variables);
             String[] parts = volume.split(":");
-            if (parts.length < 2 || parts[0].startsWith("/") || parts[0].startsWith(".")) {
-                throw new IllegalArgumentException("service " + service + ": only named volumes (\"name:/path\") are understood, not \""
-                        + volume + "\"");
+            if (parts.length < 2 || parts.length > 3 || (parts.length == 3 && !List.of("ro", "rw").contains(parts[2]))) {
+                throw new IllegalArgumentException("service " + service + ": only \"source:/path\" or \"source:/path:ro\" "
+                        + "volumes are understood, not \"" + volume + "\"");
             }
-            mounted.add(new Volume(parts[0], parts[1]));
+            boolean bind = parts[0].startsWith("/") || parts[0].startsWith(".");
+            mounted.add(bind ? new Volume(null, parts[0], parts[1]) : new Volume(parts[0], null, parts[1]));
         }
         return mounted;
     }
@@ -152,6 +163,17 @@ public record ComposeFile(List<Service> services) {
             return map.keySet().stream().map(String::valueOf).toList();
         }
         return strings(dependsOn);
+    }
+
+    /** The dependencies this service waits to have exited with 0 (one-shot jobs), not only to have started. */
+    private static List<String> awaitsCompletionOf(Object dependsOn) {
+        if (!(dependsOn instanceof Map<?, ?> map)) {
+            return List.of();
+        }
+        return map.entrySet().stream()
+                .filter(e -> e.getValue() instanceof Map<?, ?> options
+                        && "service_completed_successfully".equals(String.valueOf(options.get("condition"))))
+                .map(e -> String.valueOf(e.getKey())).toList();
     }
 
     private static List<String> strings(Object value) {

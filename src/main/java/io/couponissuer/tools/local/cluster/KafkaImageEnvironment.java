@@ -1,6 +1,8 @@
 package io.couponissuer.tools.local.cluster;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -13,6 +15,10 @@ import java.util.TreeMap;
  * {@code KAFKA_*} variable except the JVM and logging ones becomes a property: prefix dropped, lower
  * case, {@code _} to {@code .}, {@code ___} to {@code -}, {@code __} to {@code _}
  * ({@code KafkaDockerWrapper#getServerConfigsFromEnv}). {@code CLUSTER_ID} formats the storage.
+ * When an advertised listener is SSL or SASL_SSL, its {@code configure} script finds the stores under
+ * {@code /etc/kafka/secrets} by their KAFKA_SSL_*_FILENAME and reads their passwords from the files
+ * KAFKA_SSL_*_CREDENTIALS name there (the truststore's only with KAFKA_SSL_CLIENT_AUTH required or
+ * requested), and a SASL listener needs KAFKA_OPTS (the JAAS file); this class does the same.
  */
 public final class KafkaImageEnvironment {
     /** The image's defaults for unset variables: a one-node sandbox whose data lives in /tmp of the container. */
@@ -32,10 +38,20 @@ public final class KafkaImageEnvironment {
             Map.entry("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
             Map.entry("KAFKA_LOG_DIRS", "/tmp/kraft-combined-logs"));
 
+    /** Where the image looks for keystores and their credentials. */
+    static final String SECRETS = "/etc/kafka/secrets";
+    /** Where this class keeps the credentials files it found, so that the plan can move them with the secrets. */
+    private static final String CREDENTIALS_FILE = "_FILE";
+
     /** Variables the image reads for the JVM or logging, never as broker properties. */
     private static final Set<String> NOT_PROPERTIES = Set.of("KAFKA_VERSION", "KAFKA_HEAP_OPT", "KAFKA_HEAP_OPTS",
             "KAFKA_LOG4J_OPTS", "KAFKA_OPTS", "KAFKA_JMX_OPTS", "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_GC_LOG_OPTS",
             "KAFKA_LOG4J_ROOT_LOGLEVEL", "KAFKA_LOG4J_LOGGERS", "KAFKA_TOOLS_LOG4J_LOGLEVEL", "KAFKA_JMX_HOSTNAME");
+    /** The password each credentials variable holds, as configure exports it. */
+    private static final Map<String, String> CREDENTIALS = Map.of(
+            "KAFKA_SSL_KEY_CREDENTIALS", "KAFKA_SSL_KEY_PASSWORD",
+            "KAFKA_SSL_KEYSTORE_CREDENTIALS", "KAFKA_SSL_KEYSTORE_PASSWORD",
+            "KAFKA_SSL_TRUSTSTORE_CREDENTIALS", "KAFKA_SSL_TRUSTSTORE_PASSWORD");
 
     private final Map<String, String> environment;
 
@@ -51,7 +67,37 @@ public final class KafkaImageEnvironment {
                 env.put(key, value);
             }
         });
+        String advertised = env.getOrDefault("KAFKA_ADVERTISED_LISTENERS", "");
+        if (advertised.contains("SSL://")) {
+            secured(env, "KAFKA_SSL_KEYSTORE", "KAFKA_SSL_KEY_CREDENTIALS");
+            String clientAuth = env.getOrDefault("KAFKA_SSL_CLIENT_AUTH", "");
+            if (clientAuth.contains("required") || clientAuth.contains("requested")) {
+                secured(env, "KAFKA_SSL_TRUSTSTORE", null);
+            }
+        }
+        if (advertised.matches(".*SASL_.*://.*") && env.getOrDefault("KAFKA_OPTS", "").isEmpty()) {
+            throw new IllegalArgumentException("KAFKA_OPTS environment variable not set (a SASL listener needs the JAAS file "
+                    + "in -Djava.security.auth.login.config)");
+        }
         return new KafkaImageEnvironment(env);
+    }
+
+    /** A store as configure finds it: its file and its credentials file under /etc/kafka/secrets, both required. */
+    private static void secured(Map<String, String> env, String store, String keyCredentials) {
+        List<String> needed = new ArrayList<>(List.of(store + "_FILENAME", store + "_CREDENTIALS"));
+        if (keyCredentials != null) {
+            needed.add(keyCredentials);
+        }
+        for (String variable : needed) {
+            if (env.getOrDefault(variable, "").isEmpty()) {
+                throw new IllegalArgumentException(variable + " environment variable not set (an SSL listener is advertised)");
+            }
+            // Already there when `cluster` planned this node: it moved them onto this host's secrets directory.
+            if (variable.endsWith("_CREDENTIALS")) {
+                env.putIfAbsent(variable + CREDENTIALS_FILE, SECRETS + "/" + env.get(variable));
+            }
+        }
+        env.putIfAbsent(store + "_LOCATION", SECRETS + "/" + env.get(store + "_FILENAME"));
     }
 
     public String clusterId() {
@@ -62,11 +108,22 @@ public final class KafkaImageEnvironment {
     public Properties serverProperties() {
         Properties properties = new Properties();
         environment.forEach((key, value) -> {
-            if (key.startsWith("KAFKA_") && !NOT_PROPERTIES.contains(key)) {
+            String credentials = key.endsWith(CREDENTIALS_FILE) ? key.substring(0, key.length() - CREDENTIALS_FILE.length()) : "";
+            if (CREDENTIALS.containsKey(credentials)) {
+                properties.setProperty(propertyName(CREDENTIALS.get(credentials)), readPassword(value));
+            } else if (key.startsWith("KAFKA_") && !NOT_PROPERTIES.contains(key)) {
                 properties.setProperty(propertyName(key), value);
             }
         });
         return properties;
+    }
+
+    private static String readPassword(String file) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of(file)).trim();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(file + " file does not exist or cannot be read: " + e.getMessage(), e);
+        }
     }
 
     /** {@code KAFKA_LOG_DIRS} -> {@code log.dirs}, {@code KAFKA_A___B} -> {@code a-b}, {@code KAFKA_A__B} -> {@code a_b}. */

@@ -94,10 +94,13 @@ public final class LocalCluster implements AutoCloseable {
         return nodes.values().stream().filter(n -> n.role().equals(role)).map(Node::service).toList();
     }
 
-    /** Waits until {@code service} is ready again (after a restart); returns how long that took. */
+    /** Waits until {@code service} is ready again (after a restart), a job until it has succeeded; returns how long that took. */
     public Duration awaitReady(String service, Duration timeout) {
         Node node = node(service);
         RoleProcess process = process(service);
+        if (node.job()) {
+            return process.awaitSuccess(timeout);
+        }
         return node.readyUrl() != null ? process.awaitHttpOk(node.readyUrl(), timeout)
                 : process.awaitLog(node.readyLog(), timeout);
     }
@@ -117,11 +120,22 @@ public final class LocalCluster implements AutoCloseable {
         process(service).start(changes);
     }
 
-    /** The Kafka nodes' advertised addresses, as a client's bootstrap list. */
+    /** The Kafka nodes' first advertised addresses (the roles' listener), as a client's bootstrap list. */
     public String bootstrapServers() {
         return servicesRunning("kafka-node").stream()
-                .map(s -> nodes.get(s).environment().get("KAFKA_ADVERTISED_LISTENERS").replaceFirst("^[A-Z_]+://", ""))
+                .map(s -> nodes.get(s).environment().get("KAFKA_ADVERTISED_LISTENERS").split(",")[0].replaceFirst("^[A-Z_]+://", ""))
                 .collect(Collectors.joining(","));
+    }
+
+    /**
+     * The settings of a client allowed everything: the job that sets Kafka up (kafka-setup: its bootstrap
+     * list and client properties, a super user's) where the plan has one, else a client of {@link #bootstrapServers}.
+     */
+    public Map<String, String> superUserSettings() {
+        return nodes.values().stream().filter(n -> n.job() && n.role().equals("kafka-setup")).findFirst()
+                .map(n -> Map.of("KAFKA_BOOTSTRAP_SERVERS", n.environment().get("KAFKA_BOOTSTRAP_SERVERS"),
+                        "KAFKA_CLIENT_PROPERTIES", n.environment().getOrDefault("KAFKA_CLIENT_PROPERTIES", "")))
+                .orElse(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers()));
     }
 
     /** http://127.0.0.1:port of a role's HTTP server. */

@@ -20,7 +20,11 @@ import java.util.regex.Pattern;
  *       0; a port the file publishes keeps its host port), and {@code service:port} in any value points
  *       there; {@code ://:port} and {@code 0.0.0.0} listen on 127.0.0.1, a {@code *_HOST} naming a service is 127.0.0.1;</li>
  *   <li>a named volume is a directory {@code dir/volumes/name}, and a value under its mount path is
- *       under that directory;</li>
+ *       under that directory; a bind mount's value points at its host path (relative: to the working
+ *       directory), also inside a value such as {@code KAFKA_OPTS="-Dx=/mount/file"};</li>
+ *   <li>a Kafka node's KAFKA_OPTS are its JVM options, as the image's start script makes them;</li>
+ *   <li>a service another waits to have completed ({@code service_completed_successfully}) is a job: it
+ *       is ready when it has exited with 0;</li>
  *   <li>a service of another image (postgres) is not started: this machine's own runs on 127.0.0.1
  *       at the container's port.</li>
  * </ul>
@@ -51,7 +55,7 @@ public final class LocalPlan {
      */
     public record Node(String service, ServiceKind kind, List<String> arguments, Map<String, String> environment,
                        List<String> jvmOptions, List<String> dependsOn, String readyLog, String readyUrl,
-                       Map<Integer, Integer> localPorts) {
+                       Map<Integer, Integer> localPorts, boolean job) {
         public Node {
             arguments = List.copyOf(arguments);
             environment = Map.copyOf(environment);
@@ -99,6 +103,8 @@ public final class LocalPlan {
     }
 
     private List<Node> nodes(List<String> jvmOptions, Map<String, Map<String, String>> overrides) {
+        java.util.Set<String> jobs = new java.util.HashSet<>();
+        compose.services().forEach(service -> jobs.addAll(service.awaitsCompletionOf()));
         Map<String, Map<String, String>> environments = new LinkedHashMap<>();
         for (ComposeFile.Service service : compose.services()) {
             ServiceKind kind = kinds.get(service.name());
@@ -125,22 +131,27 @@ public final class LocalPlan {
             requireOnVolume(service, kind, env);
             List<String> jvm = new ArrayList<>(kind == ServiceKind.ROLE ? dockerfile.jvmOptions() : List.of());
             jvm.addAll(jvmOptions);
+            if (kind == ServiceKind.KAFKA_NODE && !env.getOrDefault("KAFKA_OPTS", "").isBlank()) {
+                jvm.addAll(List.of(env.get("KAFKA_OPTS").trim().split("\\s+")));
+            }
             Map<Integer, Integer> own = ports.getOrDefault(service.name(), Map.of());
+            boolean job = jobs.contains(service.name());
             switch (kind) {
                 case KAFKA_NODE -> nodes.add(new Node(service.name(), kind, List.of("kafka-node"), env, jvm,
-                        service.dependsOn(), "Kafka node " + env.get("KAFKA_NODE_ID") + " ready", null, own));
+                        service.dependsOn(), "Kafka node " + env.get("KAFKA_NODE_ID") + " ready", null, own, job));
                 case ROLE -> {
                     Setting port = ROLE_PORT.get(role(service));
-                    String url = port == null ? null : "http://" + HOST + ":" + env.get(port.name()) + "/health/ready";
-                    nodes.add(new Node(service.name(), kind, service.command(), env, jvm, service.dependsOn(), null, url, own));
+                    String url = port == null || job ? null : "http://" + HOST + ":" + env.get(port.name()) + "/health/ready";
+                    nodes.add(new Node(service.name(), kind, service.command(), env, jvm, service.dependsOn(), null, url, own,
+                            job));
                 }
                 case PROVIDED -> nodes.add(new Node(service.name(), kind, List.of(), Map.of(), List.of(),
-                        service.dependsOn(), null, null, own));
+                        service.dependsOn(), null, null, own, job));
             }
         }
         // A provided service's ports are known once every setting pointing at it has been rewritten.
         return nodes.stream().map(n -> n.kind() != ServiceKind.PROVIDED ? n : new Node(n.service(), n.kind(), n.arguments(),
-                n.environment(), n.jvmOptions(), n.dependsOn(), null, null, ports.getOrDefault(n.service(), Map.of())))
+                n.environment(), n.jvmOptions(), n.dependsOn(), null, null, ports.getOrDefault(n.service(), Map.of()), n.job()))
                 .toList();
     }
 
@@ -234,9 +245,9 @@ public final class LocalPlan {
         servicePort.appendTail(out);
         result = out.toString();
         for (ComposeFile.Volume volume : service.volumes()) {
-            if (result.equals(volume.containerPath()) || result.startsWith(volume.containerPath() + "/")) {
-                result = volumeDir(volume) + result.substring(volume.containerPath().length());
-            }
+            // The mount path as a whole value or as the start of one word or of a -Dname= value.
+            Matcher mounted = Pattern.compile("(^|[=\\s])" + Pattern.quote(volume.containerPath()) + "(?=/|\\s|$)").matcher(result);
+            result = mounted.replaceAll(m -> Matcher.quoteReplacement(m.group(1) + volumeDir(volume)));
         }
         return result;
     }
@@ -257,7 +268,7 @@ public final class LocalPlan {
     }
 
     private Path volumeDir(ComposeFile.Volume volume) {
-        return dir.resolve("volumes").resolve(volume.name());
+        return volume.bind() ? Path.of(volume.hostPath()).toAbsolutePath().normalize() : dir.resolve("volumes").resolve(volume.name());
     }
 
     private int allocate() {
@@ -268,7 +279,8 @@ public final class LocalPlan {
     }
 
     private static boolean isPortSetting(String key) {
-        return ROLE_PORT.values().stream().anyMatch(setting -> setting.name().equals(key));
+        return key.equals(Setting.COUPON_MANAGEMENT_PORT.name())
+                || ROLE_PORT.values().stream().anyMatch(setting -> setting.name().equals(key));
     }
 
     private static int parseOrMinus(String value) {

@@ -251,6 +251,27 @@ public final class RoleProcess implements AutoCloseable {
         throw new IllegalStateException(name + ": no '" + text + "' in its log within " + timeout + "; log " + log + ":\n" + tail());
     }
 
+    /** Waits until a job (kafka-setup) has exited with 0; returns the wait. Throws with the log's tail otherwise. */
+    public Duration awaitSuccess(Duration timeout) {
+        long start = System.nanoTime();
+        Process current;
+        synchronized (this) {
+            current = process;
+        }
+        try {
+            if (!current.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(name + " did not finish within " + timeout + "; log " + log + ":\n" + tail());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        if (current.exitValue() != 0) {
+            throw new IllegalStateException(name + " failed (exit " + current.exitValue() + "); log " + log + ":\n" + tail());
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
     private void requireAlive() {
         Process current = process;
         if (current != null && !current.isAlive()) {

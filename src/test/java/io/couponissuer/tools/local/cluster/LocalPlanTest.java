@@ -35,16 +35,42 @@ class LocalPlanTest {
         assertThat(plan).extracting(Node::service).doesNotContain("prometheus", "grafana");
 
         Map<String, String> kafka1 = node(plan, "kafka-1").environment();
-        assertThat(kafka1).containsEntry("KAFKA_LISTENERS", "PLAINTEXT://127.0.0.1:29100,CONTROLLER://127.0.0.1:29101")
-                .containsEntry("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://127.0.0.1:29100")
-                .containsEntry("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@127.0.0.1:29101,2@127.0.0.1:29103,3@127.0.0.1:29105")
+        Path secrets = Path.of("secrets/kafka").toAbsolutePath();
+        assertThat(kafka1).containsEntry("KAFKA_LISTENERS", "SASL_SSL://127.0.0.1:29100,CONTROLLER://127.0.0.1:29101,SSL://127.0.0.1:29102")
+                .containsEntry("KAFKA_ADVERTISED_LISTENERS", "SASL_SSL://127.0.0.1:29100,SSL://127.0.0.1:29102")
+                .containsEntry("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@127.0.0.1:29101,2@127.0.0.1:29104,3@127.0.0.1:29107")
+                // The image finds the stores under /etc/kafka/secrets, which kafka-1 mounts from its own secrets directory.
+                .containsEntry("KAFKA_SSL_KEYSTORE_LOCATION", secrets.resolve("kafka-1/keystore.p12").toString())
+                .containsEntry("KAFKA_SSL_TRUSTSTORE_LOCATION", secrets.resolve("kafka-1/truststore.p12").toString())
                 .containsEntry("KAFKA_LOG_DIRS", DIR.resolve("volumes/kafka-1").toString())
                 // The compose file's own settings arrive unchanged.
                 .containsEntry("KAFKA_MIN_INSYNC_REPLICAS", "2")
                 .containsEntry("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "2")
                 .containsEntry("KAFKA_DEFAULT_REPLICATION_FACTOR", "3");
-        assertThat(KafkaImageEnvironment.of(kafka1).serverProperties())
+        // The stores' password is read from their credentials file when the node starts.
+        Path password = Files.writeString(Files.createTempFile("store-password", ""), "s3cret\n");
+        Map<String, String> withPasswordFile = new java.util.HashMap<>(kafka1);
+        withPasswordFile.replaceAll((key, value) -> key.endsWith("_CREDENTIALS_FILE") ? password.toString() : value);
+        assertThat(KafkaImageEnvironment.of(withPasswordFile).serverProperties())
+                .containsEntry("ssl.keystore.password", "s3cret").containsEntry("ssl.key.password", "s3cret")
+                .containsEntry("ssl.truststore.password", "s3cret")
                 .containsEntry("min.insync.replicas", "2").containsEntry("transaction.state.log.replication.factor", "3");
+        // KAFKA_OPTS are the node's JVM options, the JAAS file moved with the mount.
+        assertThat(node(plan, "kafka-1").jvmOptions())
+                .contains("-Djava.security.auth.login.config=" + secrets.resolve("kafka-1/kafka_server_jaas.conf"));
+
+        // The setup job runs to completion before the roles; it reaches the nodes' SSL listener with the admin certificate.
+        Node setup = node(plan, "kafka-setup");
+        assertThat(setup.job()).isTrue();
+        assertThat(setup.readyUrl()).isNull();
+        assertThat(setup.environment()).containsEntry("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:29102,127.0.0.1:29105,127.0.0.1:29108")
+                .containsEntry("KAFKA_CLIENT_PROPERTIES", secrets.resolve("admin.properties").toString())
+                .containsEntry("COUPON_KAFKA_USERS_FILE", secrets.resolve("users.properties").toString());
+        assertThat(node(plan, "writer").job()).isFalse();
+        assertThat(node(plan, "writer").environment()).containsEntry("KAFKA_CLIENT_PROPERTIES",
+                secrets.resolve("writer.properties").toString());
+        assertThat(node(plan, "gateway").environment()).containsEntry("KAFKA_CLIENT_PROPERTIES",
+                secrets.resolve("gateway.properties").toString());
 
         for (String issuer : List.of("issuer-1", "issuer-2")) {
             Node node = node(plan, issuer);
@@ -55,7 +81,8 @@ class LocalPlanTest {
                     .containsEntry("COUPON_ISSUER_HTTP_HOST", "127.0.0.1")
                     .containsEntry("COUPON_INSTANCE_SECRET", "s")
                     .containsEntry("COUPON_STATE_DIR", DIR.resolve("volumes/" + issuer + "/streams").toString())
-                    .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:29100,127.0.0.1:29102,127.0.0.1:29104")
+                    .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:29100,127.0.0.1:29103,127.0.0.1:29106")
+                    .containsEntry("KAFKA_CLIENT_PROPERTIES", secrets.resolve("issuer.properties").toString())
                     .containsEntry("COUPON_REPLICATION_FACTOR", "3").containsEntry("COUPON_MIN_INSYNC_REPLICAS", "2");
             // The Dockerfile's JVM options first, then the command's.
             assertThat(node.jvmOptions()).containsExactly("-XX:+ExitOnOutOfMemoryError", "-Xmx256m");
