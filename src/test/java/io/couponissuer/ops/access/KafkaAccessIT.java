@@ -7,6 +7,7 @@ import io.couponissuer.health.KafkaConnectivity;
 import io.couponissuer.kafka.ClientConfigs;
 import io.couponissuer.kafka.Topics;
 import io.couponissuer.testing.BuildOutput;
+import io.couponissuer.testing.TestDatabase;
 import io.couponissuer.tools.local.ClusterCommand;
 import io.couponissuer.tools.local.cluster.LocalCluster;
 import io.couponissuer.tools.local.cluster.LocalPlan;
@@ -35,7 +36,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,13 +63,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * ACLs exactly its table again. That every role can do its work under these ACLs is ProductionShapeIT's.
  */
 class KafkaAccessIT {
+    @RegisterExtension
+    static final TestDatabase database = TestDatabase.perClass();
     private static LocalCluster cluster;
+    private static List<LocalPlan.Node> plan;
     private static Path secrets;
 
     @BeforeAll
     static void startSecuredBrokers() {
         Path dir = Path.of("target", "kafka-access", UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
-        List<LocalPlan.Node> plan = ClusterCommand.plan(Path.of("docker-compose.yml"), Map.of("COUPON_ADMIN_TOKEN", "t",
+        plan = ClusterCommand.plan(Path.of("docker-compose.yml"), Map.of("COUPON_ADMIN_TOKEN", "t",
                         "COUPON_INSTANCE_SECRET", "kafka-access-instance-secret",
                         "COUPON_RECORD_KEYS", "ka=" + "kafka-access-record-key".repeat(2))::get,
                 dir, 0, RoleProcess.SMALL_JVM, Map.of());
@@ -164,6 +173,39 @@ class KafkaAccessIT {
                 assertThat(result.reason()).contains("authentication refused at " + cluster.bootstrapServers())
                         .contains("invalid credentials").contains("KAFKA_CLIENT_PROPERTIES");
             }
+        }
+    }
+
+    @Test
+    void aRoleRunWithAnotherRolesIdentitySaysWhatItWasRefusedInItsLogAndReadiness() throws Exception {
+        // The compose file's writer, given the gateway's client properties: it may not join the writers' group.
+        LocalPlan.Node writer = plan.stream().filter(n -> n.role().equals("writer")).findFirst().orElseThrow();
+        Map<String, String> env = new HashMap<>(writer.environment());
+        env.put(Setting.KAFKA_CLIENT_PROPERTIES.name(), secrets.resolve(KafkaSecrets.clientProperties(KafkaUser.GATEWAY)).toString());
+        env.put(Setting.COUPON_JDBC_URL.name(), database.jdbcUrl());
+        int port = io.couponissuer.tools.local.cluster.FreePort.next();
+        env.put(Setting.COUPON_WRITER_HTTP_PORT.name(), String.valueOf(port));
+        RoleProcess wrong = RoleProcess.start("writer-as-gateway", writer.arguments(), BuildOutput.classpath(), RoleProcess.SMALL_JVM,
+                env, cluster.process("kafka-1").log().getParent());
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            String reason = "";
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (!reason.contains("Not authorized to access group") && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                try {
+                    HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+                    // (Ready for a moment after its database migration, until its first poll is refused.)
+                    reason = ready.statusCode() == 503 ? ready.body() : "";
+                } catch (java.io.IOException notListeningYet) {
+                    assertThat(wrong.isAlive()).as("the writer keeps running, and saying why it is not ready").isTrue();
+                }
+            }
+            assertThat(reason).contains("Not authorized to access group: coupon-writer");
+            assertThat(Files.readString(wrong.log())).contains("GroupAuthorizationException");
+        } finally {
+            wrong.kill();
         }
     }
 
