@@ -11,6 +11,10 @@ import io.couponissuer.testing.Burst;
 import io.couponissuer.testing.CouponInvariants;
 import io.couponissuer.testing.DecisionWatch;
 import io.couponissuer.testing.StableOffsets;
+import io.couponissuer.testing.StatusProbe;
+import io.couponissuer.tools.judge.InvariantCheck;
+import io.couponissuer.tools.judge.InvariantJudge;
+import io.couponissuer.tools.judge.Judgement;
 import io.couponissuer.testing.TestDatabase;
 import io.couponissuer.config.Settings;
 import io.couponissuer.kafka.ClientConfigs;
@@ -59,12 +63,15 @@ class ProductionShapeIT {
     @RegisterExtension
     static final TestDatabase database = TestDatabase.perClass();
     private static LocalCluster cluster;
+    /** This run's directory: volumes, logs, the secrets and the answer histories. */
+    private static Path runDir;
     private static Admin admin;
 
     @BeforeAll
     static void startCluster() {
         long start = System.nanoTime();
         Path dir = Path.of("target", "production-shape", UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
+        runDir = dir;
         List<LocalPlan.Node> plan = ClusterCommand.plan(Path.of("docker-compose.yml"), Map.of("COUPON_ADMIN_TOKEN", TOKEN,
                         "COUPON_INSTANCE_SECRET", "production-shape-instance-secret",
                         "COUPON_RECORD_KEYS", "ps=" + "production-shape-record-key".repeat(2))::get,
@@ -251,6 +258,33 @@ class ProductionShapeIT {
         });
     }
 
+    @Test
+    @Order(8)
+    void aBrokerPausedPastItsSessionIsFencedAndTheOthersDecideWithoutIt(TestInfo test) throws Exception {
+        timedDuringBurst(test, "pause-broker", 600, (caps, hot, burst, watch) -> {
+            String broker = brokerService(leaderOf(hot));
+            RoleProcess paused = cluster.process(broker);
+            long pausedAt = System.nanoTime();
+            paused.pause();
+            Duration takeover;
+            try {
+                say("SIGSTOP %s, the leader of %s's apply partition, after %d accepted", broker, hot, burst.acceptedCount());
+                // A frozen broker keeps its sockets: nobody gets an error, only silence. The controller
+                // fences it when its session ends and moves its leaderships; the clients must let go of it.
+                takeover = watch.awaitDecidingAgain(pausedAt, burst, List.of(hot), Duration.ofSeconds(150));
+                Duration all = watch.awaitDecidingAgain(pausedAt, burst, caps.keySet(), Duration.ofSeconds(150));
+                say("%s decided again %d ms after the pause (all 21 events: %d ms), without %s", hot, takeover.toMillis(),
+                        all.toMillis(), broker);
+            } finally {
+                paused.resume();
+            }
+            say("SIGCONT %s after %d ms", broker, millisSince(pausedAt));
+            Thread.sleep(10_000);
+            assertThat(paused.isAlive()).as("%s alive 10 s after it was resumed; its log: %s", broker, paused.log()).isTrue();
+            return takeover;
+        });
+    }
+
     /**
      * A woken process finds out what it missed (fenced, its session gone) and must recover in place:
      * ready again, and still alive some seconds later. With Kafka 4.4's transactional state stores
@@ -373,14 +407,43 @@ class ProductionShapeIT {
         return Burst.start(gateway(), events, CLIENTS, APPLICATIONS_PER_SECOND, 10, prefix + "-u", 3000);
     }
 
+    /**
+     * The whole history: every answer a client got is logged, then judged against the ledger (the answer
+     * topics read committed, the table) with the status endpoint's answer for every user who applied; and
+     * a planted wrong answer, as a zombie issuer's early answer would be, must fail that same judgement.
+     */
     private static void verify(TestInfo test, Map<String, Integer> caps, Burst burst) throws Exception {
         say("%s: %s, %d answered with the decision", test.getDisplayName(), burst.summary(), burst.answered().size());
+        Path history = burst.writeHistory(runDir.resolve("history").resolve(test.getTestMethod().orElseThrow().getName() + ".jsonl"));
         assertThat(burst.unexpected()).as("answers other than 200/202 and 503 with Retry-After").isEmpty();
-        CouponInvariants.Report report = new CouponInvariants(new CommittedTopics(superUser()), database, caps)
-                .check(burst, CHECK_TIMEOUT);
+        CouponInvariants invariants = new CouponInvariants(new CommittedTopics(superUser()), database, caps);
+        CouponInvariants.Report report = invariants.check(burst, CHECK_TIMEOUT);
         say("invariants 1-4 and 8 hold: %s", report);
+        List<StatusProbe.Shown> statuses = StatusProbe.everyUser(gateway(), burst.accepted().values());
+        invariants.checkStatusShownAgreesWithTheLedger(statuses);
+        say("the whole history agrees with the ledger: %d requests and their answers (%s), %d decisions told, "
+                + "the status of all %d users who applied", burst.history().size(), history, invariants.answersTold().size(),
+                statuses.size());
+        plantedWrongAnswerIsCaught(invariants, caps, burst);
         Duration stable = StableOffsets.awaitEverywhere(superUser(), Duration.ofSeconds(60));
         say("no open transaction on any partition (last stable offset = end everywhere) after %d ms", stable.toMillis());
+    }
+
+    /** A coupon past the cap told to a client the ledger rejected: what a zombie's early answer could say. */
+    private static void plantedWrongAnswerIsCaught(CouponInvariants invariants, Map<String, Integer> caps, Burst burst) {
+        InvariantJudge.ClientAnswer rejected = invariants.answersTold().stream().filter(a -> "REJECTED".equals(a.status()))
+                .findFirst().orElseThrow(() -> new AssertionError("no rejection told: nothing to plant a wrong answer on"));
+        String event = burst.accepted().get(rejected.requestId()).eventId();
+        InvariantJudge.ClientAnswer planted = new InvariantJudge.ClientAnswer(rejected.requestId(), rejected.userId(), "ISSUED",
+                event + "-" + (caps.get(event) + 1), null);
+        List<InvariantJudge.ClientAnswer> withPlanted = new ArrayList<>(invariants.answersTold());
+        withPlanted.add(planted);
+        Judgement judgement = invariants.judgeAgainstTheLedger(withPlanted, List.of());
+        assertThat(judgement.holds()).as("the checker must catch %s", planted).isFalse();
+        assertThat(judgement.count(InvariantCheck.ANSWER_DISAGREES)).as(judgement.message()).isEqualTo(1);
+        assertThat(judgement.message()).contains(rejected.requestId());
+        say("a planted wrong answer (%s told %s) is caught: %s", rejected.userId(), planted.couponId(),
+                InvariantCheck.ANSWER_DISAGREES);
     }
 
     private static int leaderOf(String eventId) throws Exception {

@@ -8,7 +8,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +48,13 @@ public final class Burst implements AutoCloseable {
     public record Answered(String requestId, String userId, String status, String couponId, String reason) {
     }
 
+    /**
+     * One request and what came back, as the client saw it: the HTTP status and body, or status 0 and
+     * the error when no answer came. The whole history of a run is kept, for the record.
+     */
+    public record Exchange(Instant sentAt, Instant answeredAt, String eventId, String userId, int status, String body) {
+    }
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String gatewayUrl;
     private final List<String> events;
@@ -57,6 +67,7 @@ public final class Burst implements AutoCloseable {
     private int waitMs;
     private final ConcurrentLinkedQueue<Long> unavailableAtNanos = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Exchange> history = new ConcurrentLinkedQueue<>();
     private final List<Thread> clients = new ArrayList<>();
     private final CountDownLatch done;
     private volatile boolean stopping;
@@ -131,8 +142,10 @@ public final class Burst implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + userId + "\"}"))
                 .build();
         long sentNanos = System.nanoTime();
+        Instant sentAt = Instant.now();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            history.add(new Exchange(sentAt, Instant.now(), eventId, userId, response.statusCode(), response.body()));
             if (response.statusCode() == 202 || response.statusCode() == 200) {
                 JsonNode body = Json.MAPPER.readTree(response.body());
                 String requestId = body.path("requestId").asText();
@@ -151,8 +164,26 @@ public final class Burst implements AutoCloseable {
                 unexpected.add(response.statusCode() + " " + response.body());
             }
         } catch (IOException e) {
+            history.add(new Exchange(sentAt, Instant.now(), eventId, userId, 0, e.toString()));
             unexpected.add(e.toString());
         }
+    }
+
+    /** Every request sent so far and its answer, in the order the answers came. */
+    public List<Exchange> history() {
+        return List.copyOf(history);
+    }
+
+    /** Writes {@link #history} to {@code file}, one JSON object a line; returns the file. */
+    public Path writeHistory(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        try (java.io.BufferedWriter out = Files.newBufferedWriter(file)) {
+            for (Exchange exchange : history) {
+                out.write(Json.MAPPER.writeValueAsString(exchange));
+                out.newLine();
+            }
+        }
+        return file;
     }
 
     /** Stops sending and waits for the answers of requests in flight. */

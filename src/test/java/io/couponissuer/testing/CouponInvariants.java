@@ -141,6 +141,23 @@ public final class CouponInvariants {
     }
 
     /**
+     * The judgement of the ledger {@link #check} read against answers and statuses other than those
+     * the run produced: how a test shows that a wrong answer (a zombie's, a planted one) fails the run.
+     */
+    public Judgement judgeAgainstTheLedger(Collection<InvariantJudge.ClientAnswer> answers,
+                                          Collection<InvariantJudge.StatusShown> shown) {
+        if (judged == null) {
+            throw new IllegalStateException("check first");
+        }
+        return judged.told(answers, shown, List.of()).judge();
+    }
+
+    /** The answers {@link #check} judged. */
+    public List<InvariantJudge.ClientAnswer> answersTold() {
+        return answersTold;
+    }
+
+    /**
      * Invariant 8 for the status and event endpoints, on the ledger {@link #check} read (call it first:
      * it found every application decided), with everything check judged.
      */

@@ -67,6 +67,62 @@ public final class StatusProbe implements AutoCloseable {
         return List.copyOf(shown);
     }
 
+    /**
+     * At the end of a run, the status endpoint's answer for every user who applied, once each: a 200's
+     * standing decision, or status {@code HTTP <code>} when it had none to show (a 404 for a user the
+     * ledger gave a coupon is a disagreement like any other). A 503 or no answer is asked again, up to
+     * ten times over a few seconds, before it is kept as it is.
+     */
+    public static List<Shown> everyUser(String gatewayUrl, java.util.Collection<Burst.Accepted> applied) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        List<Burst.Accepted> users = applied.stream()
+                .collect(java.util.stream.Collectors.toMap(a -> a.eventId() + "/" + a.userId(), a -> a, (a, b) -> a))
+                .values().stream().toList();
+        ConcurrentLinkedQueue<Shown> shown = new ConcurrentLinkedQueue<>();
+        java.util.concurrent.ExecutorService askers = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            for (Burst.Accepted user : users) {
+                askers.execute(() -> shown.add(askUntilAnswered(http, gatewayUrl, user.eventId(), user.userId())));
+            }
+        } finally {
+            askers.shutdown();
+            if (!askers.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES)) {
+                askers.shutdownNow();
+                throw new IllegalStateException("asking the status of " + users.size() + " users took over 5 minutes");
+            }
+        }
+        return List.copyOf(shown);
+    }
+
+    private static Shown askUntilAnswered(HttpClient http, String gatewayUrl, String eventId, String userId) {
+        String last = "no answer";
+        for (int attempt = 0; attempt < 10; attempt++) {
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create(gatewayUrl + "/api/events/" + eventId + "/applications/" + userId))
+                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    JsonNode body = Json.MAPPER.readTree(response.body());
+                    return new Shown(eventId, userId, body.path("status").asText(), body.path("couponId").asText(null),
+                            body.path("reason").asText(null));
+                }
+                last = "HTTP " + response.statusCode();
+                if (response.statusCode() != 503) {
+                    break;
+                }
+            } catch (Exception e) {
+                last = e.toString();
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return new Shown(eventId, userId, last, null, null);
+    }
+
     @Override
     public void close() throws InterruptedException {
         running = false;
