@@ -25,6 +25,9 @@ import java.util.Set;
 public final class ClientConfigs {
     /** A broker that has not answered in this time is treated as gone for this request; the client retries. */
     private static final int REQUEST_TIMEOUT_MS = 15_000;
+    private static final int METADATA_MAX_AGE_MS = 5_000;
+    private static final int CONNECTION_SETUP_TIMEOUT_MS = 3_000;
+    private static final int CONNECTION_SETUP_TIMEOUT_MAX_MS = 10_000;
     /** How long a send may take, retries included, before the caller hears it failed (default is 2 min). */
     private static final int DELIVERY_TIMEOUT_MS = 60_000;
 
@@ -61,10 +64,18 @@ public final class ClientConfigs {
         return config;
     }
 
-    /** bootstrap.servers and the security configs: what every client of the system starts from. */
+    /**
+     * bootstrap.servers, the security configs, and how soon a client lets go of a broker that went silent:
+     * what every client of the system starts from. A paused or cut-off broker keeps its sockets open, so
+     * nothing fails fast: a client learns the controller fenced it only from fresh metadata (every 5 s
+     * instead of 5 min), and a new connection to it gives up after 3 s of no handshake instead of 10.
+     */
     public static Map<String, Object> common(Settings settings) {
         Map<String, Object> config = security(settings);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS));
+        config.put(AdminClientConfig.METADATA_MAX_AGE_CONFIG, METADATA_MAX_AGE_MS);
+        config.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, CONNECTION_SETUP_TIMEOUT_MS);
+        config.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, CONNECTION_SETUP_TIMEOUT_MAX_MS);
         return config;
     }
 
