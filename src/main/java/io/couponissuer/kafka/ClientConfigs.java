@@ -2,6 +2,7 @@ package io.couponissuer.kafka;
 
 import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,7 +28,7 @@ public final class ClientConfigs {
     private static final int REQUEST_TIMEOUT_MS = 15_000;
     private static final int METADATA_MAX_AGE_MS = 5_000;
     private static final int CONNECTION_SETUP_TIMEOUT_MS = 3_000;
-    private static final int CONNECTION_SETUP_TIMEOUT_MAX_MS = 10_000;
+    private static final int REBOOTSTRAP_AFTER_MS = 10_000;
     /** How long a send may take, retries included, before the caller hears it failed (default is 2 min). */
     private static final int DELIVERY_TIMEOUT_MS = 60_000;
 
@@ -68,14 +69,18 @@ public final class ClientConfigs {
      * bootstrap.servers, the security configs, and how soon a client lets go of a broker that went silent:
      * what every client of the system starts from. A paused or cut-off broker keeps its sockets open, so
      * nothing fails fast: a client learns the controller fenced it only from fresh metadata (every 5 s
-     * instead of 5 min), and a new connection to it gives up after 3 s of no handshake instead of 10.
+     * instead of 5 min); a new connection to it gives up after 3 s of no handshake, every time, instead of
+     * growing to 30 s; and a client that keeps asking only the silent broker for metadata (it looks least
+     * loaded) starts again from bootstrap.servers after 10 s without an answer instead of 5 min.
      */
     public static Map<String, Object> common(Settings settings) {
         Map<String, Object> config = security(settings);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(Setting.KAFKA_BOOTSTRAP_SERVERS));
         config.put(AdminClientConfig.METADATA_MAX_AGE_CONFIG, METADATA_MAX_AGE_MS);
         config.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, CONNECTION_SETUP_TIMEOUT_MS);
-        config.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, CONNECTION_SETUP_TIMEOUT_MAX_MS);
+        config.put(AdminClientConfig.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, CONNECTION_SETUP_TIMEOUT_MS);
+        config.put(CommonClientConfigs.METADATA_RECOVERY_STRATEGY_CONFIG, "rebootstrap");
+        config.put(CommonClientConfigs.METADATA_RECOVERY_REBOOTSTRAP_TRIGGER_MS_CONFIG, REBOOTSTRAP_AFTER_MS);
         return config;
     }
 
