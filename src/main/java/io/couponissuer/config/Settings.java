@@ -1,8 +1,14 @@
 package io.couponissuer.config;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 
 /** Settings read from the environment, each falling back to its default. */
 public final class Settings {
@@ -56,5 +62,24 @@ public final class Settings {
 
     public Path getPath(Setting setting) {
         return Path.of(get(setting));
+    }
+
+    /**
+     * The properties file a setting names, read; empty when the setting is unset.
+     *
+     * @throws IllegalArgumentException when the file cannot be read
+     */
+    public Optional<Properties> properties(Setting setting) {
+        String file = get(setting).trim();
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(setting.name() + ": cannot read " + file + ": " + e, e);
+        }
+        return Optional.of(properties);
     }
 }

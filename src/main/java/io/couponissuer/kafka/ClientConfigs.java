@@ -7,11 +7,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -44,16 +39,8 @@ public final class ClientConfigs {
      * @throws IllegalArgumentException when the file cannot be read or sets anything but security configs
      */
     public static Map<String, Object> security(Settings settings) {
-        String file = settings.get(Setting.KAFKA_CLIENT_PROPERTIES).trim();
-        if (file.isEmpty()) {
-            return new HashMap<>();
-        }
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
-            properties.load(reader);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("KAFKA_CLIENT_PROPERTIES: cannot read " + file + ": " + e, e);
-        }
+        Properties properties = settings.properties(Setting.KAFKA_CLIENT_PROPERTIES).orElseGet(Properties::new);
+        String file = settings.get(Setting.KAFKA_CLIENT_PROPERTIES);
         Map<String, Object> config = new HashMap<>();
         for (String key : properties.stringPropertyNames()) {
             if (SECURITY_PREFIXES.stream().noneMatch(key::startsWith)) {

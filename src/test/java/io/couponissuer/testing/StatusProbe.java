@@ -22,6 +22,9 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class StatusProbe implements AutoCloseable {
     /** A standing decision the status endpoint showed (reason null for ISSUED, couponId null for REJECTED). */
     public record Shown(String eventId, String userId, String status, String couponId, String reason) {
+        boolean decided() {
+            return !status.startsWith("HTTP ");
+        }
     }
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -50,17 +53,27 @@ public final class StatusProbe implements AutoCloseable {
 
     private void ask(String gatewayUrl, String eventId, String userId) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    URI.create(gatewayUrl + "/api/events/" + eventId + "/applications/" + userId))
-                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 200) {
-                JsonNode body = Json.MAPPER.readTree(response.body());
-                shown.add(new Shown(eventId, userId, body.path("status").asText(), body.path("couponId").asText(null),
-                        body.path("reason").asText(null)));
+            Shown answer = asked(http, gatewayUrl, eventId, userId, Duration.ofSeconds(2));
+            if (answer.decided()) {
+                shown.add(answer);
             }
         } catch (Exception e) {
             // the system is down (killed) or busy: nothing was shown
         }
+    }
+
+    /** One status request: the standing decision, or status {@code HTTP <code>} when there was none to show. */
+    private static Shown asked(HttpClient http, String gatewayUrl, String eventId, String userId, Duration timeout)
+            throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                URI.create(gatewayUrl + "/api/events/" + eventId + "/applications/" + userId))
+                .timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            return new Shown(eventId, userId, "HTTP " + response.statusCode(), null, null);
+        }
+        JsonNode body = Json.MAPPER.readTree(response.body());
+        return new Shown(eventId, userId, body.path("status").asText(), body.path("couponId").asText(null),
+                body.path("reason").asText(null));
     }
 
     public List<Shown> shown() {
@@ -98,18 +111,11 @@ public final class StatusProbe implements AutoCloseable {
         String last = "no answer";
         for (int attempt = 0; attempt < 10; attempt++) {
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create(gatewayUrl + "/api/events/" + eventId + "/applications/" + userId))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    JsonNode body = Json.MAPPER.readTree(response.body());
-                    return new Shown(eventId, userId, body.path("status").asText(), body.path("couponId").asText(null),
-                            body.path("reason").asText(null));
+                Shown answer = asked(http, gatewayUrl, eventId, userId, Duration.ofSeconds(5));
+                if (answer.decided() || !answer.status().equals("HTTP 503")) {
+                    return answer;
                 }
-                last = "HTTP " + response.statusCode();
-                if (response.statusCode() != 503) {
-                    break;
-                }
+                last = answer.status();
             } catch (Exception e) {
                 last = e.toString();
             }

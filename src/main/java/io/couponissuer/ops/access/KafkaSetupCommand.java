@@ -19,11 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -68,17 +63,10 @@ public final class KafkaSetupCommand implements Callable<Integer> {
 
     /** Every role's password, from the users file; a missing role is an error, not a role left out. */
     static Properties passwords(Settings settings) {
-        String file = settings.get(Setting.COUPON_KAFKA_USERS_FILE).trim();
-        if (file.isEmpty()) {
-            throw new IllegalArgumentException("COUPON_KAFKA_USERS_FILE must name the roles' SCRAM passwords "
-                    + "(user=password per line; bin/coupon-issuer kafka-secrets writes one)");
-        }
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
-            properties.load(reader);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("COUPON_KAFKA_USERS_FILE: cannot read " + file + ": " + e, e);
-        }
+        Properties properties = settings.properties(Setting.COUPON_KAFKA_USERS_FILE).orElseThrow(() ->
+                new IllegalArgumentException("COUPON_KAFKA_USERS_FILE must name the roles' SCRAM passwords "
+                        + "(user=password per line; bin/coupon-issuer kafka-secrets writes one)"));
+        String file = settings.get(Setting.COUPON_KAFKA_USERS_FILE);
         for (KafkaUser user : KafkaUser.values()) {
             String password = properties.getProperty(user.userName(), "");
             if (password.length() < 16) {

@@ -12,11 +12,9 @@ import org.apache.kafka.common.resource.Resource;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 
-import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -50,15 +48,6 @@ public final class RoleAcls {
         this.applicationId = settings.get(Setting.COUPON_APPLICATION_ID);
         this.writerGroup = settings.get(Setting.COUPON_WRITER_GROUP_ID);
         this.issuerRepairs = settings.get(Setting.COUPON_HANGING_TXN_REPAIR).trim().equals("auto");
-    }
-
-    /** Every role's bindings. */
-    public Map<KafkaUser, Set<AclBinding>> all() {
-        Map<KafkaUser, Set<AclBinding>> all = new EnumMap<>(KafkaUser.class);
-        for (KafkaUser user : KafkaUser.values()) {
-            all.put(user, of(user));
-        }
-        return all;
     }
 
     public Set<AclBinding> of(KafkaUser user) {
@@ -140,10 +129,8 @@ public final class RoleAcls {
         }
     }
 
-    /** All bindings as one list, for createAcls. */
+    /** Every role's bindings as one list, for createAcls. */
     public List<AclBinding> flat() {
-        List<AclBinding> flat = new ArrayList<>();
-        all().values().forEach(flat::addAll);
-        return flat;
+        return Arrays.stream(KafkaUser.values()).flatMap(user -> of(user).stream()).toList();
     }
 }

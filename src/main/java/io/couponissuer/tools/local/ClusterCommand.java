@@ -73,9 +73,10 @@ public final class ClusterCommand implements Callable<Integer> {
                     io.couponissuer.kafka.RecordKeyFile.loadOrCreate(dir.resolve(io.couponissuer.kafka.RecordKeyFile.NAME)));
         }
         // Parsed once: the plan and --fresh's volumes come from the same file as read and interpolated.
-        ComposeFile compose = parse(composeFile, withKafkaSecrets(variables::get, dir));
-        List<Node> plan = plan(compose, composeFile, dir, settings.getInt(Setting.COUPON_CLUSTER_BASE_PORT),
-                jvmOptions(settings), Map.of());
+        Function<String, String> interpolation = withKafkaSecrets(variables::get, dir);
+        ComposeFile compose = parse(composeFile, interpolation);
+        List<Node> plan = plan(compose, composeFile, dir, secretsDir(interpolation),
+                settings.getInt(Setting.COUPON_CLUSTER_BASE_PORT), jvmOptions(settings), Map.of());
         if (fresh) {
             wipe(plan, volumeNames(compose), dir);
         }
@@ -98,7 +99,8 @@ public final class ClusterCommand implements Callable<Integer> {
     /** The plan for a compose file ({@code null}: the working directory's, else the bundled one). */
     public static List<Node> plan(Path compose, Function<String, String> variables, Path dir, int basePort,
                                   List<String> jvmOptions, Map<String, Map<String, String>> overrides) {
-        return plan(parse(compose, withKafkaSecrets(variables, dir)), compose, dir, basePort, jvmOptions, overrides);
+        Function<String, String> interpolation = withKafkaSecrets(variables, dir);
+        return plan(parse(compose, interpolation), compose, dir, secretsDir(interpolation), basePort, jvmOptions, overrides);
     }
 
     /**
@@ -113,9 +115,12 @@ public final class ClusterCommand implements Callable<Integer> {
         };
     }
 
+    private static Path secretsDir(Function<String, String> interpolation) {
+        return Path.of(interpolation.apply(KAFKA_SECRETS_DIR)).toAbsolutePath().normalize();
+    }
+
     /** Generates the secrets a compose file's services mount from the secrets directory, when they are not all there. */
-    private static void ensureKafkaSecrets(ComposeFile file, Path dir) {
-        Path secrets = Path.of(withKafkaSecrets(name -> null, dir).apply(KAFKA_SECRETS_DIR));
+    private static void ensureKafkaSecrets(ComposeFile file, Path secrets) {
         List<String> kafkaNodes = file.services().stream().filter(service -> service.image().startsWith("apache/kafka:"))
                 .map(ComposeFile.Service::name).toList();
         boolean mounted = file.services().stream().flatMap(service -> service.volumes().stream())
@@ -127,9 +132,9 @@ public final class ClusterCommand implements Callable<Integer> {
     }
 
     /** The plan for an already parsed compose file; {@code compose} (or null) only locates its Dockerfile. */
-    private static List<Node> plan(ComposeFile file, Path compose, Path dir, int basePort, List<String> jvmOptions,
-                                   Map<String, Map<String, String>> overrides) {
-        ensureKafkaSecrets(file, dir);
+    private static List<Node> plan(ComposeFile file, Path compose, Path dir, Path secrets, int basePort,
+                                   List<String> jvmOptions, Map<String, Map<String, String>> overrides) {
+        ensureKafkaSecrets(file, secrets);
         Dockerfile dockerfile = Dockerfile.parse(read(compose == null ? null : compose.resolveSibling("Dockerfile"), "Dockerfile"));
         return LocalPlan.of(file, dockerfile, dir, basePort, jvmOptions, overrides);
     }

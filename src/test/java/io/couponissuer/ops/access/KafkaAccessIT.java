@@ -38,6 +38,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.Reader;
+import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,6 +50,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -231,18 +234,17 @@ class KafkaAccessIT {
     }
 
     private static Path withCredentials(String user, String password) throws Exception {
-        Map<String, String> properties = new HashMap<>();
-        for (String line : Files.readAllLines(secrets.resolve(KafkaSecrets.clientProperties(KafkaUser.GATEWAY)))) {
-            if (!line.startsWith("#") && line.contains("=")) {
-                properties.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
-            }
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(secrets.resolve(KafkaSecrets.clientProperties(KafkaUser.GATEWAY)))) {
+            properties.load(reader);
         }
-        properties.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username\\=\""
-                + user + "\" password\\=\"" + password + "\";");
-        StringBuilder text = new StringBuilder();
-        properties.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        properties.setProperty("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                + user + "\" password=\"" + password + "\";");
         Path file = Files.createTempFile(secrets, user, ".properties");
-        return Files.writeString(file, text);
+        try (Writer writer = Files.newBufferedWriter(file)) {
+            properties.store(writer, null);
+        }
+        return file;
     }
 
     private static HealthCheck.Result awaitChecked(KafkaConnectivity kafka) throws InterruptedException {

@@ -220,12 +220,7 @@ public final class KafkaSecrets {
 
     private void writeProperties(String name, Map<String, String> values, String comment) throws IOException {
         Properties properties = new Properties() {
-            // In the order given, so the file reads top to bottom.
-            @Override
-            public synchronized java.util.Enumeration<Object> keys() {
-                return java.util.Collections.enumeration(new ArrayList<>(values.keySet()));
-            }
-
+            // In the order given, so the file reads top to bottom: store() writes entrySet()'s order.
             @Override
             public java.util.Set<Map.Entry<Object, Object>> entrySet() {
                 java.util.Set<Map.Entry<Object, Object>> ordered = new java.util.LinkedHashSet<>();
