@@ -33,8 +33,13 @@ public sealed interface BrokerConfig permits BrokerConfig.SingleNode, BrokerConf
 
     int nodeId();
 
-    /** The port of the listener clients bootstrap from, on {@link #HOST}. */
+    /** The port of the listener clients bootstrap from, on {@link #host}. */
     int port();
+
+    /** The address of that listener: {@link #HOST} unless the node's own properties advertise another. */
+    default String host() {
+        return HOST;
+    }
 
     /** The cluster id an empty log directory is formatted with; a formatted one keeps its own. */
     String clusterId();
@@ -211,6 +216,12 @@ public sealed interface BrokerConfig permits BrokerConfig.SingleNode, BrokerConf
             return advertisedPort(properties);
         }
 
+        @Override
+        public String host() {
+            String listener = advertisedListener(properties);
+            return listener.substring(listener.indexOf("://") + 3, listener.lastIndexOf(':'));
+        }
+
         /** Nothing: a node of a cluster keeps its data. */
         @Override
         public void beforeFirstStart() {
@@ -260,11 +271,16 @@ public sealed interface BrokerConfig permits BrokerConfig.SingleNode, BrokerConf
 
         /** The port of the advertised listener clients use (the inter-broker one, e.g. PLAINTEXT://host:9092). */
         private static int advertisedPort(Properties config) {
+            String listener = advertisedListener(config);
+            return Integer.parseInt(listener.substring(listener.lastIndexOf(':') + 1));
+        }
+
+        private static String advertisedListener(Properties config) {
             required(config, "advertised.listeners");
             String listenerName = config.getProperty("inter.broker.listener.name", "PLAINTEXT");
             for (String listener : config.getProperty("advertised.listeners").split(",")) {
                 if (listener.trim().startsWith(listenerName + "://")) {
-                    return Integer.parseInt(listener.substring(listener.lastIndexOf(':') + 1).trim());
+                    return listener.trim();
                 }
             }
             throw new IllegalArgumentException("advertised.listeners has no " + listenerName + " listener: "

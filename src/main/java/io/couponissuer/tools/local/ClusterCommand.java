@@ -76,7 +76,7 @@ public final class ClusterCommand implements Callable<Integer> {
         Function<String, String> interpolation = withKafkaSecrets(variables::get, dir);
         ComposeFile compose = parse(composeFile, interpolation);
         List<Node> plan = plan(compose, composeFile, dir, secretsDir(interpolation),
-                settings.getInt(Setting.COUPON_CLUSTER_BASE_PORT), jvmOptions(settings), Map.of());
+                settings.getInt(Setting.COUPON_CLUSTER_BASE_PORT), jvmOptions(settings), Map.of(), Map.of());
         if (fresh) {
             wipe(plan, volumeNames(compose), dir);
         }
@@ -99,8 +99,21 @@ public final class ClusterCommand implements Callable<Integer> {
     /** The plan for a compose file ({@code null}: the working directory's, else the bundled one). */
     public static List<Node> plan(Path compose, Function<String, String> variables, Path dir, int basePort,
                                   List<String> jvmOptions, Map<String, Map<String, String>> overrides) {
+        return plan(compose, variables, dir, basePort, jvmOptions, overrides, Map.of());
+    }
+
+    /** What each service of a compose file is, in the file's order ({@code compose} null: as for {@link #plan}). */
+    public static Map<String, LocalPlan.ServiceKind> serviceKinds(Path compose, Function<String, String> variables, Path dir) {
+        return LocalPlan.kinds(parse(compose, withKafkaSecrets(variables, dir)));
+    }
+
+    /** The same on a network where each service has its own address ({@link LocalPlan#of}); the nodes' certificates name theirs. */
+    public static List<Node> plan(Path compose, Function<String, String> variables, Path dir, int basePort,
+                                  List<String> jvmOptions, Map<String, Map<String, String>> overrides,
+                                  Map<String, String> addresses) {
         Function<String, String> interpolation = withKafkaSecrets(variables, dir);
-        return plan(parse(compose, interpolation), compose, dir, secretsDir(interpolation), basePort, jvmOptions, overrides);
+        return plan(parse(compose, interpolation), compose, dir, secretsDir(interpolation), basePort, jvmOptions, overrides,
+                addresses);
     }
 
     /**
@@ -120,23 +133,24 @@ public final class ClusterCommand implements Callable<Integer> {
     }
 
     /** Generates the secrets a compose file's services mount from the secrets directory, when they are not all there. */
-    private static void ensureKafkaSecrets(ComposeFile file, Path secrets) {
+    private static void ensureKafkaSecrets(ComposeFile file, Path secrets, Map<String, String> addresses) {
         List<String> kafkaNodes = file.services().stream().filter(service -> service.image().startsWith("apache/kafka:"))
                 .map(ComposeFile.Service::name).toList();
         boolean mounted = file.services().stream().flatMap(service -> service.volumes().stream())
                 .anyMatch(volume -> volume.bind() && Path.of(volume.hostPath()).toAbsolutePath().normalize().startsWith(secrets));
         if (mounted && !KafkaSecrets.present(secrets, kafkaNodes)) {
             System.out.println("Generating the cluster's Kafka certificates and SCRAM users in " + secrets + " ...");
-            KafkaSecrets.generate(secrets, kafkaNodes);
+            KafkaSecrets.generate(secrets, kafkaNodes, addresses);
         }
     }
 
     /** The plan for an already parsed compose file; {@code compose} (or null) only locates its Dockerfile. */
     private static List<Node> plan(ComposeFile file, Path compose, Path dir, Path secrets, int basePort,
-                                   List<String> jvmOptions, Map<String, Map<String, String>> overrides) {
-        ensureKafkaSecrets(file, secrets);
+                                   List<String> jvmOptions, Map<String, Map<String, String>> overrides,
+                                   Map<String, String> addresses) {
+        ensureKafkaSecrets(file, secrets, addresses);
         Dockerfile dockerfile = Dockerfile.parse(read(compose == null ? null : compose.resolveSibling("Dockerfile"), "Dockerfile"));
-        return LocalPlan.of(file, dockerfile, dir, basePort, jvmOptions, overrides);
+        return LocalPlan.of(file, dockerfile, dir, basePort, jvmOptions, overrides, addresses);
     }
 
     private static ComposeFile parse(Path compose, Function<String, String> variables) {

@@ -83,7 +83,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return BrokerConfig.HOST + ":" + config.port();
+        return config.host() + ":" + config.port();
     }
 
     public int port() {

@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -32,8 +33,16 @@ public final class LocalCluster implements AutoCloseable {
     private final Duration startTimeout;
     private final Map<String, RoleProcess> processes = new LinkedHashMap<>();
     private final List<List<String>> waves;
+    private final Function<String, List<String>> launcher;
 
     public LocalCluster(List<Node> plan, String classpath, Path logDir, Duration startTimeout) {
+        this(plan, classpath, logDir, startTimeout, service -> List.of());
+    }
+
+    /** The same, each service's java command run by its {@code launcher} (its own network namespace). */
+    public LocalCluster(List<Node> plan, String classpath, Path logDir, Duration startTimeout,
+                        Function<String, List<String>> launcher) {
+        this.launcher = launcher;
         plan.forEach(node -> nodes.put(node.service(), node));
         this.classpath = classpath;
         this.logDir = logDir;
@@ -51,7 +60,7 @@ public final class LocalCluster implements AutoCloseable {
                     requireReachable(node);
                 } else {
                     processes.put(service, RoleProcess.start(service, node.arguments(), classpath, node.jvmOptions(),
-                            node.environment(), logDir));
+                            node.environment(), logDir, launcher.apply(service)));
                 }
             }
             for (String service : wave) {
@@ -138,7 +147,7 @@ public final class LocalCluster implements AutoCloseable {
                 .orElse(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers()));
     }
 
-    /** http://127.0.0.1:port of a role's HTTP server. */
+    /** http://address:port of a role's HTTP server. */
     public String url(String service) {
         String ready = node(service).readyUrl();
         if (ready == null) {

@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>a service's ports get their own local ports ({@code basePort} upwards, or free ones when it is
  *       0; a port the file publishes keeps its host port), and {@code service:port} in any value points
- *       there; {@code ://:port} and {@code 0.0.0.0} listen on 127.0.0.1, a {@code *_HOST} naming a service is 127.0.0.1;</li>
+ *       there; {@code ://:port} and {@code 0.0.0.0} listen on the service's own address, a {@code *_HOST}
+ *       naming a service is that service's address (127.0.0.1 for all, or each its own on a network
+ *       of its own);</li>
  *   <li>a named volume is a directory {@code dir/volumes/name}, and a value under its mount path is
  *       under that directory; a bind mount's value points at its host path (relative: to the working
  *       directory), also inside a value such as {@code KAFKA_OPTS="-Dx=/mount/file"};</li>
@@ -80,10 +82,13 @@ public final class LocalPlan {
      */
     private final Map<String, ServiceKind> kinds = new LinkedHashMap<>();
     private final Map<String, Map<Integer, Integer>> ports = new LinkedHashMap<>();
+    /** Each service's address where it is not {@link #HOST}. */
+    private final Map<String, String> addresses;
     private int nextPort;
 
-    private LocalPlan(ComposeFile compose, Dockerfile dockerfile, Path dir, int basePort) {
+    private LocalPlan(ComposeFile compose, Dockerfile dockerfile, Path dir, int basePort, Map<String, String> addresses) {
         this.compose = compose;
+        this.addresses = Map.copyOf(addresses);
         this.dockerfile = dockerfile;
         this.dir = dir.toAbsolutePath().normalize();
         this.basePort = basePort;
@@ -95,11 +100,18 @@ public final class LocalPlan {
      * @param dir          where the volumes live ({@code dir/volumes/<name>})
      * @param basePort     first local port to hand out, 0 for free ports
      * @param jvmOptions   JVM options of every process, after the Dockerfile's (heap size, collector)
-     * @param overrides    per service, settings that replace the planned ones (tests: their own database)
+     * @param overrides    per service, settings that replace the planned ones (tests: their own database),
+     *                     with {@code service:port} in them rewritten as in the file's
+     * @param addresses    per service, the address it listens on and is reached at, where not 127.0.0.1
      */
     public static List<Node> of(ComposeFile compose, Dockerfile dockerfile, Path dir, int basePort,
-                                List<String> jvmOptions, Map<String, Map<String, String>> overrides) {
-        return new LocalPlan(compose, dockerfile, dir, basePort).nodes(jvmOptions, overrides);
+                                List<String> jvmOptions, Map<String, Map<String, String>> overrides,
+                                Map<String, String> addresses) {
+        return new LocalPlan(compose, dockerfile, dir, basePort, addresses).nodes(jvmOptions, overrides);
+    }
+
+    private String address(String service) {
+        return addresses.getOrDefault(service, HOST);
     }
 
     private List<Node> nodes(List<String> jvmOptions, Map<String, Map<String, String>> overrides) {
@@ -127,7 +139,8 @@ public final class LocalPlan {
             ServiceKind kind = kinds.get(service.name());
             Map<String, String> env = new LinkedHashMap<>();
             environments.get(service.name()).forEach((key, value) -> env.put(key, rewrite(service, key, value)));
-            env.putAll(overrides.getOrDefault(service.name(), Map.of()));
+            // An override may name a service (postgres:5432) like the file does, and is pointed there the same way.
+            overrides.getOrDefault(service.name(), Map.of()).forEach((key, value) -> env.put(key, rewrite(service, key, value)));
             requireOnVolume(service, kind, env);
             List<String> jvm = new ArrayList<>(kind == ServiceKind.ROLE ? dockerfile.jvmOptions() : List.of());
             jvm.addAll(jvmOptions);
@@ -141,7 +154,8 @@ public final class LocalPlan {
                         service.dependsOn(), "Kafka node " + env.get("KAFKA_NODE_ID") + " ready", null, own, job));
                 case ROLE -> {
                     Setting port = ROLE_PORT.get(role(service));
-                    String url = port == null || job ? null : "http://" + HOST + ":" + env.get(port.name()) + "/health/ready";
+                    String url = port == null || job ? null
+                            : "http://" + address(service.name()) + ":" + env.get(port.name()) + "/health/ready";
                     nodes.add(new Node(service.name(), kind, service.command(), env, jvm, service.dependsOn(), null, url, own,
                             job));
                 }
@@ -153,6 +167,13 @@ public final class LocalPlan {
         return nodes.stream().map(n -> n.kind() != ServiceKind.PROVIDED ? n : new Node(n.service(), n.kind(), n.arguments(),
                 n.environment(), n.jvmOptions(), n.dependsOn(), null, null, ports.getOrDefault(n.service(), Map.of()), n.job()))
                 .toList();
+    }
+
+    /** What each service of the file is, in the file's order (before ports and addresses are planned). */
+    public static Map<String, ServiceKind> kinds(ComposeFile compose) {
+        Map<String, ServiceKind> kinds = new LinkedHashMap<>();
+        compose.services().forEach(service -> kinds.put(service.name(), kind(service)));
+        return kinds;
     }
 
     private static ServiceKind kind(ComposeFile.Service service) {
@@ -221,15 +242,18 @@ public final class LocalPlan {
         if (isPortSetting(key) && own.containsKey(parseOrMinus(value))) {
             return String.valueOf(own.get(Integer.parseInt(value)));
         }
-        if (key.endsWith("_HOST") && (kinds.containsKey(value) || value.equals("0.0.0.0"))) {
-            return HOST;
+        if (key.endsWith("_HOST") && kinds.containsKey(value)) {
+            return address(value);
+        }
+        if (key.endsWith("_HOST") && value.equals("0.0.0.0")) {
+            return address(service.name());
         }
         String result = value;
         Matcher listenAll = LISTEN_ALL.matcher(result);
         StringBuilder out = new StringBuilder();
         while (listenAll.find()) {
             int port = Integer.parseInt(listenAll.group(1));
-            listenAll.appendReplacement(out, "://" + HOST + ":" + own.getOrDefault(port, port));
+            listenAll.appendReplacement(out, "://" + address(service.name()) + ":" + own.getOrDefault(port, port));
         }
         listenAll.appendTail(out);
         result = out.toString();
@@ -238,7 +262,7 @@ public final class LocalPlan {
         while (servicePort.find()) {
             String host = servicePort.group(1);
             String replacement = kinds.containsKey(host)
-                    ? HOST + ":" + localPort(host, Integer.parseInt(servicePort.group(2)))
+                    ? address(host) + ":" + localPort(host, Integer.parseInt(servicePort.group(2)))
                     : servicePort.group();
             servicePort.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }

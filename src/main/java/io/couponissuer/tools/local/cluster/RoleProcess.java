@@ -60,11 +60,13 @@ public final class RoleProcess implements AutoCloseable {
     private final List<String> jvmOptions;
     private final Map<String, String> env;
     private final Path log;
+    private final List<String> launcher;
     private Process process;
 
     private RoleProcess(String name, List<String> arguments, String classpath, List<String> jvmOptions,
-                        Map<String, String> env, Path log) {
+                        Map<String, String> env, Path log, List<String> launcher) {
         this.name = name;
+        this.launcher = List.copyOf(launcher);
         this.arguments = List.copyOf(arguments);
         this.classpath = classpath;
         this.jvmOptions = List.copyOf(jvmOptions);
@@ -79,7 +81,17 @@ public final class RoleProcess implements AutoCloseable {
      */
     public static RoleProcess start(String name, List<String> arguments, String classpath, List<String> jvmOptions,
                                     Map<String, String> env, Path logDir) {
-        RoleProcess process = new RoleProcess(name, arguments, classpath, jvmOptions, env, logDir.resolve(name + ".log"));
+        return start(name, arguments, classpath, jvmOptions, env, logDir, List.of());
+    }
+
+    /**
+     * The same, the java command run by {@code launcher} (e.g. {@code ip netns exec <namespace>}, which
+     * execs it: the process, its pid and its signals are the JVM's own).
+     */
+    public static RoleProcess start(String name, List<String> arguments, String classpath, List<String> jvmOptions,
+                                    Map<String, String> env, Path logDir, List<String> launcher) {
+        RoleProcess process = new RoleProcess(name, arguments, classpath, jvmOptions, env, logDir.resolve(name + ".log"),
+                launcher);
         process.start();
         return process;
     }
@@ -93,7 +105,7 @@ public final class RoleProcess implements AutoCloseable {
         if (isAlive()) {
             throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
         }
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(launcher);
         command.add(javaExecutable());
         command.addAll(jvmOptions);
         command.addAll(List.of("-Djava.io.tmpdir=" + log.getParent().toAbsolutePath(),

@@ -55,9 +55,11 @@ public final class KafkaSecrets {
     private static final String KEY = "-keyalg EC -groupname secp256r1 -sigalg SHA256withECDSA";
 
     private final Path dir;
+    private final Map<String, String> addresses;
 
-    private KafkaSecrets(Path dir) {
+    private KafkaSecrets(Path dir, Map<String, String> addresses) {
         this.dir = dir.toAbsolutePath().normalize();
+        this.addresses = Map.copyOf(addresses);
     }
 
     public static String clientProperties(KafkaUser user) {
@@ -79,7 +81,12 @@ public final class KafkaSecrets {
 
     /** Writes a new set into {@code dir}, replacing any files of an earlier one. */
     public static Path generate(Path dir, List<String> nodes) {
-        KafkaSecrets secrets = new KafkaSecrets(dir);
+        return generate(dir, nodes, Map.of());
+    }
+
+    /** The same, each node's certificate also valid for its address in {@code addresses} (a network of its own). */
+    public static Path generate(Path dir, List<String> nodes, Map<String, String> addresses) {
+        KafkaSecrets secrets = new KafkaSecrets(dir, addresses);
         secrets.write(nodes);
         return secrets.dir;
     }
@@ -152,7 +159,8 @@ public final class KafkaSecrets {
 
     /** Node {@code node}'s directory: its keystore, the CA as its truststore, their password and the JAAS file. */
     private void nodeSecrets(String node, String pass) {
-        signed(node, "dns:" + node + ",dns:localhost,ip:127.0.0.1", "serverAuth,clientAuth", pass);
+        String own = addresses.containsKey(node) ? ",ip:" + addresses.get(node) : "";
+        signed(node, "dns:" + node + ",dns:localhost,ip:127.0.0.1" + own, "serverAuth,clientAuth", pass);
         keytool(node, "-importcert -noprompt -keystore " + TRUSTSTORE + " -storetype PKCS12 -alias " + CA
                 + " -file ../" + CA + "/ca.crt", pass);
         try {

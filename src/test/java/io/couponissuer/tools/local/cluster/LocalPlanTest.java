@@ -17,8 +17,12 @@ class LocalPlanTest {
     private static final Path DIR = Path.of("/tmp/coupon-cluster-plan-test");
 
     private static List<Node> plan(String compose) throws Exception {
+        return plan(compose, Map.of());
+    }
+
+    private static List<Node> plan(String compose, Map<String, String> addresses) throws Exception {
         return LocalPlan.of(ComposeFile.parse(compose, Map.of("COUPON_ADMIN_TOKEN", "t", "COUPON_INSTANCE_SECRET", "s", "COUPON_RECORD_KEYS", "k=" + "x".repeat(32))::get),
-                Dockerfile.parse(Files.readString(Path.of("Dockerfile"))), DIR, 29100, List.of("-Xmx256m"), Map.of());
+                Dockerfile.parse(Files.readString(Path.of("Dockerfile"))), DIR, 29100, List.of("-Xmx256m"), Map.of(), addresses);
     }
 
     private static Node node(List<Node> plan, String service) {
@@ -98,6 +102,25 @@ class LocalPlanTest {
         assertThat(node(plan, "writer").environment())
                 .containsEntry("COUPON_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
         assertThat(node(plan, "writer").readyUrl()).startsWith("http://127.0.0.1:291");
+    }
+
+    @Test
+    void onANetworkOfItsOwnEachServiceListensOnAndIsReachedAtItsOwnAddress() throws Exception {
+        List<Node> plan = plan(Files.readString(Path.of("docker-compose.yml")), Map.of("kafka-1", "10.77.0.11",
+                "kafka-2", "10.77.0.12", "kafka-3", "10.77.0.13", "issuer-1", "10.77.0.21", "gateway", "10.77.0.31",
+                "postgres", "10.77.0.1"));
+        assertThat(node(plan, "kafka-1").environment())
+                .containsEntry("KAFKA_LISTENERS", "SASL_SSL://10.77.0.11:29100,CONTROLLER://10.77.0.11:29101,SSL://10.77.0.11:29102")
+                .containsEntry("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@10.77.0.11:29101,2@10.77.0.12:29104,3@10.77.0.13:29107");
+        Map<String, String> issuer1 = node(plan, "issuer-1").environment();
+        assertThat(issuer1).containsEntry("COUPON_ISSUER_HTTP_HOST", "10.77.0.21").containsEntry("COUPON_ISSUER_ADVERTISED_HOST", "10.77.0.21")
+                .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "10.77.0.11:29100,10.77.0.12:29103,10.77.0.13:29106");
+        assertThat(node(plan, "issuer-1").readyUrl()).startsWith("http://10.77.0.21:");
+        Map<String, String> gateway = node(plan, "gateway").environment();
+        assertThat(gateway.get("COUPON_JDBC_URL")).isEqualTo("jdbc:postgresql://10.77.0.1:5432/postgres");
+        // A service given no address stays on this host's loopback.
+        assertThat(gateway.get("COUPON_ISSUER_URL")).contains("http://10.77.0.21:").contains("http://127.0.0.1:");
+        assertThat(node(plan, "writer").environment()).containsEntry("COUPON_HTTP_HOST", "127.0.0.1");
     }
 
     @Test
