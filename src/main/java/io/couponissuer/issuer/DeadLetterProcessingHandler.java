@@ -19,10 +19,12 @@ import java.util.Map;
  * to coupon.failed with the original bytes, and the task goes on. The decider validates before it
  * touches a store, so a failed record leaves no state behind.
  *
- * <p>An error of Kafka itself while a record is processed (a producer whose commit timed out, a
- * fenced producer, a store that cannot be written) says nothing about the record: the thread fails
+ * <p>An error of Kafka itself while a record is processed (a producer whose commit timed out refusing
+ * the next send, a store that cannot be written) says nothing about the record: the thread fails
  * instead, its transaction is aborted, and the replacement thread decides the record again. Sent to
- * coupon.failed, a valid application would never be decided, and its client never answered.
+ * coupon.failed, a valid application would never be decided, and its client never answered. An
+ * error that persists (a broken disk) therefore stops the partition rather than empties it, which
+ * the thread replacements in the log and the consumer lag show.
  */
 public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessingHandler.class);

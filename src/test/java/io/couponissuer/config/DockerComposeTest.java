@@ -33,7 +33,7 @@ class DockerComposeTest {
         return (Map<String, Object>) services.get(service).get("environment");
     }
 
-    static List<String> servicesRunning(String role) {
+    static List<String> servicesOfRole(String role) {
         return services.entrySet().stream().filter(e -> List.of(role).equals(e.getValue().get("command")))
                 .map(Map.Entry::getKey).sorted().toList();
     }
@@ -115,15 +115,15 @@ class DockerComposeTest {
 
     @Test
     void twoIssuerInstancesWithStandbyReplicasAndDistinctIdentities() {
-        List<String> issuers = servicesRunning("issuer");
+        List<String> issuers = servicesOfRole("issuer");
         assertThat(issuers).containsExactly("issuer-1", "issuer-2");
         for (String issuer : issuers) {
             assertThat(env(issuer).get("COUPON_STANDBY_REPLICAS")).isEqualTo("1");
             assertThat(env(issuer).get("COUPON_INSTANCE_ID")).isEqualTo(issuer);
             assertThat(env(issuer).get("COUPON_ISSUER_ADVERTISED_HOST")).isEqualTo(issuer);
         }
-        assertThat(servicesRunning("gateway")).containsExactly("gateway");
-        assertThat(servicesRunning("writer")).containsExactly("writer");
+        assertThat(servicesOfRole("gateway")).containsExactly("gateway");
+        assertThat(servicesOfRole("writer")).containsExactly("writer");
         assertThat((String) env("gateway").get("COUPON_ISSUER_URL")).contains("issuer-1:8081");
         assertThat(env("writer").get("COUPON_JDBC_URL")).isEqualTo("jdbc:postgresql://postgres:5432/postgres");
     }
@@ -143,7 +143,7 @@ class DockerComposeTest {
         for (String service : List.of("gateway", "issuer-1", "issuer-2")) {
             assertThat((String) env(service).get("COUPON_RECORD_KEYS")).as(service).startsWith("${COUPON_RECORD_KEYS:?");
         }
-        for (String issuer : servicesRunning("issuer")) {
+        for (String issuer : servicesOfRole("issuer")) {
             assertThat(env(issuer).get("COUPON_ISSUER_HTTP_HOST")).as(issuer).isEqualTo("0.0.0.0");
             assertThat(services.get(issuer)).as("%s publishes no port", issuer).doesNotContainKey("ports");
         }
@@ -171,7 +171,7 @@ class DockerComposeTest {
         // Each role's metrics port as the compose file sets it (or the setting's default).
         assertThat(targets).containsExactly(
                 Map.entry("coupon-gateway", List.of("gateway:" + env("gateway").get("COUPON_MANAGEMENT_PORT"))),
-                Map.entry("coupon-issuer", servicesRunning("issuer").stream()
+                Map.entry("coupon-issuer", servicesOfRole("issuer").stream()
                         .map(issuer -> issuer + ":" + env(issuer).get("COUPON_ISSUER_HTTP_PORT")).toList()),
                 Map.entry("coupon-writer", List.of("writer:" + env("writer").getOrDefault("COUPON_WRITER_HTTP_PORT",
                         Setting.COUPON_WRITER_HTTP_PORT.defaultValue()))));

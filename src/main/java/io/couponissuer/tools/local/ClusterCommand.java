@@ -218,7 +218,7 @@ public final class ClusterCommand implements Callable<Integer> {
             String pid = node.kind() == ServiceKind.PROVIDED ? "this machine's" : "pid " + cluster.process(node.service()).pid();
             table.append(String.format("  %-10s %-11s %-15s %s%n", node.service(), node.role(), pid, where));
         }
-        String gateway = cluster.servicesRunning("gateway").stream().findFirst().map(cluster::url).orElse("(no gateway)");
+        String gateway = cluster.servicesOfRole("gateway").stream().findFirst().map(cluster::url).orElse("(no gateway)");
         // The operators' routes are on the gateway's management port when the compose file gives it one.
         String ops = cluster.nodes().stream().filter(n -> n.service().equals("gateway"))
                 .map(n -> n.environment().getOrDefault("COUPON_MANAGEMENT_PORT", ""))

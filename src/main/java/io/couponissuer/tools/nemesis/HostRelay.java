@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -30,6 +31,19 @@ public final class HostRelay implements AutoCloseable {
     private HostRelay(ServerSocket server, int port) {
         this.server = server;
         this.port = port;
+    }
+
+    /**
+     * A relay of {@code address:port} to this machine's loopback, unless the service already answers
+     * there (it listens on every address): then none is needed, and binding one would fail.
+     */
+    public static Optional<HostRelay> startUnlessReachable(String address, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getByName(address), port), 1000);
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of(start(address, port));
+        }
     }
 
     public static HostRelay start(String address, int port) {
@@ -55,6 +69,7 @@ public final class HostRelay implements AutoCloseable {
                 try {
                     target.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
                 } catch (IOException e) {
+                    target.close();
                     client.close();
                     LOG.warn("relay: 127.0.0.1:{} refused a connection: {}", port, e.toString());
                     continue;

@@ -3,6 +3,12 @@ package io.couponissuer.tools.nemesis;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,16 +37,37 @@ public final class NamespaceNetwork implements AutoCloseable {
     private static final String NAMESPACE_PREFIX = "cinet-";
     private static final int FIRST_HOST = 10;
 
-    private final Map<String, String> addresses;
+    /** One network on this machine at a time: a second run would take the first one's names and addresses. */
+    private static final Path LOCK = Path.of(System.getProperty("java.io.tmpdir"), "coupon-issuer-nemesis.lock");
 
-    private NamespaceNetwork(Map<String, String> addresses) {
+    private final Map<String, String> addresses;
+    private final FileChannel lockFile;
+    private final FileLock lock;
+
+    private NamespaceNetwork(Map<String, String> addresses, FileChannel lockFile, FileLock lock) {
         this.addresses = addresses;
+        this.lockFile = lockFile;
+        this.lock = lock;
     }
 
-    /** Whether this machine lets us build one: root, ip netns and nft. */
+    /**
+     * Whether this machine lets us build one: root, nft, and a namespace with a veth pair that can
+     * really be made (root in a container without CAP_NET_ADMIN cannot).
+     */
     public static boolean available() {
-        return HostCommand.succeeds(List.of("ip", "netns", "list")) && HostCommand.succeeds(List.of("nft", "--version"))
-                && "0".equals(HostCommand.run(List.of("id", "-u")).strip());
+        if (!HostCommand.succeeds(List.of("nft", "--version")) || !"0".equals(HostCommand.run(List.of("id", "-u")).strip())) {
+            return false;
+        }
+        String probe = NAMESPACE_PREFIX + "probe";
+        try {
+            HostCommand.succeeds(List.of("ip", "netns", "del", probe));
+            return HostCommand.succeeds(List.of("ip", "netns", "add", probe))
+                    && HostCommand.succeeds(List.of("ip", "netns", "exec", probe, "ip", "link", "add", "probe0", "type", "veth",
+                    "peer", "name", "probe1"))
+                    && HostCommand.succeeds(List.of("ip", "netns", "exec", probe, "nft", "list", "ruleset"));
+        } finally {
+            HostCommand.succeeds(List.of("ip", "netns", "del", probe));
+        }
     }
 
     /** The address each service will have, in order: what a plan is made with before the network exists. */
@@ -57,8 +84,21 @@ public final class NamespaceNetwork implements AutoCloseable {
 
     /** Builds the bridge and one namespace per service (what an earlier run left behind is removed first). */
     public static NamespaceNetwork create(List<String> services) {
+        FileChannel lockFile;
+        FileLock lock;
+        try {
+            lockFile = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = lockFile.tryLock();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot take " + LOCK, e);
+        }
+        if (lock == null) {
+            closeQuietly(lockFile);
+            throw new IllegalStateException("another run on this machine holds the namespaces' network (" + LOCK
+                    + "): one at a time");
+        }
         removeLeftovers();
-        NamespaceNetwork network = new NamespaceNetwork(addressesFor(services));
+        NamespaceNetwork network = new NamespaceNetwork(addressesFor(services), lockFile, lock);
         try {
             ip("link", "add", BRIDGE, "type", "bridge");
             ip("addr", "add", HOST_ADDRESS + "/24", "dev", BRIDGE);
@@ -174,6 +214,20 @@ public final class NamespaceNetwork implements AutoCloseable {
             HostCommand.succeeds(List.of("ip", "netns", "del", namespace(service)));
         }
         HostCommand.succeeds(List.of("ip", "link", "del", BRIDGE));
+        try {
+            lock.release();
+        } catch (IOException e) {
+            // released with the channel anyway
+        }
+        closeQuietly(lockFile);
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // nothing left to do
+        }
     }
 
     private String addressOf(String service) {
@@ -202,11 +256,29 @@ public final class NamespaceNetwork implements AutoCloseable {
         HostCommand.run(command);
     }
 
+    /**
+     * What a run that did not get to close left behind: its processes (killed: they would hold ports
+     * and CPU with no network), its namespaces, the host ends of its veth pairs and the bridge.
+     */
     private static void removeLeftovers() {
         for (String line : HostCommand.run(List.of("ip", "netns", "list")).split("\n")) {
             String name = line.strip().split("\\s+")[0];
             if (name.startsWith(NAMESPACE_PREFIX)) {
+                for (String pid : HostCommand.run(List.of("ip", "netns", "pids", name)).split("\\s+")) {
+                    if (!pid.isBlank()) {
+                        HostCommand.succeeds(List.of("kill", "-9", pid.strip()));
+                    }
+                }
                 HostCommand.succeeds(List.of("ip", "netns", "del", name));
+            }
+        }
+        for (String line : HostCommand.run(List.of("ip", "-o", "link", "show")).split("\n")) {
+            String[] fields = line.split(":\\s+");
+            if (fields.length > 1) {
+                String link = fields[1].split("@")[0];
+                if (link.matches("cinet\\d+")) {
+                    HostCommand.succeeds(List.of("ip", "link", "del", link));
+                }
             }
         }
         HostCommand.succeeds(List.of("ip", "link", "del", BRIDGE));

@@ -81,10 +81,22 @@ public final class Nemesis {
         return kinds.get(random.nextInt(kinds.size()));
     }
 
+    /** Injects a fault of this kind; a network fault that fails half-way is healed before the error is thrown. */
     public Fault inject(Kind kind) {
         if (kind.needsNetwork && network == null) {
             throw new IllegalArgumentException(kind + " needs the processes on a network of their own");
         }
+        try {
+            return injectNow(kind);
+        } catch (RuntimeException e) {
+            if (kind.needsNetwork) {
+                network.heal();
+            }
+            throw e;
+        }
+    }
+
+    private Fault injectNow(Kind kind) {
         return switch (kind) {
             case KILL_BROKER -> kill(any("kafka-node"), kind);
             case KILL_ISSUER -> kill(any("issuer"), kind);
@@ -98,19 +110,19 @@ public final class Nemesis {
             case QUORUM_SPLIT -> isolate(activeController.get(), kind);
             case BROKER_CUT_FROM_PEERS -> {
                 String broker = any("kafka-node");
-                List<String> others = othersRunning("kafka-node", broker);
+                List<String> others = otherServicesOfRole("kafka-node", broker);
                 network.cut(List.of(broker), others);
                 yield new Fault(kind, broker + " cut off from " + others, network::heal);
             }
             case ONE_WAY_LOSS -> {
                 String broker = any("kafka-node");
-                List<String> others = othersRunning("kafka-node", broker);
+                List<String> others = otherServicesOfRole("kafka-node", broker);
                 others.forEach(other -> network.drop(broker, other));
                 yield new Fault(kind, "packets from " + broker + " to " + others + " lost", network::heal);
             }
             case ISSUER_CUT_FROM_BROKERS -> {
                 String issuer = any("issuer");
-                network.cut(List.of(issuer), cluster.servicesRunning("kafka-node"));
+                network.cut(List.of(issuer), cluster.servicesOfRole("kafka-node"));
                 yield new Fault(kind, issuer + " cut off from the brokers", network::heal);
             }
             case GATEWAY_CUT_FROM_ISSUER -> {
@@ -144,15 +156,15 @@ public final class Nemesis {
     }
 
     private String any(String role) {
-        List<String> services = cluster.servicesRunning(role);
+        List<String> services = cluster.servicesOfRole(role);
         if (services.isEmpty()) {
             throw new IllegalStateException("no service runs " + role);
         }
         return services.get(random.nextInt(services.size()));
     }
 
-    private List<String> othersRunning(String role, String service) {
-        return cluster.servicesRunning(role).stream().filter(s -> !s.equals(service)).toList();
+    private List<String> otherServicesOfRole(String role, String service) {
+        return cluster.servicesOfRole(role).stream().filter(s -> !s.equals(service)).toList();
     }
 
     /** How long a fault is left in place: past every session (10 s) and transaction timeout (10 s). */

@@ -4,6 +4,7 @@ import io.couponissuer.tools.local.ClusterCommand;
 import io.couponissuer.tools.local.cluster.LocalCluster;
 import io.couponissuer.tools.local.cluster.LocalPlan;
 import io.couponissuer.tools.local.cluster.LocalPlan.ServiceKind;
+import io.couponissuer.tools.local.cluster.RoleProcess;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,7 @@ public final class NetworkedCluster implements AutoCloseable {
                 .map(Map.Entry::getKey).toList();
         NamespaceNetwork network = NamespaceNetwork.create(processes);
         List<HostRelay> relays = new ArrayList<>();
+        LocalCluster cluster = null;
         try {
             Map<String, String> addresses = new LinkedHashMap<>(network.addresses());
             kinds.forEach((service, kind) -> {
@@ -52,21 +54,15 @@ public final class NetworkedCluster implements AutoCloseable {
             List<LocalPlan.Node> plan = ClusterCommand.plan(compose, variables, dir, 0, jvmOptions, overrides, addresses);
             for (LocalPlan.Node node : plan) {
                 if (node.kind() == ServiceKind.PROVIDED) {
-                    node.localPorts().values().forEach(port -> relays.add(HostRelay.start(NamespaceNetwork.HOST_ADDRESS, port)));
+                    node.localPorts().values().forEach(port -> HostRelay.startUnlessReachable(NamespaceNetwork.HOST_ADDRESS, port)
+                            .ifPresent(relays::add));
                 }
             }
-            LocalCluster cluster = new LocalCluster(plan, classpath, dir.resolve("logs"), startTimeout, network::launcher);
-            NetworkedCluster started = new NetworkedCluster(network, relays, cluster);
-            try {
-                cluster.start();
-            } catch (RuntimeException | Error e) {
-                started.close();
-                throw e;
-            }
-            return started;
+            cluster = new LocalCluster(plan, classpath, dir.resolve("logs"), startTimeout, network::launcher);
+            cluster.start();
+            return new NetworkedCluster(network, relays, cluster);
         } catch (RuntimeException | Error e) {
-            relays.forEach(HostRelay::close);
-            network.close();
+            new NetworkedCluster(network, relays, cluster).close();
             throw e;
         }
     }
@@ -82,8 +78,13 @@ public final class NetworkedCluster implements AutoCloseable {
     /** kill -9 of every process, then the relays and the network removed: a test or a soak keeps nothing. */
     @Override
     public void close() {
-        cluster.processes().forEach(process -> process.kill());
-        relays.forEach(HostRelay::close);
-        network.close();
+        try {
+            if (cluster != null) {
+                cluster.processes().forEach(RoleProcess::kill);
+            }
+        } finally {
+            relays.forEach(HostRelay::close);
+            network.close();
+        }
     }
 }

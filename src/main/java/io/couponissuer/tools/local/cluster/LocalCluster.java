@@ -99,7 +99,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** The services that run {@code role} (kafka-node, issuer, ...), in the file's order. */
-    public List<String> servicesRunning(String role) {
+    public List<String> servicesOfRole(String role) {
         return nodes.values().stream().filter(n -> n.role().equals(role)).map(Node::service).toList();
     }
 
@@ -131,7 +131,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** The Kafka nodes' first advertised addresses (the roles' listener), as a client's bootstrap list. */
     public String bootstrapServers() {
-        return servicesRunning("kafka-node").stream()
+        return servicesOfRole("kafka-node").stream()
                 .map(s -> nodes.get(s).environment().get("KAFKA_ADVERTISED_LISTENERS").split(",")[0].replaceFirst("^[A-Z_]+://", ""))
                 .collect(Collectors.joining(","));
     }

@@ -138,9 +138,9 @@ public final class LocalPlan {
         for (ComposeFile.Service service : compose.services()) {
             ServiceKind kind = kinds.get(service.name());
             Map<String, String> env = new LinkedHashMap<>();
-            environments.get(service.name()).forEach((key, value) -> env.put(key, rewrite(service, key, value)));
+            environments.get(service.name()).forEach((key, value) -> env.put(key, rewrite(service, key, value, true)));
             // An override may name a service (postgres:5432) like the file does, and is pointed there the same way.
-            overrides.getOrDefault(service.name(), Map.of()).forEach((key, value) -> env.put(key, rewrite(service, key, value)));
+            overrides.getOrDefault(service.name(), Map.of()).forEach((key, value) -> env.put(key, rewrite(service, key, value, false)));
             requireOnVolume(service, kind, env);
             List<String> jvm = new ArrayList<>(kind == ServiceKind.ROLE ? dockerfile.jvmOptions() : List.of());
             jvm.addAll(jvmOptions);
@@ -237,9 +237,10 @@ public final class LocalPlan {
         return local;
     }
 
-    private String rewrite(ComposeFile.Service service, String key, String value) {
+    /** @param fromFile a value of the compose file (its port settings are container ports), not an override (local already) */
+    private String rewrite(ComposeFile.Service service, String key, String value, boolean fromFile) {
         Map<Integer, Integer> own = ports.getOrDefault(service.name(), Map.of());
-        if (isPortSetting(key) && own.containsKey(parseOrMinus(value))) {
+        if (fromFile && isPortSetting(key) && own.containsKey(parseOrMinus(value))) {
             return String.valueOf(own.get(Integer.parseInt(value)));
         }
         if (key.endsWith("_HOST") && kinds.containsKey(value)) {

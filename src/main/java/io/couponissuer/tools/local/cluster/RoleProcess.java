@@ -1,5 +1,7 @@
 package io.couponissuer.tools.local.cluster;
 
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -37,6 +39,13 @@ public final class RoleProcess implements AutoCloseable {
      */
     public static final List<String> SMALL_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    /**
+     * Each process in a session of its own (setsid, which execs: the pid stays the JVM's), where the
+     * machine has it. In this JVM's process group a paused process would get SIGHUP and SIGCONT from
+     * the kernel the moment that group became orphaned (the shell that started the build exiting), and
+     * a JVM takes SIGHUP as a shutdown: a soak that had paused the gateway found it gone.
+     */
+    private static final List<String> OWN_SESSION = ownSession();
 
     /** Whether the JVM shutdown hook kills what is still running (tests); `cluster` stops its processes in order itself. */
     private static volatile boolean killOnExit = true;
@@ -47,6 +56,15 @@ public final class RoleProcess implements AutoCloseable {
                 LIVE.forEach(Process::destroyForcibly);
             }
         }, "kill-role-processes"));
+    }
+
+    private static List<String> ownSession() {
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            return List.of("/usr/bin/setsid");
+        }
+        LoggerFactory.getLogger(RoleProcess.class).warn("no /usr/bin/setsid: the processes share this one's process group, "
+                + "and one paused (SIGSTOP) gets SIGHUP, a JVM's shutdown, if that group is orphaned");
+        return List.of();
     }
 
     /** The caller stops its processes itself at exit (in order, gracefully); the kill-all hook stands down. */
@@ -105,7 +123,8 @@ public final class RoleProcess implements AutoCloseable {
         if (isAlive()) {
             throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
         }
-        List<String> command = new ArrayList<>(launcher);
+        List<String> command = new ArrayList<>(OWN_SESSION);
+        command.addAll(launcher);
         command.add(javaExecutable());
         command.addAll(jvmOptions);
         command.addAll(List.of("-Djava.io.tmpdir=" + log.getParent().toAbsolutePath(),
