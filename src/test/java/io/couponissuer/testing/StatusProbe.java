@@ -84,7 +84,7 @@ public final class StatusProbe implements AutoCloseable {
      * At the end of a run, the status endpoint's answer for every user who applied, once each: a 200's
      * standing decision, or status {@code HTTP <code>} when it had none to show (a 404 for a user the
      * ledger gave a coupon is a disagreement like any other). A 503 or no answer is asked again, up to
-     * ten times over a few seconds, before it is kept as it is.
+     * ten times over a few seconds, before it is kept as it is. Bounded by a time that grows with the users.
      */
     public static List<Shown> everyUser(String gatewayUrl, java.util.Collection<Burst.Accepted> applied) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -93,15 +93,18 @@ public final class StatusProbe implements AutoCloseable {
                 .values().stream().toList();
         ConcurrentLinkedQueue<Shown> shown = new ConcurrentLinkedQueue<>();
         java.util.concurrent.ExecutorService askers = java.util.concurrent.Executors.newFixedThreadPool(16);
+        // A bound against a hang, not a speed target: about 600 users a second were asked on this machine
+        // class, so 5 minutes, or a second per 100 users for a long soak's (30 minutes: about 180,000).
+        Duration limit = Duration.ofSeconds(Math.max(300, users.size() / 100));
         try {
             for (Burst.Accepted user : users) {
                 askers.execute(() -> shown.add(askUntilAnswered(http, gatewayUrl, user.eventId(), user.userId())));
             }
         } finally {
             askers.shutdown();
-            if (!askers.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES)) {
+            if (!askers.awaitTermination(limit.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
                 askers.shutdownNow();
-                throw new IllegalStateException("asking the status of " + users.size() + " users took over 5 minutes");
+                throw new IllegalStateException("asking the status of " + users.size() + " users took over " + limit);
             }
         }
         return List.copyOf(shown);
