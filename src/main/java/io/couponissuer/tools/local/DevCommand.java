@@ -94,6 +94,10 @@ public final class DevCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Defines the demo event; a 5xx (the gateway's readers still catching up with topics made a moment
+     * ago) is asked again for up to 15 s, as a client should, and the last body is printed if it stays.
+     */
     private static int createDemoEvent(String base, String token) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/events"))
                 .timeout(Duration.ofSeconds(15))
@@ -101,6 +105,16 @@ public final class DevCommand implements Callable<Integer> {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"eventId\":\"" + DEMO_EVENT + "\",\"cap\":100}"))
                 .build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        while (response.statusCode() >= 500 && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        }
+        if (response.statusCode() >= 300) {
+            System.out.println("defining the demo event: HTTP " + response.statusCode() + " " + response.body());
+        }
+        return response.statusCode();
     }
 }
