@@ -116,7 +116,7 @@ class ProductionShapeIT {
     private static Map<String, Map<String, String>> overrides() {
         Map<String, String> kafkaInfo = Map.of("COUPON_KAFKA_LOG_LEVEL", "INFO");
         // Named as the compose file names PostgreSQL, so that the plan points it where the writer can reach it.
-        String jdbcUrl = database.jdbcUrl().replace("//127.0.0.1:", "//postgres:");
+        String jdbcUrl = database.jdbcUrl("postgres:" + TestDatabase.PORT);
         return Map.of("writer", Map.of("COUPON_JDBC_URL", jdbcUrl, "COUPON_KAFKA_LOG_LEVEL", "INFO"),
                 "kafka-1", kafkaInfo, "kafka-2", kafkaInfo, "kafka-3", kafkaInfo,
                 "issuer-1", kafkaInfo, "issuer-2", kafkaInfo,
@@ -316,37 +316,36 @@ class ProductionShapeIT {
     @Test
     @Order(9)
     void theKafkaNodesPartitionedCleanlyAndPartially(TestInfo test) throws Exception {
-        partitionsDuringBurst(test, "split-kafka", (caps, hot, burst, watch, network, stalled) -> {
+        partitionsDuringBurst(test, "split-kafka", (caps, hot, burst, watch, nemesis, stalled) -> {
             String leader = brokerService(leaderOf(hot));
             partitioned(burst, watch, caps, hot, leader + " (leading " + hot + ") cut off from every other node",
-                    () -> network.isolate(leader), true, stalled);
+                    () -> nemesis.inject(Nemesis.Kind.BROKER_ISOLATED, leader), true, stalled);
             String controller = brokerService(activeController());
             partitioned(burst, watch, caps, hot, "2/1 split: the active controller " + controller
-                    + " cut off from every other node", () -> network.isolate(controller), true, stalled);
+                    + " cut off from every other node", () -> nemesis.inject(Nemesis.Kind.QUORUM_SPLIT, controller), true, stalled);
             // Partial partitions: the cut-off broker still answers clients from its stale view (production-shape.md).
             String cutOff = brokerService(leaderOf(hot));
-            List<String> others = otherKafkaNodes(cutOff);
-            partitioned(burst, watch, caps, hot, cutOff + " (leading " + hot + ") cut off from " + others
-                    + " only; every client still reaches it", () -> network.cut(List.of(cutOff), others), false, stalled);
+            partitioned(burst, watch, caps, hot, cutOff + " (leading " + hot + ") cut off from the other nodes only; "
+                    + "every client still reaches it", () -> nemesis.inject(Nemesis.Kind.BROKER_CUT_FROM_PEERS, cutOff),
+                    false, stalled);
             String oneWay = brokerService(leaderOf(hot));
-            List<String> deaf = otherKafkaNodes(oneWay);
-            partitioned(burst, watch, caps, hot, "one-way loss: every packet from " + oneWay + " (leading " + hot + ") to "
-                    + deaf + " lost; theirs still reach it", () -> deaf.forEach(node -> network.drop(oneWay, node)), false,
-                    stalled);
+            partitioned(burst, watch, caps, hot, "one-way loss: every packet from " + oneWay + " (leading " + hot
+                    + ") to the other nodes lost; theirs still reach it", () -> nemesis.inject(Nemesis.Kind.ONE_WAY_LOSS, oneWay),
+                    false, stalled);
         });
     }
 
     @Test
     @Order(10)
     void theRolesCutOffFromTheBrokersAndFromEachOther(TestInfo test) throws Exception {
-        partitionsDuringBurst(test, "split-roles", (caps, hot, burst, watch, network, stalled) -> {
+        partitionsDuringBurst(test, "split-roles", (caps, hot, burst, watch, nemesis, stalled) -> {
             String issuer = issuerOwning(hot);
             partitioned(burst, watch, caps, hot, issuer + " (owning " + hot + ") cut off from the brokers; the gateway "
-                    + "still reaches it", () -> network.cut(List.of(issuer), cluster.servicesOfRole("kafka-node")), true, stalled);
+                    + "still reaches it", () -> nemesis.inject(Nemesis.Kind.ISSUER_CUT_FROM_BROKERS, issuer), true, stalled);
             awaitAliveAfterWaking(issuer, cluster.process(issuer));
             String owner = issuerOwning(hot);
             partitioned(burst, watch, caps, hot, "the gateway cut off from " + owner + " (owning " + hot + ")", () -> {
-                network.cut("gateway", owner);
+                nemesis.inject(Nemesis.Kind.GATEWAY_CUT_FROM_ISSUER, owner);
                 // Decisions reach the gateway through Kafka; what needs that issuer is the status of a user,
                 // which the gateway must get from the other one while the cut lasts.
                 long decidedBy = System.nanoTime() - TimeUnit.SECONDS.toNanos(5);
@@ -368,7 +367,7 @@ class ProductionShapeIT {
     /** What a partition test does in the middle of its burst. */
     @FunctionalInterface
     private interface Partitions {
-        void inject(Map<String, Integer> caps, String hot, Burst burst, DecisionWatch watch, NamespaceNetwork network,
+        void inject(Map<String, Integer> caps, String hot, Burst burst, DecisionWatch watch, Nemesis nemesis,
                     List<String> stalled) throws Exception;
     }
 
@@ -378,7 +377,9 @@ class ProductionShapeIT {
         List<String> stalled = new ArrayList<>();
         duringBurst(test, prefix, 300, (caps, hot, burst) -> {
             try (DecisionWatch watch = new DecisionWatch(superUser())) {
-                partitions.inject(caps, hot, burst, watch, networked.network(), stalled);
+                // Each fault is put on a chosen target, so the seed is not used.
+                Nemesis nemesis = new Nemesis(cluster, networked.network(), new Random(0), ProductionShapeIT::activeControllerService);
+                partitions.inject(caps, hot, burst, watch, nemesis, stalled);
             }
             return null;
         });
@@ -489,11 +490,7 @@ class ProductionShapeIT {
 
     /** Every process running and ready, every broker in every ISR: what the next fault starts from. */
     private static void awaitWhole() throws Exception {
-        for (LocalPlan.Node node : cluster.nodes()) {
-            if (node.kind() != LocalPlan.ServiceKind.PROVIDED && !node.job()) {
-                cluster.awaitReady(node.service(), Duration.ofSeconds(120));
-            }
-        }
+        everyProcessReady(false);
         awaitReplicasInSync(Duration.ofSeconds(120));
     }
 
@@ -545,9 +542,6 @@ class ProductionShapeIT {
     private static final Duration STALL = Duration.ofSeconds(150);
     private static final Duration PARTITION_HELD = Duration.ofSeconds(20);
 
-    private static List<String> otherKafkaNodes(String node) {
-        return cluster.servicesOfRole("kafka-node").stream().filter(s -> !s.equals(node)).toList();
-    }
 
     private static String activeControllerService() {
         try {
@@ -637,12 +631,23 @@ class ProductionShapeIT {
 
     /** Brings back what an earlier, failed test may have left down, so that one failure does not fail the rest. */
     private static void ensureRunning() {
+        everyProcessReady(true);
+    }
+
+    /**
+     * Waits until every process of the cluster is ready. A dead one is restarted first with
+     * {@code restartTheDead}; without, it fails the wait (a fault that left a process dead is a finding).
+     */
+    private static void everyProcessReady(boolean restartTheDead) {
         for (LocalPlan.Node node : cluster.nodes()) {
-            if (node.kind() != LocalPlan.ServiceKind.PROVIDED && !node.job() && !cluster.process(node.service()).isAlive()) {
+            if (node.kind() == LocalPlan.ServiceKind.PROVIDED || node.job()) {
+                continue;
+            }
+            if (restartTheDead && !cluster.process(node.service()).isAlive()) {
                 say("%s was down (an earlier test failed): restarting it", node.service());
                 cluster.restart(node.service());
-                cluster.awaitReady(node.service(), Duration.ofSeconds(120));
             }
+            cluster.awaitReady(node.service(), Duration.ofSeconds(120));
         }
     }
 

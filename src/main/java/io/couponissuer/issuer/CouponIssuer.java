@@ -43,6 +43,8 @@ public final class CouponIssuer implements AutoCloseable {
     /** @param secret what this instance presents to another instance's store routes when it forwards a question */
     public CouponIssuer(Settings settings, MeterRegistry registry, InstanceSecret secret) {
         this.secret = secret;
+        UncheckpointedTasks.wipe(settings.getPath(Setting.COUPON_STATE_DIR).toAbsolutePath(),
+                settings.get(Setting.COUPON_APPLICATION_ID));
         this.streams = new KafkaStreams(CouponTopology.build(registry, feed,
                         RecordAuthenticator.parse(settings.get(Setting.COUPON_RECORD_KEYS))),
                 IssuerStreamsConfig.from(settings));

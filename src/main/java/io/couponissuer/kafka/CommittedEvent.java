@@ -60,6 +60,11 @@ public final class CommittedEvent {
         return -dropped;
     }
 
+    /** Holders are no longer kept (a seq missing, or over the gateway's bounds): only the issuer answers for it. */
+    synchronized boolean leftToIssuer() {
+        return !complete;
+    }
+
     synchronized boolean keepsFewerThan(int holdersMost) {
         return holders.size() < holdersMost;
     }

@@ -216,6 +216,11 @@ public final class CommittedEvents implements AutoCloseable {
         }
         try {
             if (record.topic().equals(Topics.ISSUED.name())) {
+                if (leftToIssuer(record.key())) {
+                    // Nothing in it could change an answer: not parsed. A record keyed with another event
+                    // than its own (only the issuer writes here) would at worst leave its event to the issuer too.
+                    return;
+                }
                 CouponIssued coupon = Topics.ISSUED.read(record);
                 boolean keep = kept < holdersInAll && eventOf(coupon.eventId()).keepsFewerThan(holdersPerEvent);
                 kept += eventOf(coupon.eventId()).issued(coupon, keep);
@@ -228,6 +233,12 @@ public final class CommittedEvents implements AutoCloseable {
             LOG.warn("Unreadable record at {}-{}@{} skipped: {}", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
         }
+    }
+
+    /** Coupons are keyed by their event: one already left to the issuer keeps nothing more of them. */
+    private boolean leftToIssuer(String eventId) {
+        CommittedEvent event = eventId == null ? null : events.get(eventId);
+        return event != null && event.leftToIssuer();
     }
 
     private CommittedEvent eventOf(String eventId) {

@@ -31,7 +31,8 @@ import java.util.UUID;
  * </pre>
  */
 public final class TestDatabase implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
-    public static final String HOST_PORT = "127.0.0.1:5432";
+    public static final int PORT = 5432;
+    public static final String HOST_PORT = "127.0.0.1:" + PORT;
     private static final String UNDEFINED_TABLE = "42P01";
     private static final String ADMIN_URL = "jdbc:postgresql://" + HOST_PORT + "/postgres";
     private static final String USER = "postgres";

@@ -81,13 +81,22 @@ public final class Nemesis {
         return kinds.get(random.nextInt(kinds.size()));
     }
 
-    /** Injects a fault of this kind; a network fault that fails half-way is healed before the error is thrown. */
+    /** Injects a fault of this kind on a target drawn at random; see {@link #inject(Kind, String)}. */
     public Fault inject(Kind kind) {
+        return inject(kind, draw(kind));
+    }
+
+    /**
+     * Injects a fault of this kind on {@code target}: the process killed, paused, cut off or slowed (for
+     * {@link Kind#GATEWAY_CUT_FROM_ISSUER} the issuer the gateway loses; for {@link Kind#QUORUM_SPLIT}
+     * the active controller). A network fault that fails half-way is healed before the error is thrown.
+     */
+    public Fault inject(Kind kind, String target) {
         if (kind.needsNetwork && network == null) {
             throw new IllegalArgumentException(kind + " needs the processes on a network of their own");
         }
         try {
-            return injectNow(kind);
+            return injectNow(kind, target);
         } catch (RuntimeException e) {
             if (kind.needsNetwork) {
                 network.heal();
@@ -96,63 +105,57 @@ public final class Nemesis {
         }
     }
 
-    private Fault injectNow(Kind kind) {
+    /** The target a fault of this kind is put on when none is chosen. */
+    private String draw(Kind kind) {
         return switch (kind) {
-            case KILL_BROKER -> kill(any("kafka-node"), kind);
-            case KILL_ISSUER -> kill(any("issuer"), kind);
-            case KILL_WRITER -> kill(any("writer"), kind);
-            case KILL_GATEWAY -> kill(any("gateway"), kind);
-            case PAUSE_BROKER -> pause(any("kafka-node"), kind);
-            case PAUSE_ISSUER -> pause(any("issuer"), kind);
-            case PAUSE_WRITER -> pause(any("writer"), kind);
-            case PAUSE_GATEWAY -> pause(any("gateway"), kind);
-            case BROKER_ISOLATED -> isolate(any("kafka-node"), kind);
-            case QUORUM_SPLIT -> isolate(activeController.get(), kind);
-            case BROKER_CUT_FROM_PEERS -> {
-                String broker = any("kafka-node");
-                List<String> others = otherServicesOfRole("kafka-node", broker);
-                network.cut(List.of(broker), others);
-                yield new Fault(kind, broker + " cut off from " + others, network::heal);
-            }
-            case ONE_WAY_LOSS -> {
-                String broker = any("kafka-node");
-                List<String> others = otherServicesOfRole("kafka-node", broker);
-                others.forEach(other -> network.drop(broker, other));
-                yield new Fault(kind, "packets from " + broker + " to " + others + " lost", network::heal);
-            }
-            case ISSUER_CUT_FROM_BROKERS -> {
-                String issuer = any("issuer");
-                network.cut(List.of(issuer), cluster.servicesOfRole("kafka-node"));
-                yield new Fault(kind, issuer + " cut off from the brokers", network::heal);
-            }
-            case GATEWAY_CUT_FROM_ISSUER -> {
-                String gateway = any("gateway");
-                String issuer = any("issuer");
-                network.cut(gateway, issuer);
-                yield new Fault(kind, gateway + " cut off from " + issuer, network::heal);
-            }
-            case SLOW_LINK -> {
-                String service = random.nextBoolean() ? any("kafka-node") : any("issuer");
-                network.slow(service, "256kbit");
-                yield new Fault(kind, service + "'s link slowed to 256 kbit/s", network::heal);
-            }
+            case KILL_BROKER, PAUSE_BROKER, BROKER_ISOLATED, BROKER_CUT_FROM_PEERS, ONE_WAY_LOSS -> any("kafka-node");
+            case KILL_ISSUER, PAUSE_ISSUER, ISSUER_CUT_FROM_BROKERS, GATEWAY_CUT_FROM_ISSUER -> any("issuer");
+            case KILL_WRITER, PAUSE_WRITER -> any("writer");
+            case KILL_GATEWAY, PAUSE_GATEWAY -> any("gateway");
+            case QUORUM_SPLIT -> activeController.get();
+            case SLOW_LINK -> random.nextBoolean() ? any("kafka-node") : any("issuer");
         };
     }
 
-    private Fault kill(String service, Kind kind) {
-        cluster.kill(service);
-        return new Fault(kind, "kill -9 " + service, () -> cluster.restart(service));
-    }
-
-    private Fault pause(String service, Kind kind) {
-        RoleProcess process = cluster.process(service);
-        process.pause();
-        return new Fault(kind, "SIGSTOP " + service, process::resume);
-    }
-
-    private Fault isolate(String service, Kind kind) {
-        network.isolate(service);
-        return new Fault(kind, service + " cut off from every other node", network::heal);
+    private Fault injectNow(Kind kind, String target) {
+        return switch (kind) {
+            case KILL_BROKER, KILL_ISSUER, KILL_WRITER, KILL_GATEWAY -> {
+                cluster.kill(target);
+                yield new Fault(kind, "kill -9 " + target, () -> cluster.restart(target));
+            }
+            case PAUSE_BROKER, PAUSE_ISSUER, PAUSE_WRITER, PAUSE_GATEWAY -> {
+                RoleProcess process = cluster.process(target);
+                process.pause();
+                yield new Fault(kind, "SIGSTOP " + target, process::resume);
+            }
+            case BROKER_ISOLATED, QUORUM_SPLIT -> {
+                network.isolate(target);
+                yield new Fault(kind, target + " cut off from every other node", network::heal);
+            }
+            case BROKER_CUT_FROM_PEERS -> {
+                List<String> others = otherServicesOfRole("kafka-node", target);
+                network.cut(List.of(target), others);
+                yield new Fault(kind, target + " cut off from " + others, network::heal);
+            }
+            case ONE_WAY_LOSS -> {
+                List<String> others = otherServicesOfRole("kafka-node", target);
+                others.forEach(other -> network.drop(target, other));
+                yield new Fault(kind, "packets from " + target + " to " + others + " lost", network::heal);
+            }
+            case ISSUER_CUT_FROM_BROKERS -> {
+                network.cut(List.of(target), cluster.servicesOfRole("kafka-node"));
+                yield new Fault(kind, target + " cut off from the brokers", network::heal);
+            }
+            case GATEWAY_CUT_FROM_ISSUER -> {
+                String gateway = any("gateway");
+                network.cut(gateway, target);
+                yield new Fault(kind, gateway + " cut off from " + target, network::heal);
+            }
+            case SLOW_LINK -> {
+                network.slow(target, "256kbit");
+                yield new Fault(kind, target + "'s link slowed to 256 kbit/s", network::heal);
+            }
+        };
     }
 
     private String any(String role) {
