@@ -5,6 +5,7 @@ import io.couponissuer.tools.local.ClusterCommand;
 import io.couponissuer.tools.local.cluster.LocalCluster;
 import io.couponissuer.tools.nemesis.NamespaceNetwork;
 import io.couponissuer.tools.nemesis.Nemesis;
+import io.couponissuer.tools.nemesis.SlowDisks;
 import io.couponissuer.tools.nemesis.NetworkedCluster;
 import io.couponissuer.tools.local.cluster.LocalPlan;
 import io.couponissuer.tools.local.cluster.RoleProcess;
@@ -46,6 +47,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.Random;
@@ -73,6 +75,8 @@ class ProductionShapeIT {
     private static LocalCluster cluster;
     /** The processes' own network, when this machine allows one (root, ip netns, nft): the partition tests need it. */
     private static NetworkedCluster networked;
+    /** Slow disks for chosen processes, when this machine allows them (root, the blkio cgroup); null otherwise. */
+    private static SlowDisks disks;
     /** This run's directory: volumes, logs, the secrets and the answer histories. */
     private static Path runDir;
     private static Admin admin;
@@ -102,6 +106,11 @@ class ProductionShapeIT {
                 killAll(cluster);
                 throw e;
             }
+        }
+        if (SlowDisks.available()) {
+            disks = SlowDisks.create();
+        } else {
+            say("no slow disks on this machine (root and cgroup v1's blkio are needed): the nemesis will not slow a disk");
         }
         admin = Admin.create(ClientConfigs.admin(superUser()));
         say("production shape up in %d ms: %s; logs in %s", millisSince(start), cluster.nodes().stream()
@@ -138,6 +147,9 @@ class ProductionShapeIT {
     static void stopCluster() {
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
+        }
+        if (disks != null) {
+            disks.close();
         }
         if (networked != null) {
             networked.close();
@@ -315,7 +327,7 @@ class ProductionShapeIT {
 
     @Test
     @Order(9)
-    void theKafkaNodesPartitionedCleanlyAndPartially(TestInfo test) throws Exception {
+    void theKafkaNodesPartitionedCleanlyAndPartiallyAndTheControllersDiskSlowed(TestInfo test) throws Exception {
         partitionsDuringBurst(test, "split-kafka", (caps, hot, burst, watch, nemesis, stalled) -> {
             String leader = brokerService(leaderOf(hot));
             partitioned(burst, watch, caps, hot, leader + " (leading " + hot + ") cut off from every other node",
@@ -332,6 +344,12 @@ class ProductionShapeIT {
             partitioned(burst, watch, caps, hot, "one-way loss: every packet from " + oneWay + " (leading " + hot
                     + ") to the other nodes lost; theirs still reach it", () -> nemesis.inject(Nemesis.Kind.ONE_WAY_LOSS, oneWay),
                     false, stalled);
+            if (disks != null) {
+                // The controllers fsync the metadata log; a broker's produce path syncs nothing.
+                String slowed = brokerService(activeController());
+                partitioned(burst, watch, caps, hot, "the disk of the active controller " + slowed + " throttled",
+                        () -> nemesis.inject(Nemesis.Kind.SLOW_DISK, slowed), true, stalled);
+            }
         });
     }
 
@@ -345,21 +363,17 @@ class ProductionShapeIT {
             awaitAliveAfterWaking(issuer, cluster.process(issuer));
             String owner = issuerOwning(hot);
             partitioned(burst, watch, caps, hot, "the gateway cut off from " + owner + " (owning " + hot + ")", () -> {
-                nemesis.inject(Nemesis.Kind.GATEWAY_CUT_FROM_ISSUER, owner);
+                Nemesis.Fault cut = nemesis.inject(Nemesis.Kind.GATEWAY_CUT_FROM_ISSUER, owner);
                 // Decisions reach the gateway through Kafka; what needs that issuer is the status of a user,
                 // which the gateway must get from the other one while the cut lasts.
                 long decidedBy = System.nanoTime() - TimeUnit.SECONDS.toNanos(5);
                 List<Burst.Accepted> hotUsers = burst.accepted().values().stream()
                         .filter(a -> a.eventId().equals(hot) && a.atNanos() < decidedBy).limit(50).toList();
-                try {
-                    List<StatusProbe.Shown> shown = StatusProbe.everyUser(gateway(), hotUsers);
-                    assertThat(shown).as("the status of %s's users, asked while the gateway cannot reach %s", hot, owner)
-                            .allMatch(s -> s.status().equals("ISSUED") || s.status().equals("REJECTED"));
-                    say("  the status of %d users of %s answered while the gateway could not reach %s", shown.size(), hot, owner);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
+                List<StatusProbe.Shown> shown = StatusProbe.everyUser(gateway(), hotUsers);
+                assertThat(shown).as("the status of %s's users, asked while the gateway cannot reach %s", hot, owner)
+                        .allMatch(s -> s.status().equals("ISSUED") || s.status().equals("REJECTED"));
+                say("  the status of %d users of %s answered while the gateway could not reach %s", shown.size(), hot, owner);
+                return cut;
             }, true, stalled);
         });
     }
@@ -378,7 +392,8 @@ class ProductionShapeIT {
         duringBurst(test, prefix, 300, (caps, hot, burst) -> {
             try (DecisionWatch watch = new DecisionWatch(superUser())) {
                 // Each fault is put on a chosen target, so the seed is not used.
-                Nemesis nemesis = new Nemesis(cluster, networked.network(), new Random(0), ProductionShapeIT::activeControllerService);
+                Nemesis nemesis = new Nemesis(cluster, networked.network(), disks, new Random(0),
+                        ProductionShapeIT::activeControllerService);
                 partitions.inject(caps, hot, burst, watch, nemesis, stalled);
             }
             return null;
@@ -397,7 +412,7 @@ class ProductionShapeIT {
     void aSoakOfMixedLoadWithAFaultEveryMinute(TestInfo test) throws Exception {
         Duration length = Duration.ofMinutes(Long.getLong("soak.minutes", 3));
         long seed = Long.getLong("soak.seed", new java.security.SecureRandom().nextLong());
-        Nemesis nemesis = new Nemesis(cluster, networked == null ? null : networked.network(), new Random(seed),
+        Nemesis nemesis = new Nemesis(cluster, networked == null ? null : networked.network(), disks, new Random(seed),
                 ProductionShapeIT::activeControllerService);
         say("soak: %d min, a fault every %d s drawn from %s, seed %d (rerun: bin/soak --minutes %d --seed %d)",
                 length.toMinutes(), FAULT_EVERY.toSeconds(), nemesis.kinds(), seed, length.toMinutes(), seed);
@@ -495,7 +510,7 @@ class ProductionShapeIT {
     }
 
     /**
-     * One network fault in the middle of a burst, held for {@link #PARTITION_HELD} (past every session
+     * One network or disk fault in the middle of a burst, held for {@link #PARTITION_HELD} (past every session
      * and transaction timeout), then healed: says how soon the hot event and all events were decided
      * again, and waits until every broker is back in every ISR, so that the next fault meets a whole
      * cluster. With {@code decidesDuring}, every event must be decided again while the fault lasts;
@@ -504,11 +519,13 @@ class ProductionShapeIT {
      * rather than thrown, so that the whole history is still checked.
      */
     private static void partitioned(Burst burst, DecisionWatch watch, Map<String, Integer> caps, String hot, String what,
-                                    Runnable fault, boolean decidesDuring, List<String> stalled) throws Exception {
+                                    Callable<Nemesis.Fault> fault, boolean decidesDuring, List<String> stalled)
+            throws Exception {
         long since = System.nanoTime();
         long healedAt;
+        Nemesis.Fault injected = null;
         try {
-            fault.run();
+            injected = fault.call();
             say("partition: %s, after %d accepted", what, burst.acceptedCount());
             // A clean split is held until every event is decided again; a partial one no longer than PARTITION_HELD.
             long deadline = since + (decidesDuring ? STALL : PARTITION_HELD).toNanos();
@@ -526,6 +543,9 @@ class ProductionShapeIT {
             if (left > 0) {
                 Thread.sleep(left);
             }
+            if (injected != null) {
+                injected.end();
+            }
             networked.network().heal();
             healedAt = System.nanoTime();
         }
@@ -541,7 +561,6 @@ class ProductionShapeIT {
 
     private static final Duration STALL = Duration.ofSeconds(150);
     private static final Duration PARTITION_HELD = Duration.ofSeconds(20);
-
 
     private static String activeControllerService() {
         try {
@@ -561,16 +580,17 @@ class ProductionShapeIT {
     }
 
     /**
-     * A woken process finds out what it missed (fenced, its session gone) and must recover in place:
-     * ready again, and still alive some seconds later. With Kafka 4.4's transactional state stores
-     * a woken issuer died here, a JVM crash in RocksDB (docs/bench-log/2026-12-06-restart-after-kill.md).
+     * A process woken from a pause, or reconnected after a partition, finds out what it missed (fenced,
+     * its session gone) and must recover in place: ready again, and still alive some seconds later.
+     * With Kafka 4.4's transactional state stores a woken issuer died here, a JVM crash in RocksDB
+     * (docs/bench-log/2026-12-06-restart-after-kill.md).
      */
     private static void awaitAliveAfterWaking(String service, RoleProcess woken) throws InterruptedException {
         long wokeAt = System.nanoTime();
         Duration ready = cluster.awaitReady(service, Duration.ofSeconds(120));
         Thread.sleep(10_000);
         assertThat(woken.isAlive()).as("%s alive 10 s after it was ready again; its log: %s", service, woken.log()).isTrue();
-        say("%s ready %d ms after it was resumed, and alive %d ms after", service, ready.toMillis(), millisSince(wokeAt));
+        say("%s ready %d ms after it was back, and alive %d ms after", service, ready.toMillis(), millisSince(wokeAt));
     }
 
     /** What a test does in the middle of its burst; returns what it measured. */

@@ -17,34 +17,38 @@ import java.util.function.Supplier;
 public final class Nemesis {
     /** What can go wrong; those that need the processes' own network say so. */
     public enum Kind {
-        KILL_BROKER("kill -9 of a broker, restarted", false),
-        KILL_ISSUER("kill -9 of an issuer, restarted", false),
-        KILL_WRITER("kill -9 of the writer, restarted", false),
-        KILL_GATEWAY("kill -9 of the gateway, restarted", false),
-        PAUSE_BROKER("SIGSTOP of a broker, then SIGCONT", false),
-        PAUSE_ISSUER("SIGSTOP of an issuer, then SIGCONT", false),
-        PAUSE_WRITER("SIGSTOP of the writer, then SIGCONT", false),
-        PAUSE_GATEWAY("SIGSTOP of the gateway, then SIGCONT", false),
-        BROKER_ISOLATED("a broker cut off from every other node (a clean split)", true),
-        QUORUM_SPLIT("the active controller cut off from every other node (2/1 split of the quorum)", true),
-        BROKER_CUT_FROM_PEERS("a broker cut off from the other two only; clients still reach it (a partial split)", true),
-        ONE_WAY_LOSS("every packet from a broker to the other two lost; theirs still arrive", true),
-        ISSUER_CUT_FROM_BROKERS("an issuer cut off from every broker; the gateway still reaches it", true),
-        GATEWAY_CUT_FROM_ISSUER("the gateway cut off from one issuer", true),
-        SLOW_LINK("a broker's or an issuer's link slowed to 256 kbit/s", true);
+        KILL_BROKER("kill -9 of a broker, restarted", Needs.NOTHING),
+        KILL_ISSUER("kill -9 of an issuer, restarted", Needs.NOTHING),
+        KILL_WRITER("kill -9 of the writer, restarted", Needs.NOTHING),
+        KILL_GATEWAY("kill -9 of the gateway, restarted", Needs.NOTHING),
+        PAUSE_BROKER("SIGSTOP of a broker, then SIGCONT", Needs.NOTHING),
+        PAUSE_ISSUER("SIGSTOP of an issuer, then SIGCONT", Needs.NOTHING),
+        PAUSE_WRITER("SIGSTOP of the writer, then SIGCONT", Needs.NOTHING),
+        PAUSE_GATEWAY("SIGSTOP of the gateway, then SIGCONT", Needs.NOTHING),
+        BROKER_ISOLATED("a broker cut off from every other node (a clean split)", Needs.NETWORK),
+        QUORUM_SPLIT("the active controller cut off from every other node (2/1 split of the quorum)", Needs.NETWORK),
+        BROKER_CUT_FROM_PEERS("a broker cut off from the other two only; clients still reach it (a partial split)", Needs.NETWORK),
+        ONE_WAY_LOSS("every packet from a broker to the other two lost; theirs still arrive", Needs.NETWORK),
+        ISSUER_CUT_FROM_BROKERS("an issuer cut off from every broker; the gateway still reaches it", Needs.NETWORK),
+        GATEWAY_CUT_FROM_ISSUER("the gateway cut off from one issuer", Needs.NETWORK),
+        SLOW_LINK("a broker's or an issuer's link slowed to 256 kbit/s", Needs.NETWORK),
+        SLOW_DISK("a broker's or an issuer's disk I/O throttled to 256 KiB/s and 20 operations/s", Needs.DISKS);
 
         private final String description;
-        private final boolean needsNetwork;
+        private final Needs needs;
 
-        Kind(String description, boolean needsNetwork) {
+        Kind(String description, Needs needs) {
             this.description = description;
-            this.needsNetwork = needsNetwork;
+            this.needs = needs;
         }
 
         public String description() {
             return description;
         }
     }
+
+    /** What a kind of fault needs of the machine besides the processes. */
+    private enum Needs { NOTHING, NETWORK, DISKS }
 
     /** One fault in effect: what it is, on whom, and how it ends. */
     public record Fault(Kind kind, String what, Runnable ending) {
@@ -56,23 +60,27 @@ public final class Nemesis {
 
     private final LocalCluster cluster;
     private final NamespaceNetwork network;
+    private final SlowDisks disks;
     private final Random random;
     private final Supplier<String> activeController;
 
     /**
-     * @param network          the processes' network, or null (then only kills and pauses)
+     * @param network          the processes' network, or null (then no partitions and no slow links)
+     * @param disks            the slow disks, or null (then no slow disk)
      * @param activeController the Kafka node (service) that is the active controller now
      */
-    public Nemesis(LocalCluster cluster, NamespaceNetwork network, Random random, Supplier<String> activeController) {
+    public Nemesis(LocalCluster cluster, NamespaceNetwork network, SlowDisks disks, Random random,
+                   Supplier<String> activeController) {
         this.cluster = cluster;
         this.network = network;
+        this.disks = disks;
         this.random = random;
         this.activeController = activeController;
     }
 
     /** The kinds this cluster can be put through. */
     public List<Kind> kinds() {
-        return Arrays.stream(Kind.values()).filter(kind -> network != null || !kind.needsNetwork).toList();
+        return Arrays.stream(Kind.values()).filter(this::canInject).toList();
     }
 
     /** A kind drawn at random from {@link #kinds()}. */
@@ -92,17 +100,28 @@ public final class Nemesis {
      * the active controller). A network fault that fails half-way is healed before the error is thrown.
      */
     public Fault inject(Kind kind, String target) {
-        if (kind.needsNetwork && network == null) {
-            throw new IllegalArgumentException(kind + " needs the processes on a network of their own");
+        if (!canInject(kind)) {
+            throw new IllegalArgumentException(kind + " needs " + (kind.needs == Needs.NETWORK
+                    ? "the processes on a network of their own" : "slow disks (root, the blkio cgroup)"));
         }
         try {
             return injectNow(kind, target);
         } catch (RuntimeException e) {
-            if (kind.needsNetwork) {
-                network.heal();
+            switch (kind.needs) {
+                case NETWORK -> network.heal();
+                case DISKS -> disks.heal();
+                case NOTHING -> { }
             }
             throw e;
         }
+    }
+
+    private boolean canInject(Kind kind) {
+        return switch (kind.needs) {
+            case NOTHING -> true;
+            case NETWORK -> network != null;
+            case DISKS -> disks != null;
+        };
     }
 
     /** The target a fault of this kind is put on when none is chosen. */
@@ -113,7 +132,7 @@ public final class Nemesis {
             case KILL_WRITER, PAUSE_WRITER -> any("writer");
             case KILL_GATEWAY, PAUSE_GATEWAY -> any("gateway");
             case QUORUM_SPLIT -> activeController.get();
-            case SLOW_LINK -> random.nextBoolean() ? any("kafka-node") : any("issuer");
+            case SLOW_LINK, SLOW_DISK -> random.nextBoolean() ? any("kafka-node") : any("issuer");
         };
     }
 
@@ -154,6 +173,10 @@ public final class Nemesis {
             case SLOW_LINK -> {
                 network.slow(target, "256kbit");
                 yield new Fault(kind, target + "'s link slowed to 256 kbit/s", network::heal);
+            }
+            case SLOW_DISK -> {
+                disks.slow(cluster.process(target).pid());
+                yield new Fault(kind, target + "'s disk I/O throttled to 256 KiB/s and 20 operations/s", disks::heal);
             }
         };
     }
