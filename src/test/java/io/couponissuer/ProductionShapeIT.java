@@ -347,8 +347,11 @@ class ProductionShapeIT {
             if (disks != null) {
                 // The controllers fsync the metadata log; a broker's produce path syncs nothing.
                 String slowed = brokerService(activeController());
+                long throttledBefore = disks.operationsThrottled();
                 partitioned(burst, watch, caps, hot, "the disk of the active controller " + slowed + " throttled",
                         () -> nemesis.inject(Nemesis.Kind.SLOW_DISK, slowed), true, stalled);
+                assertThat(disks.operationsThrottled() - throttledBefore)
+                        .as("I/O of %s that went through the throttle while its disk was slowed", slowed).isPositive();
             }
         });
     }

@@ -62,4 +62,9 @@ final class HostCommand {
             return false;
         }
     }
+
+    /** Whether this JVM runs as root, which every fault on the host's network or disks needs. */
+    static boolean asRoot() {
+        return "0".equals(run(List.of("id", "-u")).strip());
+    }
 }

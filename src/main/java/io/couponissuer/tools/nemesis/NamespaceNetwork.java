@@ -55,7 +55,7 @@ public final class NamespaceNetwork implements AutoCloseable {
      * really be made (root in a container without CAP_NET_ADMIN cannot).
      */
     public static boolean available() {
-        if (!HostCommand.succeeds(List.of("nft", "--version")) || !"0".equals(HostCommand.run(List.of("id", "-u")).strip())) {
+        if (!HostCommand.succeeds(List.of("nft", "--version")) || !HostCommand.asRoot()) {
             return false;
         }
         String probe = NAMESPACE_PREFIX + "probe";

@@ -31,8 +31,10 @@ public final class SlowDisks implements AutoCloseable {
     private static final String GROUP = "coupon-issuer-nemesis-slow-disk";
     static final long BYTES_PER_SECOND = 256 * 1024;
     static final long OPERATIONS_PER_SECOND = 20;
-    private static final List<String> LIMITS = List.of("blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
-            "blkio.throttle.read_iops_device", "blkio.throttle.write_iops_device");
+    /** Each limit file of the group and the value it is given per device. */
+    private static final Map<String, Long> LIMITS = Map.of(
+            "blkio.throttle.read_bps_device", BYTES_PER_SECOND, "blkio.throttle.write_bps_device", BYTES_PER_SECOND,
+            "blkio.throttle.read_iops_device", OPERATIONS_PER_SECOND, "blkio.throttle.write_iops_device", OPERATIONS_PER_SECOND);
 
     private final Path root;
     private final Path group;
@@ -50,7 +52,7 @@ public final class SlowDisks implements AutoCloseable {
     /** Whether this machine lets us throttle a process's disk: root and a writable blkio hierarchy. */
     public static boolean available() {
         Path root = Path.of(HIERARCHY);
-        return "0".equals(HostCommand.run(List.of("id", "-u")).strip())
+        return HostCommand.asRoot()
                 && Files.isWritable(root.resolve("cgroup.procs"))
                 && Files.exists(root.resolve("blkio.throttle.write_bps_device"));
     }
@@ -97,7 +99,8 @@ public final class SlowDisks implements AutoCloseable {
                 String pid = line.strip();
                 if (!pid.isEmpty()) {
                     try {
-                        write(origins.getOrDefault(pid, root).resolve("cgroup.procs"), pid);
+                        Path origin = origins.remove(pid);
+                        write((origin == null ? root : origin).resolve("cgroup.procs"), pid);
                     } catch (UncheckedIOException e) {
                         LOG.debug("process {} gone before it was moved back: {}", pid, e.getMessage());
                     }
@@ -105,7 +108,7 @@ public final class SlowDisks implements AutoCloseable {
             }
             // What went through the throttle shows whether the fault touched anything the process waits on.
             long bytes = total(group.resolve("blkio.throttle.io_service_bytes"));
-            long operations = total(group.resolve("blkio.throttle.io_serviced"));
+            long operations = operationsThrottled();
             LOG.info("nemesis: disks healed; {} bytes in {} operations went through the throttle meanwhile",
                     bytes - bytesBefore, operations - operationsBefore);
             bytesBefore = bytes;
@@ -113,6 +116,11 @@ public final class SlowDisks implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the processes of " + group, e);
         }
+    }
+
+    /** The I/O operations that went through the throttle since the group was made. */
+    public long operationsThrottled() throws IOException {
+        return total(group.resolve("blkio.throttle.io_serviced"));
     }
 
     /** The "Total N" line of a blkio statistics file (the sum over every device). */
@@ -167,9 +175,8 @@ public final class SlowDisks implements AutoCloseable {
     /** False if the kernel refuses a limit on this device (one without a queue to throttle). */
     private static boolean limit(Path group, String device) {
         try {
-            for (String limit : LIMITS) {
-                long value = limit.contains("bps") ? BYTES_PER_SECOND : OPERATIONS_PER_SECOND;
-                write(group.resolve(limit), device + " " + value);
+            for (Map.Entry<String, Long> limit : LIMITS.entrySet()) {
+                write(group.resolve(limit.getKey()), device + " " + limit.getValue());
             }
             return true;
         } catch (UncheckedIOException e) {

@@ -25,6 +25,7 @@ class SlowDisksIT {
             Process slowed = new ProcessBuilder(write).start();
             disks.slow(slowed.pid());
             long slowMillis = millisToFinish(slowed);
+            long throttled = disks.operationsThrottled();
 
             disks.heal();
             Process healed = new ProcessBuilder(write).start();
@@ -32,6 +33,8 @@ class SlowDisksIT {
 
             assertThat(slowMillis).as("1 MiB synced while slowed, with the 1 s sleep").isGreaterThan(3_500);
             assertThat(healedMillis).as("the same once healed, with the 1 s sleep").isLessThan(3_000);
+            assertThat(throttled).as("operations that went through the throttle while slowed").isPositive();
+            assertThat(disks.operationsThrottled()).as("none more once healed").isEqualTo(throttled);
         }
     }
 
