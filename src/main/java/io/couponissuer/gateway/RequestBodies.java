@@ -4,7 +4,12 @@ import io.couponissuer.json.Json;
 import io.couponissuer.json.JsonErrors;
 import io.couponissuer.message.Ids;
 import io.couponissuer.message.InvalidMessageException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.core.JsonToken;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -12,6 +17,10 @@ import java.io.IOException;
 /** Reads request bodies strictly: JSON objects only, the right types, a clear 400 naming the field. */
 final class RequestBodies {
     static final int MAX_BODY_BYTES = 4 * 1024;
+
+    /** The mapper's rules; what follows the object is looked at here, to say so without naming a Java type. */
+    private static final ObjectReader SINGLE_VALUE = Json.MAPPER.reader()
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private RequestBodies() {
     }
@@ -37,19 +46,42 @@ final class RequestBodies {
         if (body.length > MAX_BODY_BYTES) {
             throw tooLarge();
         }
+        return parse(body, type);
+    }
+
+    /** A JSON object's bytes bound to {@code type}; else the 400 naming the field at fault. */
+    static <T> T parse(byte[] body, Class<T> type) {
         if (body.length == 0) {
             throw ApiException.badRequest(null, "body is required: a JSON object");
         }
-        try {
-            JsonNode tree = Json.MAPPER.readTree(body);
-            if (tree == null || !tree.isObject()) {
+        // One pass over the bytes: the first token says whether it is an object, then the mapper binds
+        // from there (a tree first, then binding it, cost the request path a second walk).
+        try (JsonParser parser = Json.MAPPER.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw ApiException.badRequest(null, "body must be a JSON object");
             }
-            return Json.MAPPER.treeToValue(tree, type);
+            T value = SINGLE_VALUE.forType(type).readValue(parser);
+            if (parser.nextToken() != null) {
+                throw ApiException.badRequest(null, "body must be one JSON object: something follows it");
+            }
+            return value;
         } catch (IOException | IllegalArgumentException e) {
-            JsonErrors error = JsonErrors.describe(e);
+            JsonErrors error = JsonErrors.describe(unreadable(e));
             throw ApiException.badRequest(error.field(), error.message());
         }
+    }
+
+    /**
+     * A body that is not JSON (bad syntax, too deep) is "malformed JSON", wherever the parser found
+     * out: while binding a field, the mapper wraps the parser's error in one that names the field.
+     */
+    private static Exception unreadable(Exception error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof JsonParseException || cause instanceof StreamConstraintsException) {
+                return (Exception) cause;
+            }
+        }
+        return error;
     }
 
     static ApiException tooLarge() {
