@@ -18,9 +18,16 @@ import java.io.IOException;
 final class RequestBodies {
     static final int MAX_BODY_BYTES = 4 * 1024;
 
-    /** The mapper's rules; what follows the object is looked at here, to say so without naming a Java type. */
-    private static final ObjectReader SINGLE_VALUE = Json.MAPPER.reader()
-            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /**
+     * One reader per body type, built once: the mapper's rules, except that what follows the object is
+     * looked at here, to say so without naming a Java type.
+     */
+    private static final ClassValue<ObjectReader> READERS = new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+            return Json.MAPPER.readerFor(type).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        }
+    };
 
     private RequestBodies() {
     }
@@ -60,7 +67,7 @@ final class RequestBodies {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw ApiException.badRequest(null, "body must be a JSON object");
             }
-            T value = SINGLE_VALUE.forType(type).readValue(parser);
+            T value = READERS.get(type).readValue(parser);
             if (parser.nextToken() != null) {
                 throw ApiException.badRequest(null, "body must be one JSON object: something follows it");
             }

@@ -206,4 +206,31 @@ class GatewayInputTest {
         assertThat(summary.headers().firstValue("WWW-Authenticate")).contains("Bearer");
         assertThat(getAsAdmin("/api/ops/summary").statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void largeJsonAnswersAreGzippedWhenAskedAndSmallOnesAreNot() throws Exception {
+        HttpRequest.Builder document = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
+                + OpenApiDocument.PATH)).header("Accept-Encoding", "gzip").GET();
+        HttpResponse<byte[]> large = java.net.http.HttpClient.newHttpClient().send(document.build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(large.statusCode()).isEqualTo(200);
+        assertThat(large.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        assertThat(large.headers().firstValue("Content-Encoding")).as("a large JSON answer").contains("gzip");
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(large.body()))) {
+            assertThat(Json.MAPPER.readTree(in).path("openapi").asText()).as("the document, unpacked").startsWith("3.");
+        }
+
+        HttpRequest.Builder small = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
+                + "/api/events/nope")).header("Accept-Encoding", "gzip").GET();
+        HttpResponse<String> notFound = TestHttp.send(small);
+        assertThat(notFound.statusCode()).isEqualTo(404);
+        assertThat(notFound.headers().firstValue("Content-Encoding")).as("a small answer goes as it is").isEmpty();
+        assertThat(Json.MAPPER.readTree(notFound.body()).path("status").asText()).isEqualTo("UNKNOWN");
+
+        HttpResponse<byte[]> plain = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gateway.port() + OpenApiDocument.PATH)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(plain.headers().firstValue("Content-Encoding")).as("not asked for").isEmpty();
+        assertThat(Json.MAPPER.readTree(plain.body()).path("openapi").asText()).startsWith("3.");
+    }
 }
