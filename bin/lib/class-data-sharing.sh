@@ -12,18 +12,24 @@
 # start, a JVM of this JDK (17.0.15) mapping the archive crashed once in three starts (SIGSEGV in
 # KlassFactory::check_shared_class_file_load_hook while a pool thread loaded a class).
 
+# cds_archive JAR SUBCOMMAND JAVA_OPTS: sets CDS_ARCHIVE to the archive SUBCOMMAND of JAR runs with under
+# these JVM options; fails (status 1) when it runs without one.
+cds_archive() {
+  case " $3 " in
+    *-Xshare:*|*SharedArchiveFile*|*DumpLoadedClassList*|*StartFlightRecording*|*-javaagent*|*-agentlib*|*-agentpath*) return 1 ;;
+  esac
+  case "$2" in dev|all|issuer|gateway|writer|broker|kafka-node) ;; *) return 1 ;; esac
+  CDS_ARCHIVE=$(cd "$(dirname "$1")" && pwd)/cds/$2.jsa
+}
+
 # cds_java_options JAR SUBCOMMAND PID: sets CDS_OPTIONS (an array) to the JVM options for running
 # SUBCOMMAND of JAR as process PID (the caller execs java next, keeping its pid), and starts the
 # archive's build when there is none. CDS_ARCHIVE names the archive that is or will be used.
 cds_java_options() {
   local jar=$1 subcommand=$2 pid=$3 dir list
   CDS_OPTIONS=() CDS_ARCHIVE=''
-  case " ${JAVA_OPTS:-} " in
-    *-Xshare:*|*SharedArchiveFile*|*DumpLoadedClassList*|*StartFlightRecording*|*-javaagent*|*-agentlib*|*-agentpath*) return 0 ;;
-  esac
-  case "$subcommand" in dev|all|issuer|gateway|writer|broker|kafka-node) ;; *) return 0 ;; esac
-  dir=$(cd "$(dirname "$jar")" && pwd)/cds
-  CDS_ARCHIVE=$dir/$subcommand.jsa
+  cds_archive "$jar" "$subcommand" "${JAVA_OPTS:-}" || return 0
+  dir=$(dirname "$CDS_ARCHIVE")
   if [ -f "$CDS_ARCHIVE" ] && [ "$CDS_ARCHIVE" -nt "$jar" ]; then
     # If it cannot be mapped after all (another JDK), the JVM runs without it; it need not say so.
     CDS_OPTIONS=("-XX:SharedArchiveFile=$CDS_ARCHIVE" -Xlog:cds=off -Xlog:cds+dynamic=off)

@@ -48,6 +48,10 @@ class ClassDataSharingIT {
         assertThat(run(jar, "dev", "-XX:StartFlightRecording=filename=" + directory.resolve("probe.jfr")))
                 .as("no archive under a class-file load hook from the start").contains("archive mapped: false");
         assertThat(run(jar, "lag", "")).as("not a server subcommand").contains("archive mapped: false");
+        try (Stream<Path> left = Files.list(archive.getParent())) {
+            assertThat(left.map(path -> path.getFileName().toString()))
+                    .as("nothing recorded for it either").noneMatch(name -> name.startsWith("lag."));
+        }
 
         // A jar rebuilt after the archive was made.
         Files.setLastModifiedTime(archive, FileTime.from(Instant.now().minusSeconds(3600)));
