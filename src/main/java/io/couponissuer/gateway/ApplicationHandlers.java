@@ -103,7 +103,7 @@ final class ApplicationHandlers {
         if (known.isPresent()) {
             return CompletableFuture.completedFuture(known.get().isSpread() ? Lookup.SPREAD : Lookup.PLAIN);
         }
-        return definitions.caughtUp().orTimeout(BARRIER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        return definitions.caughtUp(eventId).orTimeout(BARRIER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .handle((caughtUp, error) -> {
                     Optional<EventDefinition> read = definitions.get(eventId);
                     if (read.isPresent()) {

@@ -63,7 +63,7 @@ final class EdgeAnswers {
         if (seen.get().reason() == RejectReason.DUPLICATE) {
             return written(seen.get());
         }
-        return committed.caughtUp().orTimeout(BARRIER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        return committed.caughtUp(application.eventId()).orTimeout(BARRIER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .handle((caughtUp, error) -> error != null ? Optional.<Rejection>empty() : event.get().proves(application))
                 .thenCompose(proven -> proven.isEmpty() ? ISSUER_DECIDES : written(proven.get()));
     }

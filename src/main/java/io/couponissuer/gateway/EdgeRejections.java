@@ -26,15 +26,19 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes the rejections a gateway decided at the edge to {@code coupon.rejected}, so that topic stays
- * the record of every rejection, before their clients are answered: one thread gathers what is queued,
+ * the record of every rejection, before their clients are answered: one thread takes what is queued,
  * groups it by event into {@link RejectionBatch} records of at most {@value ApplyBatch#MAX_APPLICATIONS}
  * and sends them with an idempotent acks=all producer; {@link #write} completes when the broker has
- * the record. Each record carries the header {@value Topics#DECIDED_BY_HEADER} with this gateway's id.
+ * the record. One group is in flight at a time, and what arrives meanwhile goes out together once the
+ * broker answered (a group commit): alone at once when idle, in larger records under a flood, with no
+ * timer to wait out. Each record carries the header {@value Topics#DECIDED_BY_HEADER} with this gateway's id.
  * So a crash loses only rejections nobody was told, and a client told one finds it on the ledger.
  *
  * <p>At most {@code COUPON_GATEWAY_EDGE_UNSENT} rejections wait here and in the producer; while that is
@@ -43,10 +47,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EdgeRejections implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeRejections.class);
-    /** The thread below gathers already (GATHER_NANOS); the producer adds no wait of its own. */
+    /** The thread below gathers already, while a group is in flight; the producer adds no wait of its own. */
     private static final int LINGER_MS = 0;
-    /** How long the thread gathers after the first rejection: fewer, larger records under a flood. */
-    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final BlockingQueue<Unsent> queued;
@@ -54,8 +56,10 @@ public final class EdgeRejections implements AutoCloseable {
     private final Producer<String, RejectionBatch> producer;
     private final byte[] gatewayId;
     private final Thread thread;
-    /** Rejections handed to the producer and not yet acknowledged or failed. */
-    private final AtomicLong sending = new AtomicLong();
+    /** Rejections queued, taken or handed to the producer, and not yet answered. */
+    private final AtomicLong unsent = new AtomicLong();
+    /** Taken by a group sent, given back when the broker answered for all of its records. */
+    private final Semaphore inFlight = new Semaphore(1);
     private final Counter written;
     private final Counter failed;
     private volatile boolean running = true;
@@ -100,11 +104,16 @@ public final class EdgeRejections implements AutoCloseable {
      */
     CompletableFuture<Void> write(Rejection rejection) {
         Unsent unsent = new Unsent(rejection, new CompletableFuture<>());
-        return running && unsent() < most && queued.offer(unsent) ? unsent.written() : null;
+        if (!running || this.unsent.incrementAndGet() > most || !queued.offer(unsent)) {
+            this.unsent.decrementAndGet();
+            return null;
+        }
+        // Counted until answered, whichever way: acknowledged, refused, or failed at a stop.
+        return unsent.written().whenComplete((done, error) -> this.unsent.decrementAndGet());
     }
 
     long unsent() {
-        return queued.size() + sending.get();
+        return unsent.get();
     }
 
     private void run() {
@@ -116,13 +125,7 @@ public final class EdgeRejections implements AutoCloseable {
                     continue;
                 }
                 taken.add(first);
-                long until = System.nanoTime() + GATHER_NANOS;
-                while (taken.size() < ApplyBatch.MAX_APPLICATIONS && System.nanoTime() < until) {
-                    Unsent next = queued.poll(until - System.nanoTime(), TimeUnit.NANOSECONDS);
-                    if (next != null) {
-                        taken.add(next);
-                    }
-                }
+                inFlight.acquire(); // the group before is answered; what queued meanwhile goes with this one
                 queued.drainTo(taken);
                 send(taken);
             } catch (InterruptedException e) {
@@ -131,31 +134,42 @@ public final class EdgeRejections implements AutoCloseable {
             } catch (RuntimeException e) { // a bug: keep the thread, so the queue cannot fill for good
                 LOG.error("Writing rejections decided at the edge failed", e);
                 taken.forEach(unsent -> unsent.written().completeExceptionally(e));
+                inFlight.release();
             } finally {
                 taken.clear();
             }
         }
     }
 
+    /** Sends one group; the permit taken for it comes back once the broker answered for its last record. */
     private void send(List<Unsent> taken) {
-        Map<String, List<Unsent>> byEvent = new LinkedHashMap<>();
-        taken.forEach(unsent -> byEvent.computeIfAbsent(unsent.rejection().eventId(), id -> new ArrayList<>()).add(unsent));
-        byEvent.forEach((eventId, ofEvent) -> {
-            for (int from = 0; from < ofEvent.size(); from += ApplyBatch.MAX_APPLICATIONS) {
-                send(eventId, ofEvent.subList(from, Math.min(ofEvent.size(), from + ApplyBatch.MAX_APPLICATIONS)));
+        Map<String, List<List<Unsent>>> byEvent = new LinkedHashMap<>();
+        int[] records = {0};
+        taken.forEach(unsent -> {
+            List<List<Unsent>> parts = byEvent.computeIfAbsent(unsent.rejection().eventId(), id -> new ArrayList<>());
+            if (parts.isEmpty() || parts.get(parts.size() - 1).size() == ApplyBatch.MAX_APPLICATIONS) {
+                parts.add(new ArrayList<>());
+                records[0]++;
             }
+            parts.get(parts.size() - 1).add(unsent);
         });
+        AtomicInteger unanswered = new AtomicInteger(records[0]);
+        Runnable answered = () -> {
+            if (unanswered.decrementAndGet() == 0) {
+                inFlight.release();
+            }
+        };
+        byEvent.forEach((eventId, parts) -> parts.forEach(part -> send(eventId, part, answered)));
     }
 
-    private void send(String eventId, List<Unsent> part) {
+    private void send(String eventId, List<Unsent> part, Runnable answered) {
         int count = part.size();
-        sending.addAndGet(count);
         try {
             ProducerRecord<String, RejectionBatch> record = new ProducerRecord<>(Topics.REJECTED.name(), eventId,
                     new RejectionBatch(eventId, part.stream().map(Unsent::rejection).toList()));
             record.headers().add(Topics.DECIDED_BY_HEADER, gatewayId);
             producer.send(record, (metadata, error) -> {
-                sending.addAndGet(-count);
+                answered.run();
                 if (error == null) {
                     written.increment(count);
                     part.forEach(unsent -> unsent.written().complete(null));
@@ -164,7 +178,7 @@ public final class EdgeRejections implements AutoCloseable {
                 }
             });
         } catch (RuntimeException e) { // closed, or no metadata within max.block.ms
-            sending.addAndGet(-count);
+            answered.run();
             failed(eventId, part, e);
         }
     }

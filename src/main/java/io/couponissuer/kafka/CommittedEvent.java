@@ -86,7 +86,7 @@ public final class CommittedEvent {
      *       issued under a raised cap not read yet.</li>
      * </ul>
      * The rest of the rule is the caller's: a non-DUPLICATE answer holds only if the commits read include
-     * every one made before the application arrived (a read barrier, {@link CommittedEvents#caughtUp()}).
+     * every one made before the application arrived (a read barrier, {@link CommittedEvents#caughtUp(String)}).
      */
     public synchronized Optional<Rejection> proves(ApplyRequest application) {
         CouponIssued coupon = holders.get(application.userId());

@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -29,15 +31,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * committed, from the beginning): the definitions in effect on {@code coupon.events} and the coupons
  * on {@code coupon.issued}, per event a {@link CommittedEvent}.
  *
- * <p>{@link #caughtUp()} is a read barrier: it completes once this reader has read everything that
- * was committed on both topics when it was called. An event still missing then was not defined when
- * the question was asked, and since the gateway answers a definition's 201 only once the definition
- * is committed here ({@link #taken}), no application that follows a successful creation can be told
- * the event does not exist (invariant 6). The answers at the edge other than a holder's DUPLICATE
- * are given only after a barrier asked once the application arrived. A thread of its own serves the
- * barriers with a consumer of its own, so a round costs one end-offsets request, answered at once (on
- * the reader's connection it would wait behind the reader's fetch); barriers asked for while one round
- * is served share the next one.
+ * <p>{@link #caughtUp(String)} is a read barrier: it completes once this reader has read everything
+ * that was committed on the event's partitions of both topics when it was called. The issuer keys both
+ * by eventId, so those partitions hold every record of the event (a definition found on another
+ * partition is skipped: no barrier would wait for it). An event still missing then was not defined
+ * when the question was asked, and since the gateway answers a definition's 201 only once the
+ * definition is committed here ({@link #taken}), no application that follows a successful creation
+ * can be told the event does not exist (invariant 6). The answers at the edge other than a holder's
+ * DUPLICATE are given only after a barrier asked once the application arrived. A thread of its own
+ * serves the barriers with a consumer of its own, so a round costs one end-offsets request for the
+ * partitions asked about, answered at once (on the reader's connection it would wait behind the
+ * reader's fetch); barriers asked for while one round is served share the next one.
  *
  * <p>Its size: the definitions, as many as events (only admins define events), and the holders it
  * keeps, at most {@code perEvent} of one event and {@code total} in all; an event over either is
@@ -48,9 +52,9 @@ public final class CommittedEvents implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(5);
     /**
      * Rounds start at most this often: under a flood a round is one end-offsets request to the broker
-     * for every barrier asked meanwhile, not one per millisecond.
+     * for every barrier asked meanwhile, not one per application.
      */
-    private static final long ROUND_EVERY_NANOS = Duration.ofMillis(2).toNanos();
+    private static final long ROUND_EVERY_NANOS = Duration.ofMillis(1).toNanos() / 2;
     private static final Duration END_OFFSETS_TIMEOUT = Duration.ofSeconds(5);
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -63,19 +67,25 @@ public final class CommittedEvents implements AutoCloseable {
     /** Definitions sent by this gateway, waiting to be seen committed. */
     private final Map<String, List<Awaited>> awaited = new ConcurrentHashMap<>();
     /** Barriers asked for since the last round took them; its lock also guards {@link #read}'s updates. */
-    private final List<CompletableFuture<Void>> asked = new ArrayList<>();
+    private final List<Barrier> asked = new ArrayList<>();
     /** The barrier thread's consumer: end offsets only, on a connection of its own. */
     private final KafkaConsumer<String, byte[]> ends;
     private final Thread barrierThread;
     /** The reader's positions after it applied what it polled: everything before them is in {@link #events}. */
     private volatile Map<TopicPartition, Long> read = Map.of();
     private List<TopicPartition> partitions = List.of();
+    private int eventsPartitions;
+    private int issuedPartitions;
     /** Written under {@link #asked}'s lock, so no barrier is added after the reader stopped. */
     private volatile boolean running = true;
     /** Written under {@link #asked}'s lock too: a barrier asked before the start cannot be served. */
     private volatile boolean started;
 
     private record Awaited(EventDefinition sent, CompletableFuture<EventDefinition> taken) {
+    }
+
+    /** A barrier on an event's partition of coupon.events and of coupon.issued. */
+    private record Barrier(TopicPartition events, TopicPartition issued, CompletableFuture<Void> reached) {
     }
 
 
@@ -106,6 +116,8 @@ public final class CommittedEvents implements AutoCloseable {
                     .forEach(info -> all.add(new TopicPartition(info.topic(), info.partition())));
         }
         partitions = List.copyOf(all);
+        eventsPartitions = (int) all.stream().filter(partition -> partition.topic().equals(Topics.EVENTS.name())).count();
+        issuedPartitions = all.size() - eventsPartitions;
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         synchronized (asked) {
@@ -127,18 +139,22 @@ public final class CommittedEvents implements AutoCloseable {
         return Optional.ofNullable(events.get(eventId));
     }
 
-    /** Completes once everything committed on coupon.events and coupon.issued at the time of this call has been read. */
-    public CompletableFuture<Void> caughtUp() {
-        CompletableFuture<Void> barrier = new CompletableFuture<>();
+    /**
+     * Completes once everything committed on the event's partitions of coupon.events and coupon.issued
+     * at the time of this call has been read.
+     */
+    public CompletableFuture<Void> caughtUp(String eventId) {
+        CompletableFuture<Void> reached = new CompletableFuture<>();
         synchronized (asked) {
             if (!running || !started) {
-                barrier.completeExceptionally(new IllegalStateException("the reader of " + Topics.EVENTS.name() + " stopped"));
+                reached.completeExceptionally(new IllegalStateException("the reader of " + Topics.EVENTS.name() + " stopped"));
             } else {
-                asked.add(barrier);
+                asked.add(new Barrier(new TopicPartition(Topics.EVENTS.name(), KeyPartition.of(eventId, eventsPartitions)),
+                        new TopicPartition(Topics.ISSUED.name(), KeyPartition.of(eventId, issuedPartitions)), reached));
                 asked.notifyAll();
             }
         }
-        return barrier;
+        return reached;
     }
 
     /**
@@ -226,6 +242,11 @@ public final class CommittedEvents implements AutoCloseable {
                 kept += eventOf(coupon.eventId()).issued(coupon, keep);
             } else {
                 EventDefinition definition = Topics.EVENTS.read(record);
+                if (record.partition() != KeyPartition.of(definition.eventId(), eventsPartitions)) {
+                    LOG.warn("Definition of {} at {}-{}@{} skipped: not on its event's partition", definition.eventId(),
+                            record.topic(), record.partition(), record.offset());
+                    return;
+                }
                 eventOf(definition.eventId()).defined(definition, issuedCount(record));
                 complete(definition.eventId(), definition);
             }
@@ -271,7 +292,7 @@ public final class CommittedEvents implements AutoCloseable {
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
-                List<CompletableFuture<Void>> barriers;
+                List<Barrier> barriers;
                 synchronized (asked) {
                     while (running && asked.isEmpty()) {
                         asked.wait();
@@ -283,11 +304,16 @@ public final class CommittedEvents implements AutoCloseable {
                     asked.clear();
                 }
                 lastRound = System.nanoTime();
+                Set<TopicPartition> askedAbout = new HashSet<>();
+                barriers.forEach(barrier -> {
+                    askedAbout.add(barrier.events());
+                    askedAbout.add(barrier.issued());
+                });
                 Map<TopicPartition, Long> committed;
                 try {
-                    committed = ends.endOffsets(partitions, END_OFFSETS_TIMEOUT);
+                    committed = ends.endOffsets(askedAbout, END_OFFSETS_TIMEOUT);
                 } catch (RuntimeException e) {
-                    barriers.forEach(barrier -> barrier.completeExceptionally(e));
+                    barriers.forEach(barrier -> barrier.reached().completeExceptionally(e));
                     continue;
                 }
                 synchronized (asked) {
@@ -299,7 +325,7 @@ public final class CommittedEvents implements AutoCloseable {
                     fail(barriers);
                     return;
                 }
-                barriers.forEach(barrier -> barrier.complete(null));
+                barriers.forEach(barrier -> barrier.reached().complete(null));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -322,9 +348,9 @@ public final class CommittedEvents implements AutoCloseable {
         return true;
     }
 
-    private static void fail(List<CompletableFuture<Void>> barriers) {
+    private static void fail(List<Barrier> barriers) {
         IllegalStateException stopped = new IllegalStateException("the reader of " + Topics.EVENTS.name() + " stopped");
-        barriers.forEach(barrier -> barrier.completeExceptionally(stopped));
+        barriers.forEach(barrier -> barrier.reached().completeExceptionally(stopped));
     }
 
     @Override
