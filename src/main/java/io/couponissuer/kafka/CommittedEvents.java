@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What a gateway may know of the events without asking an issuer, as the issuer committed it (read
@@ -54,7 +55,7 @@ public final class CommittedEvents implements AutoCloseable {
      * Rounds start at most this often: under a flood a round is one end-offsets request to the broker
      * for every barrier asked meanwhile, not one per application.
      */
-    private static final long ROUND_EVERY_NANOS = Duration.ofMillis(1).toNanos() / 2;
+    private static final long ROUND_EVERY_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
     private static final Duration END_OFFSETS_TIMEOUT = Duration.ofSeconds(5);
 
     private final KafkaConsumer<String, byte[]> consumer;
