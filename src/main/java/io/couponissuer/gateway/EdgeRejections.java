@@ -144,16 +144,14 @@ public final class EdgeRejections implements AutoCloseable {
     /** Sends one group; the permit taken for it comes back once the broker answered for its last record. */
     private void send(List<Unsent> taken) {
         Map<String, List<List<Unsent>>> byEvent = new LinkedHashMap<>();
-        int[] records = {0};
         taken.forEach(unsent -> {
             List<List<Unsent>> parts = byEvent.computeIfAbsent(unsent.rejection().eventId(), id -> new ArrayList<>());
             if (parts.isEmpty() || parts.get(parts.size() - 1).size() == ApplyBatch.MAX_APPLICATIONS) {
                 parts.add(new ArrayList<>());
-                records[0]++;
             }
             parts.get(parts.size() - 1).add(unsent);
         });
-        AtomicInteger unanswered = new AtomicInteger(records[0]);
+        AtomicInteger unanswered = new AtomicInteger(byEvent.values().stream().mapToInt(List::size).sum());
         Runnable answered = () -> {
             if (unanswered.decrementAndGet() == 0) {
                 inFlight.release();

@@ -43,9 +43,7 @@ class EdgeRejectionsTest {
 
     @Test
     void whatArrivesWhileAGroupIsInFlightGoesOutInOneRecordOnceTheBrokerAnswered() throws Exception {
-        rejections = new EdgeRejections(producer, 100, GATEWAY, new SimpleMeterRegistry());
-        CompletableFuture<Void> first = rejections.write(soldOut("e", "u1"));
-        awaitSent(1);
+        CompletableFuture<Void> first = firstInFlight(100);
         List<CompletableFuture<Void>> waiting = List.of(rejections.write(soldOut("e", "u2")),
                 rejections.write(soldOut("e", "u3")), rejections.write(soldOut("e", "u4")));
         Thread.sleep(200);
@@ -68,9 +66,7 @@ class EdgeRejectionsTest {
 
     @Test
     void aGroupOfTwoEventsIsTwoRecordsAndTheNextGroupWaitsForBoth() throws Exception {
-        rejections = new EdgeRejections(producer, 100, GATEWAY, new SimpleMeterRegistry());
-        CompletableFuture<Void> blocker = rejections.write(soldOut("e", "u0"));
-        awaitSent(1);
+        CompletableFuture<Void> blocker = firstInFlight(100);
         CompletableFuture<Void> ofE = rejections.write(soldOut("e", "u1"));
         CompletableFuture<Void> ofF = rejections.write(soldOut("f", "u1"));
         producer.completeNext();
@@ -92,9 +88,7 @@ class EdgeRejectionsTest {
 
     @Test
     void aGroupTheBrokerRefusedFailsItsClientsAndTheNextGroupIsSent() throws Exception {
-        rejections = new EdgeRejections(producer, 100, GATEWAY, new SimpleMeterRegistry());
-        CompletableFuture<Void> refused = rejections.write(soldOut("e", "u1"));
-        awaitSent(1);
+        CompletableFuture<Void> refused = firstInFlight(100);
         producer.errorNext(new TimeoutException("no broker"));
         assertThatThrownBy(refused::get).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TimeoutException.class);
 
@@ -106,9 +100,7 @@ class EdgeRejectionsTest {
 
     @Test
     void pastTheBoundOfUnsentRejectionsNothingIsQueued() throws Exception {
-        rejections = new EdgeRejections(producer, 2, GATEWAY, new SimpleMeterRegistry());
-        CompletableFuture<Void> first = rejections.write(soldOut("e", "u1"));
-        awaitSent(1);
+        CompletableFuture<Void> first = firstInFlight(2);
         CompletableFuture<Void> second = rejections.write(soldOut("e", "u2"));
         assertThat(second).isNotNull();
         assertThat(rejections.write(soldOut("e", "u3"))).as("two unsent: the application goes to the issuer").isNull();
@@ -119,6 +111,14 @@ class EdgeRejectionsTest {
         producer.completeNext();
         second.get();
         assertThat(rejections.write(soldOut("e", "u3"))).isNotNull();
+    }
+
+    /** A writer holding at most {@code most} unsent, with a first group sent and not yet answered. */
+    private CompletableFuture<Void> firstInFlight(int most) throws InterruptedException {
+        rejections = new EdgeRejections(producer, most, GATEWAY, new SimpleMeterRegistry());
+        CompletableFuture<Void> first = rejections.write(soldOut("e", "u0"));
+        awaitSent(1);
+        return first;
     }
 
     private static Rejection soldOut(String eventId, String userId) {
