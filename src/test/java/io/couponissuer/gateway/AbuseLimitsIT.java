@@ -5,10 +5,16 @@ import io.couponissuer.config.Setting;
 import io.couponissuer.config.Settings;
 import io.couponissuer.tools.local.cluster.FreePort;
 import io.couponissuer.json.Json;
+import io.couponissuer.kafka.Topics;
 import io.couponissuer.query.InstanceSecret;
 import io.couponissuer.testing.KafkaBrokerExtension;
 import io.couponissuer.testing.OpenApiContract;
 import io.couponissuer.testing.TestHttp;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -166,24 +172,33 @@ class AbuseLimitsIT {
         }
         assertThat(stub.open.values()).allSatisfy(line -> assertThat(line).contains("/internal/answers/"));
         // The one wait slot: the ledger answers it (the real issuer decides and commits), well before 8 s.
-        CompletableFuture<HttpResponse<String>> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return apply("203.0.113.3", "waiter-1", 8000);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+        // Until then the issuer reads no application, so the first wait holds the slot however fast it decides.
+        KafkaProducer<String, String> hold = holdApplications();
+        CompletableFuture<HttpResponse<String>> waiting;
+        try {
+            waiting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return apply("203.0.113.3", "waiter-1", 8000);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (waits() < 1) {
+                assertThat(System.nanoTime()).as("the first wait holds the gateway's one slot").isLessThan(deadline);
+                Thread.sleep(10);
             }
-        });
-        deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (waits() < 1) {
-            assertThat(System.nanoTime()).as("the first wait holds the gateway's one slot").isLessThan(deadline);
-            Thread.sleep(10);
+            long start = System.nanoTime();
+            HttpResponse<String> second = apply("203.0.113.4", "waiter-2", 8000);
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            assertThat(second.statusCode()).as(second.body()).isEqualTo(202);
+            assertThat(Json.MAPPER.readTree(second.body()).path("status").asText()).isEqualTo("PENDING");
+            assertThat(tookMs).as("no wait past the bound of 1").isLessThan(3000);
+            assertThat(waiting).as("the first wait still waits").isNotDone();
+        } finally {
+            hold.abortTransaction();
+            hold.close();
         }
-        long start = System.nanoTime();
-        HttpResponse<String> second = apply("203.0.113.4", "waiter-2", 8000);
-        long tookMs = (System.nanoTime() - start) / 1_000_000;
-        assertThat(second.statusCode()).as(second.body()).isEqualTo(202);
-        assertThat(Json.MAPPER.readTree(second.body()).path("status").asText()).isEqualTo("PENDING");
-        assertThat(tookMs).as("no wait past the bound of 1").isLessThan(3000);
 
         HttpResponse<String> first = waiting.get();
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
@@ -199,6 +214,29 @@ class AbuseLimitsIT {
         HttpResponse<String> third = apply("203.0.113.5", "waiter-3", 8000);
         assertThat(third.statusCode()).as(third.body()).isEqualTo(200);
         assertThat(stub.open).as("one stream to the issuer, no request per waiting client").hasSize(1);
+    }
+
+    /**
+     * An open transaction on every partition of the apply topic: a read_committed reader (the issuer)
+     * reads nothing past it until it is aborted, so no application written meanwhile is decided.
+     */
+    private static KafkaProducer<String, String> holdApplications() {
+        KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "abuse-hold-" + UUID.randomUUID()),
+                new StringSerializer(), new StringSerializer());
+        try {
+            producer.initTransactions();
+            producer.beginTransaction();
+            String topic = Topics.APPLY_REQUESTS.name();
+            for (PartitionInfo partition : producer.partitionsFor(topic)) {
+                producer.send(new ProducerRecord<>(topic, partition.partition(), "hold", "never read")).get();
+            }
+            return producer;
+        } catch (Exception e) {
+            producer.close();
+            throw new IllegalStateException("could not open the holding transaction", e);
+        }
     }
 
     /** The gateway's ?waitMs waits in flight (coupon_gateway_waits). */
