@@ -49,9 +49,8 @@ public enum Setting {
     COUPON_GATEWAY_MAX_THROTTLE_HOLDS("2000", "most 429s a gateway holds back at once (COUPON_GATEWAY_THROTTLE_HOLD_MS); beyond it a 429 is sent at once"),
     COUPON_GATEWAY_MAX_WAITS("2000", "most ?waitMs waits a gateway holds at once; an application beyond it is answered "
             + "202 PENDING at once, without waiting"),
-    COUPON_GATEWAY_BATCH_MS("0", "how long a gateway gathers the applications of one event that arrive together into one "
-            + "ApplyBatch record, so the issuer pays its per-record cost once per batch (2 gathers for 2 ms); 0: one record "
-            + "per application, the default until batching is measured faster end to end"),
+    COUPON_GATEWAY_BATCH_MS("2", "how long a gateway gathers the applications of one event that arrive together into one "
+            + "ApplyBatch record, so the issuer pays its per-record cost once per batch; 0: one record per application"),
     COUPON_GATEWAY_BATCH_MAX("256", "most applications in one such record (1 to 256); a full one is sent at once"),
     COUPON_GATEWAY_EDGE_ANSWERS("true", "answer at the gateway what committed records already prove (a holder's DUPLICATE, "
             + "SOLD_OUT, NOT_OPEN, CLOSED; docs/architecture.md#answers-at-the-edge); false: every application goes to the issuer"),
