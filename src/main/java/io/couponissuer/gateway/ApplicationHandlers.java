@@ -4,6 +4,7 @@ import io.couponissuer.kafka.CommittedEvents;
 import io.couponissuer.message.Decision;
 import io.couponissuer.message.ApplyRequest;
 import io.couponissuer.message.EventDefinition;
+import io.couponissuer.message.Rejection;
 import io.couponissuer.query.EventStatus;
 import io.couponissuer.query.IssuerQueries;
 import io.javalin.http.Context;
@@ -77,22 +78,46 @@ final class ApplicationHandlers {
         String userId = caller.applicant(RequestBodies.read(ctx, RequestBodies.ApplicationBody.class).userId());
         // Judged by its arrival, at the edge and by the issuer alike.
         ApplyRequest request = new ApplyRequest(UUID.randomUUID().toString(), eventId, userId, clock.instant());
-        ctx.future(() -> lookUp(eventId).thenCompose(lookup -> {
-            if (lookup == Lookup.ABSENT) {
-                ctx.status(404).json(unknownEvent(eventId));
-                return CompletableFuture.completedFuture(null);
-            }
-            return edge.answer(request).handleAsync((proven, error) -> {
-                if (error != null) {
-                    brokerFailures.answer(ctx, error);
-                } else if (proven.isPresent()) {
-                    answered(ctx, 200, Answer.of(proven.get()));
-                } else {
-                    return send(ctx, request, waitMs, lookup == Lookup.SPREAD);
-                }
-                return CompletableFuture.<Void>completedFuture(null);
-            }, responses).thenCompose(next -> next);
-        }));
+        CompletableFuture<Lookup> lookup = lookUp(eventId);
+        Lookup known = lookup.getNow(null);
+        if (known == null) {
+            ctx.future(() -> lookup.thenCompose(found -> found == Lookup.ABSENT ? absent(ctx, eventId)
+                    : decidedLater(ctx, request, waitMs, found, edge.answer(request))));
+        } else if (known == Lookup.ABSENT) {
+            absent(ctx, eventId);
+        } else {
+            CompletableFuture<Optional<Rejection>> edgeAnswer = edge.answer(request);
+            // Nothing to wait for (the usual case while an event is open): on with it here, with no hand-off.
+            CompletableFuture<Void> rest = edgeAnswer.isDone()
+                    ? edgeAnswer.handle((proven, error) -> decided(ctx, request, waitMs, known, proven, error)).thenCompose(next -> next)
+                    : decidedLater(ctx, request, waitMs, known, edgeAnswer);
+            ctx.future(() -> rest);
+        }
+    }
+
+    private CompletableFuture<Void> absent(Context ctx, String eventId) {
+        ctx.status(404).json(unknownEvent(eventId));
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** {@link #decided} on an HTTP thread once the edge's answer is in. */
+    private CompletableFuture<Void> decidedLater(Context ctx, ApplyRequest request, int waitMs, Lookup lookup,
+                                                 CompletableFuture<Optional<Rejection>> edgeAnswer) {
+        return edgeAnswer.handleAsync((proven, error) -> decided(ctx, request, waitMs, lookup, proven, error), responses)
+                .thenCompose(rest -> rest);
+    }
+
+    /** The edge's answer given, or the application sent to the issuer when the edge proved nothing. */
+    private CompletableFuture<Void> decided(Context ctx, ApplyRequest request, int waitMs, Lookup lookup,
+                                            Optional<Rejection> proven, Throwable error) {
+        if (error != null) {
+            brokerFailures.answer(ctx, error);
+        } else if (proven.isPresent()) {
+            answered(ctx, 200, Answer.of(proven.get()));
+        } else {
+            return send(ctx, request, waitMs, lookup == Lookup.SPREAD);
+        }
+        return CompletableFuture.completedFuture(null);
     }
 
     /** What the committed definitions say of an event; UNPROVEN when the reader could not say in time. */
@@ -132,25 +157,28 @@ final class ApplicationHandlers {
         }
         long startNanos = System.nanoTime();
 
+        // The broker's acknowledgement completes on the producer's thread: a wait is set up there (nothing
+        // is written yet), and every answer is written on an HTTP thread.
         return batches.publish(key, request, answer == null ? null : waiter.id())
-                .handleAsync((metadata, error) -> error, responses)
+                .handle((metadata, error) -> error)
                 .thenCompose(error -> {
                     long ackedNanos = System.nanoTime();
                     timers.published(startNanos, ackedNanos, error == null);
-                    if (error != null) {
-                        if (answer != null) {
-                            answer.cancel(true); // nothing to wait for: forgets the ledger waiter and the issuers' answer
+                    if (error == null && answer != null) {
+                        return answer.completeOnTimeout(pending, waitMs, TimeUnit.MILLISECONDS).thenAcceptAsync(told -> {
+                            timers.waited(ackedNanos, System.nanoTime(), told != pending);
+                            answered(ctx, told == pending ? 202 : 200, told);
+                        }, responses);
+                    }
+                    if (error != null && answer != null) {
+                        answer.cancel(true); // nothing to wait for: forgets the ledger waiter and the issuers' answer
+                    }
+                    return CompletableFuture.runAsync(() -> {
+                        if (error != null) {
+                            brokerFailures.answer(ctx, error);
+                        } else {
+                            answered(ctx, 202, pending);
                         }
-                        brokerFailures.answer(ctx, error);
-                        return CompletableFuture.completedFuture(null);
-                    }
-                    if (answer == null) {
-                        answered(ctx, 202, pending);
-                        return CompletableFuture.completedFuture(null);
-                    }
-                    return answer.completeOnTimeout(pending, waitMs, TimeUnit.MILLISECONDS).thenAcceptAsync(told -> {
-                        timers.waited(ackedNanos, System.nanoTime(), told != pending);
-                        answered(ctx, told == pending ? 202 : 200, told);
                     }, responses);
                 });
     }
