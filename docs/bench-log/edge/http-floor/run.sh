@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The HTTP stack's floor (BareGateway.java beside this script) under the same wrk load as bin/bench-wrk:
-#   docs/bench-log/edge/http-floor/run.sh sync|async CONNECTIONS [WARMUP_S (120)] [DURATION_S (20)]
+#   docs/bench-log/edge/http-floor/run.sh MODE CONNECTIONS [WARMUP_S (120)] [DURATION_S (20)]
+# MODE: sync, async, handoff, handoff-direct or handoff-group (BareGateway.java says what each does).
 # Starts the bare gateway on port 18180, warms it up in 30 s rounds (rates printed), then prints the
 # measured run's WRK_RESULT line and the JVM's CPU seconds during it. Needs target/ built (mvn package).
 set -euo pipefail
