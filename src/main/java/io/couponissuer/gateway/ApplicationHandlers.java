@@ -8,6 +8,7 @@ import io.couponissuer.message.Rejection;
 import io.couponissuer.query.EventStatus;
 import io.couponissuer.query.IssuerQueries;
 import io.javalin.http.Context;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -81,8 +82,9 @@ final class ApplicationHandlers {
         CompletableFuture<Lookup> lookup = lookUp(eventId);
         Lookup known = lookup.getNow(null);
         if (known == null) {
-            ctx.future(() -> lookup.thenCompose(found -> found == Lookup.ABSENT ? absent(ctx, eventId)
-                    : decidedLater(ctx, request, waitMs, found, edge.answer(request))));
+            // Completed by the reader's barrier thread: the rest goes on an HTTP thread, never on that one.
+            ctx.future(() -> lookup.thenComposeAsync(found -> found == Lookup.ABSENT ? absent(ctx, eventId)
+                    : decidedLater(ctx, request, waitMs, found, edge.answer(request)), responses));
         } else if (known == Lookup.ABSENT) {
             absent(ctx, eventId);
         } else {
@@ -159,8 +161,13 @@ final class ApplicationHandlers {
 
         // The broker's acknowledgement completes on the producer's thread: a wait is set up there (nothing
         // is written yet), and every answer is written on an HTTP thread.
-        return batches.publish(key, request, answer == null ? null : waiter.id())
-                .handle((metadata, error) -> error)
+        CompletableFuture<RecordMetadata> published;
+        try {
+            published = batches.publish(key, request, answer == null ? null : waiter.id());
+        } catch (RuntimeException e) { // stopping: the answer below still ends the wait and frees its slot
+            published = CompletableFuture.failedFuture(e);
+        }
+        return published.handle((metadata, error) -> error)
                 .thenCompose(error -> {
                     long ackedNanos = System.nanoTime();
                     timers.published(startNanos, ackedNanos, error == null);

@@ -196,8 +196,9 @@ class AbuseLimitsIT {
             assertThat(tookMs).as("no wait past the bound of 1").isLessThan(3000);
             assertThat(waiting).as("the first wait still waits").isNotDone();
         } finally {
-            hold.abortTransaction();
-            hold.close();
+            try (hold) { // closed even if the abort fails
+                hold.abortTransaction();
+            }
         }
 
         HttpResponse<String> first = waiting.get();
