@@ -5,7 +5,7 @@
 # Then: perf report -i OUT_DIR/perf.data --no-children --sort comm|dso|sym --stdio -g none
 # Needs target/ built (mvn package) and perf; the JIT's symbols come from `jcmd PID Compiler.perfmap`.
 set -u
-cd "$(dirname "$0")/../../../.."
+cd "$(dirname "$0")/../../.."
 out=$1 users=${2:-3000} connections=${3:-64} warmup=${4:-120} cap=${5:-100}
 mkdir -p "$out"
 work=$(mktemp -d /tmp/perf-profile.XXXXXX)

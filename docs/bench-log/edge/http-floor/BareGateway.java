@@ -37,6 +37,9 @@ public class BareGateway {
     public static void main(String[] args) {
         int port = Integer.parseInt(args[0]);
         String mode = args.length > 1 ? args[1] : "sync";
+        if (!List.of("sync", "async", "handoff", "handoff-direct", "handoff-group", "handoff-block").contains(mode)) {
+            throw new IllegalArgumentException("unknown mode " + mode);
+        }
         boolean async = !mode.equals("sync");
         ObjectMapper mapper = io.couponissuer.json.Json.MAPPER;
         var pool = ConcurrencyUtil.jettyThreadPool("JettyServerThreadPool", 8, 250, false);
@@ -80,14 +83,13 @@ public class BareGateway {
                     CompletableFuture<Map<String, Object>> done = new CompletableFuture<>();
                     queued.add(new Waiting(done, answer));
                     ctx.json(done.get());
-                } else if (mode.equals("handoff")) {
-                    CompletableFuture<Map<String, Object>> done = new CompletableFuture<>();
-                    queued.add(new Waiting(done, answer));
-                    ctx.future(() -> done.thenAcceptAsync(ctx::json, responses));
                 } else if (mode.startsWith("handoff")) {
+                    // The continuation first, then the queue: the completer never finds a future without it.
                     CompletableFuture<Map<String, Object>> done = new CompletableFuture<>();
+                    CompletableFuture<Void> written = mode.equals("handoff")
+                            ? done.thenAcceptAsync(ctx::json, responses) : done.thenAccept(ctx::json);
                     queued.add(new Waiting(done, answer));
-                    ctx.future(() -> done.thenAccept(ctx::json));
+                    ctx.future(() -> written);
                 } else if (async) {
                     ctx.future(() -> CompletableFuture.completedFuture(answer).thenAccept(ctx::json));
                 } else {

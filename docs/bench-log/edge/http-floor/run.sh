@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The HTTP stack's floor (BareGateway.java beside this script) under the same wrk load as bin/bench-wrk:
 #   docs/bench-log/edge/http-floor/run.sh MODE CONNECTIONS [WARMUP_S (120)] [DURATION_S (20)]
-# MODE: sync, async, handoff, handoff-direct or handoff-group (BareGateway.java says what each does).
+# MODE: sync, async, handoff, handoff-direct, handoff-group or handoff-block (BareGateway.java says what each does).
 # Starts the bare gateway on port 18180, warms it up in 30 s rounds (rates printed), then prints the
 # measured run's WRK_RESULT line and the JVM's CPU seconds during it. Needs target/ built (mvn package).
 set -euo pipefail
 cd "$(dirname "$0")/../../../.."
 mode=$1 connections=$2 warmup=${3:-120} duration=${4:-20}
+: > /tmp/bare-gateway.log
 java -cp 'target/classes:target/lib/*' docs/bench-log/edge/http-floor/BareGateway.java 18180 "$mode" > /tmp/bare-gateway.log 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
